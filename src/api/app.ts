@@ -1,0 +1,42 @@
+import express, { Router } from 'express';
+import helmet from 'helmet';
+import type { ApiDeps } from './deps';
+import { apiKeyAuth } from './middleware/api-key-auth';
+import { requestContext } from './middleware/request-context';
+import { buildOpenApi } from './openapi';
+import { ProblemError, problemHandler } from './problem';
+import { mountHealthRoutes } from './routes/health';
+import { mountRoutes, type RouteSpec } from './routes/route';
+import { runRoutes } from './routes/runs';
+import { systemCheckRoutes } from './routes/system-checks';
+
+/** Every documented /api route; each pipeline contributes its own list. */
+export function apiRoutes(deps: ApiDeps): RouteSpec[] {
+  return [...runRoutes(deps), ...systemCheckRoutes(deps)];
+}
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.api.trustProxy);
+  app.use(requestContext(deps.logger, deps.metrics));
+  app.use(helmet());
+
+  const routes = apiRoutes(deps);
+  const openapi = buildOpenApi(routes, { title: 'durable-pipelines', version: '0.1.0' });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  const probes = Router();
+  mountHealthRoutes(probes, deps);
+  app.use(probes);
+
+  const api = Router();
+  api.use('/api', apiKeyAuth(deps.config.api.apiKeys), express.json({ limit: deps.config.api.bodyLimit }));
+  mountRoutes(api, routes);
+  app.use(api);
+
+  app.use((req, _res, next) => next(new ProblemError(404, 'Not Found', `No route for ${req.method} ${req.path}`)));
+  app.use(problemHandler);
+  return app;
+}

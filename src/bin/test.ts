@@ -1,0 +1,108 @@
+// `npm test`: brings up a real Temporal dev server and a fresh PostgreSQL database for this run,
+// then runs every test file with Node's test runner. `npm test -- test/unit` runs a subset.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig, type Config } from '../config';
+import { migrate } from '../infra/db/migrate';
+import { createPool } from '../infra/db/pool';
+import { findFreePort } from '../infra/net';
+import { startEmbeddedPostgres } from '../infra/postgres/embedded';
+import { resolveTemporalCli } from '../infra/temporal/cli-binary';
+import { startDevServer } from '../infra/temporal/dev-server';
+import { cachedWorkflowBundlePath } from '../worker/workflow-bundle';
+import { runMain } from './run-main';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function testFiles(targets: string[]): string[] {
+  const walk = (p: string): string[] =>
+    statSync(p).isDirectory() ? readdirSync(p).sort().flatMap((f) => walk(path.join(p, f))) : p.endsWith('.test.ts') ? [p] : [];
+  return (targets.length ? targets : ['test']).flatMap((t) => walk(path.resolve(ROOT, t)));
+}
+
+/** A database of its own for this run, so leftovers from earlier runs never matter. */
+async function createRunDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `dp_test_${Date.now()}_${process.pid}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function startTemporal(config: Config, scratch: string, cleanups: Array<() => Promise<void>>) {
+  if (config.temporal.address) return { address: config.temporal.address, cliPath: config.temporal.cliPath };
+  const cliPath = resolveTemporalCli(
+    { explicitPath: config.temporal.cliPath, toolsDir: config.toolsDir, pathEnv: process.env.PATH ?? '' },
+    (msg) => console.log(`[test] ${msg}`),
+  );
+  const [port, uiPort] = [await findFreePort(), await findFreePort()];
+  const server = await startDevServer({ cliPath, dataDir: path.join(scratch, 'temporal'), port, uiPort, namespace: config.temporal.namespace });
+  cleanups.push(server.stop);
+  return { address: server.address, cliPath };
+}
+
+async function startPostgres(config: Config, scratch: string, cleanups: Array<() => Promise<void>>): Promise<string> {
+  let serverUrl = config.postgres.url;
+  if (!serverUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: scratch, port: await findFreePort() });
+    cleanups.push(pg.stop);
+    serverUrl = pg.url;
+  }
+  const db = await createRunDatabase(serverUrl);
+  cleanups.push(db.drop);
+  return db.url;
+}
+
+/** `--script FILE` runs one script on the same footing instead of the tests (e.g. recording histories). */
+function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const args =
+    argv[0] === '--script'
+      ? ['--import', 'tsx', ...argv.slice(1)]
+      : ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...testFiles(argv)];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
+runMain(async () => {
+  const started = Date.now();
+  const config = loadConfig();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dp-test-'));
+  const cleanups: Array<() => Promise<void>> = [async () => rmSync(scratch, { recursive: true, force: true })];
+  let code = 1;
+  try {
+    const [temporal, databaseUrl] = await Promise.all([startTemporal(config, scratch, cleanups), startPostgres(config, scratch, cleanups)]);
+    const runConfig = { ...config, postgres: { ...config.postgres, url: databaseUrl } };
+    const pool = createPool(runConfig, 'dp-test-setup');
+    await migrate(pool);
+    await pool.end();
+    const bundlePath = await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache'));
+    console.log(`[test] Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    code = await runNode(process.argv.slice(2), {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporal.address,
+      ...(temporal.cliPath ? { TEMPORAL_CLI_PATH: temporal.cliPath } : {}),
+      DATABASE_URL: databaseUrl,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error('[test] cleanup failed:', err));
+  }
+  console.log(`[test] finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(code);
+});

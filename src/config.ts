@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads the environment. Everything else receives a typed `Config`.
+ * A bad setting fails start-up with one line that names the variable.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be a URL like postgres://user@host:5432/dbname');
+
+const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const envSchema = z.object({
+  DATA_DIR: z.string().default('.data'),
+  TOOLS_DIR: z.string().default('.tools'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+  DATABASE_URL: postgresUrl.optional(),
+  EMBEDDED_PG_PORT: port.default(5433),
+  PG_POOL_MAX: positiveInt.default(10),
+  PG_STATEMENT_TIMEOUT_MS: positiveInt.default(30_000),
+  PG_IDLE_TIMEOUT_MS: positiveInt.default(10_000),
+  PG_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+
+  TASK_QUEUE_RISK: z.string().min(1).default('risk'),
+  TASK_QUEUE_STT: z.string().min(1).default('stt'),
+  TASK_QUEUE_ETL: z.string().min(1).default('etl'),
+  RISK_MAX_ACTIVITIES: positiveInt.default(4),
+  STT_MAX_ACTIVITIES: positiveInt.default(20),
+  ETL_MAX_ACTIVITIES: positiveInt.default(8),
+  MAX_WORKFLOW_TASKS: positiveInt.default(10),
+  WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_KEYS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((k) => k.trim()).filter(Boolean) : [])),
+  API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb').default('1mb'),
+  API_TRUST_PROXY: bool.default(false),
+});
+
+export type QueueName = 'risk' | 'stt' | 'etl';
+export const QUEUE_NAMES: readonly QueueName[] = ['risk', 'stt', 'etl'];
+
+export interface QueueConfig {
+  taskQueue: string;
+  maxConcurrentActivities: number;
+}
+
+export interface Config {
+  dataDir: string;
+  toolsDir: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  postgres: {
+    /** Unset means: start an embedded PostgreSQL under dataDir. */
+    url?: string;
+    embeddedPort: number;
+    poolMax: number;
+    statementTimeoutMs: number;
+    idleTimeoutMs: number;
+    connectTimeoutMs: number;
+  };
+  temporal: {
+    /** Unset means: start the Temporal CLI dev server locally. */
+    address?: string;
+    namespace: string;
+    cliPath?: string;
+    port: number;
+    uiPort: number;
+    uiUrl: string;
+  };
+  queues: Record<QueueName, QueueConfig>;
+  worker: {
+    maxConcurrentWorkflowTasks: number;
+    shutdownGraceMs: number;
+    metricsPort: number;
+    workflowBundlePath?: string;
+  };
+  api: {
+    host: string;
+    port: number;
+    apiKeys: string[];
+    bodyLimit: string;
+    trustProxy: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(present[name] ?? null)})`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    toolsDir: path.resolve(e.TOOLS_DIR),
+    logLevel: e.LOG_LEVEL,
+    postgres: {
+      url: e.DATABASE_URL,
+      embeddedPort: e.EMBEDDED_PG_PORT,
+      poolMax: e.PG_POOL_MAX,
+      statementTimeoutMs: e.PG_STATEMENT_TIMEOUT_MS,
+      idleTimeoutMs: e.PG_IDLE_TIMEOUT_MS,
+      connectTimeoutMs: e.PG_CONNECT_TIMEOUT_MS,
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+    },
+    queues: {
+      risk: { taskQueue: e.TASK_QUEUE_RISK, maxConcurrentActivities: e.RISK_MAX_ACTIVITIES },
+      stt: { taskQueue: e.TASK_QUEUE_STT, maxConcurrentActivities: e.STT_MAX_ACTIVITIES },
+      etl: { taskQueue: e.TASK_QUEUE_ETL, maxConcurrentActivities: e.ETL_MAX_ACTIVITIES },
+    },
+    worker: {
+      maxConcurrentWorkflowTasks: e.MAX_WORKFLOW_TASKS,
+      shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+      metricsPort: e.WORKER_METRICS_PORT,
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      apiKeys: e.API_KEYS,
+      bodyLimit: e.API_BODY_LIMIT,
+      trustProxy: e.API_TRUST_PROXY,
+    },
+  };
+}
+
+/** The Temporal address clients use: the configured server, or the locally started dev server. */
+export function temporalAddress(config: Config): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+}
+
+/** Every environment variable the configuration understands (the compose-file test checks against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

@@ -1,0 +1,39 @@
+import { Pool } from 'pg';
+import type { Config } from '../../config';
+
+/**
+ * One bounded pool per process. Statement and idle-in-transaction timeouts make a dead or
+ * stuck connection fail the query (and so the activity attempt) instead of hanging forever,
+ * which is exactly how the original risk batch got stuck.
+ */
+export function createPool(config: Config, applicationName: string): Pool {
+  if (!config.postgres.url) throw new Error('DATABASE_URL is not resolved yet (start PostgreSQL first)');
+  const pool = new Pool({
+    connectionString: config.postgres.url,
+    max: config.postgres.poolMax,
+    idleTimeoutMillis: config.postgres.idleTimeoutMs,
+    connectionTimeoutMillis: config.postgres.connectTimeoutMs,
+    statement_timeout: config.postgres.statementTimeoutMs,
+    idle_in_transaction_session_timeout: config.postgres.statementTimeoutMs,
+    application_name: applicationName,
+    keepAlive: true,
+  });
+  // A backend killed under an idle client emits here; without a listener it would crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function withTransaction<T>(pool: Pool, fn: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { isPortInUse, waitFor } from '../net';
+import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
+
+/** The dev server's type names for `--search-attribute KEY=TYPE`. */
+const CLI_TYPE_NAMES: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  KEYWORD_LIST: 'KeywordList',
+  TEXT: 'Text',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+};
+
+export function searchAttributeFlags(): string[] {
+  return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  onOutput?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+/** Starts `temporal server start-dev` with a persistent SQLite file and waits until it answers. */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  if (await isPortInUse(opts.port)) {
+    throw new PortInUseError(`TEMPORAL_PORT: port ${opts.port} is already in use (set TEMPORAL_ADDRESS to use that server, or choose another port)`);
+  }
+  if (await isPortInUse(opts.uiPort)) {
+    throw new PortInUseError(`TEMPORAL_UI_PORT: port ${opts.uiPort} is already in use`);
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', path.join(opts.dataDir, 'temporal.sqlite'),
+    '--ip', '127.0.0.1',
+    '--port', String(opts.port),
+    '--ui-port', String(opts.uiPort),
+    '--namespace', opts.namespace,
+    '--log-level', 'warn',
+    ...searchAttributeFlags(),
+  ];
+  const child: SupervisedChild = spawnSupervised(opts.cliPath, args, { onOutput: opts.onOutput });
+  const address = `127.0.0.1:${opts.port}`;
+  try {
+    await Promise.race([
+      waitFor('Temporal dev server', () => checkHealth(address), 60_000, 250),
+      child.exited.then((code) => {
+        throw new Error(`Temporal dev server exited with code ${code} during start-up`);
+      }),
+    ]);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return { address, uiUrl: `http://localhost:${opts.uiPort}`, stop: () => child.stop() };
+}
+
+async function checkHealth(address: string): Promise<true | undefined> {
+  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  try {
+    const res = await connection.healthService.check({});
+    return res.status === 1 ? true : undefined; // 1 = SERVING
+  } finally {
+    await connection.close();
+  }
+}

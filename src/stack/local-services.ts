@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type { Config } from '../config';
+import type { Logger } from '../infra/logger';
+import { startEmbeddedPostgres } from '../infra/postgres/embedded';
+import { resolveTemporalCli } from '../infra/temporal/cli-binary';
+import { startDevServer } from '../infra/temporal/dev-server';
+
+export interface LocalServices {
+  /** The config with the addresses of whatever was started filled in. */
+  config: Config;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up what the configuration leaves unset: the Temporal dev server when
+ * TEMPORAL_ADDRESS is absent, an embedded PostgreSQL when DATABASE_URL is absent.
+ */
+export async function startLocalServices(config: Config, logger: Logger): Promise<LocalServices> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((err) => logger.warn({ err }, 'stopping a local service failed'));
+  };
+  let resolved = config;
+  try {
+    if (!config.temporal.address) {
+      const cliPath = resolveTemporalCli(
+        { explicitPath: config.temporal.cliPath, toolsDir: config.toolsDir, pathEnv: process.env.PATH ?? '' },
+        (msg) => logger.info(msg),
+      );
+      const server = await startDevServer({
+        cliPath,
+        dataDir: path.join(config.dataDir, 'temporal'),
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        onOutput: (line) => logger.debug({ source: 'temporal' }, line),
+      });
+      stops.push(server.stop);
+      resolved = { ...resolved, temporal: { ...resolved.temporal, address: server.address, uiUrl: server.uiUrl } };
+      logger.info({ address: server.address, cliPath }, 'Temporal dev server started');
+    }
+    if (!config.postgres.url) {
+      const pg = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.postgres.embeddedPort,
+        onLog: (line) => logger.debug({ source: 'postgres' }, line),
+      });
+      stops.push(pg.stop);
+      resolved = { ...resolved, postgres: { ...resolved.postgres, url: pg.url } };
+      logger.info({ port: config.postgres.embeddedPort }, 'embedded PostgreSQL started');
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { config: resolved, stop };
+}

@@ -1,0 +1,34 @@
+import type { Config, QueueName } from '../config';
+import { assertDatabaseReachable } from '../infra/db/check';
+import { migrate } from '../infra/db/migrate';
+import { createPool } from '../infra/db/pool';
+import type { Logger } from '../infra/logger';
+import type { Metrics } from '../infra/metrics/registry';
+import { installTemporalRuntime, startWorkers } from '../worker/workers';
+
+export interface WorkerHost {
+  /** Resolves when the workers have stopped (after shutdown, or on a fatal worker error). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerHost(config: Config, logger: Logger, metrics: Metrics, queues: readonly QueueName[]): Promise<WorkerHost> {
+  const pool = createPool(config, 'dp-worker');
+  try {
+    await assertDatabaseReachable(pool, config.postgres.url ?? '');
+    await migrate(pool);
+    await installTemporalRuntime(metrics, logger);
+    const workers = await startWorkers({ config, pool, logger }, queues);
+    const done = workers.done.finally(() => pool.end());
+    return {
+      done,
+      async stop() {
+        await workers.shutdown();
+        await done;
+      },
+    };
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}

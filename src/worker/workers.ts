@@ -1,0 +1,92 @@
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { temporalAddress, type Config, type QueueName } from '../config';
+import { createActivities } from '../activities';
+import type { Logger } from '../infra/logger';
+import type { Metrics } from '../infra/metrics/registry';
+import { findFreePort } from '../infra/net';
+import { cachedWorkflowBundlePath } from './workflow-bundle';
+
+let runtimeInstalled = false;
+
+/**
+ * The Temporal runtime is process-wide and must be installed before the first connection.
+ * Its Prometheus exporter listens on an internal port; our /metrics appends what it serves.
+ */
+export async function installTemporalRuntime(metrics: Metrics, logger: Logger): Promise<void> {
+  if (runtimeInstalled) return;
+  const port = await findFreePort();
+  Runtime.install({
+    // SDK and workflow/activity context logs (with their workflow and activity ids) go out as our JSON lines.
+    logger: new DefaultLogger(sdkLogLevel(logger.level), ({ level, message, meta }) => {
+      logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')](meta ?? {}, message);
+    }),
+    // We drive shutdown ourselves so the launcher can stop API, workers and servers in order.
+    shutdownSignals: [],
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } },
+    },
+  });
+  metrics.temporalRuntimeUrl = `http://127.0.0.1:${port}/metrics`;
+  runtimeInstalled = true;
+}
+
+function sdkLogLevel(level: string): LogLevel {
+  const map: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR' };
+  return map[level] ?? 'ERROR';
+}
+
+export interface RunningWorkers {
+  queues: QueueName[];
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  /** Stops polling and waits for in-flight activities up to the grace period. */
+  shutdown(): Promise<void>;
+}
+
+export interface WorkerDeps {
+  config: Config;
+  pool: Pool;
+  logger: Logger;
+}
+
+export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[]): Promise<RunningWorkers> {
+  const { config, logger } = deps;
+  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const workerIdentity = `${os.hostname()}:${process.pid}`;
+  const activities = createActivities({ ...deps, workerIdentity });
+  const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));
+
+  const workers = await Promise.all(
+    queues.map((queue) =>
+      Worker.create({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.queues[queue].taskQueue,
+        identity: `${workerIdentity}/${queue}`,
+        workflowBundle: { codePath },
+        activities: activities[queue],
+        maxConcurrentActivityTaskExecutions: config.queues[queue].maxConcurrentActivities,
+        maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+        shutdownGraceTime: config.worker.shutdownGraceMs,
+      }),
+    ),
+  );
+  logger.info({ queues: queues.map((q) => config.queues[q].taskQueue) }, 'workers polling');
+
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+    logger.info('workers stopped');
+  });
+  return {
+    queues: [...queues],
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
+const SRC_DIR = path.resolve(__dirname, '..');
+const WORKFLOWS_ENTRY = path.join(SRC_DIR, 'workflows', 'index.ts');
+const LOCKFILE = path.resolve(SRC_DIR, '..', 'package-lock.json');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** A content hash of everything the bundle can import, so a cached bundle is never stale. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  for (const file of sourceFiles(SRC_DIR).sort()) hash.update(file).update(readFileSync(file));
+  if (existsSync(LOCKFILE)) hash.update(readFileSync(LOCKFILE));
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietLogger });
+}
+
+/**
+ * Bundling the workflow code takes seconds; cache it under the data directory keyed by the
+ * source hash so restarts are fast. Production images ship a pre-built bundle instead.
+ */
+export async function cachedWorkflowBundlePath(cacheDir: string): Promise<string> {
+  const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}.js`);
+  if (existsSync(file)) return file;
+  mkdirSync(cacheDir, { recursive: true });
+  const { code } = await buildWorkflowBundle();
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, code);
+  renameSync(tmp, file);
+  return file;
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(message);
+  },
+  error(message: string) {
+    console.error(message);
+  },
+};

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { createApp } from '../../src/api/app';
+import { loadConfig, QUEUE_NAMES, type Config, type QueueName } from '../../src/config';
+import { createPool } from '../../src/infra/db/pool';
+import { createLogger } from '../../src/infra/logger';
+import { createMetrics } from '../../src/infra/metrics/registry';
+import { connectTemporalClient } from '../../src/infra/temporal/client';
+import { close, listen } from '../../src/stack/http-server';
+import { installTemporalRuntime, startWorkers, type RunningWorkers } from '../../src/worker/workers';
+
+/**
+ * The production wiring, in-process, against the run's real Temporal server and database
+ * (started by `npm test`). Task queue names get a per-stack suffix so test files never
+ * steal each other's tasks.
+ */
+export interface TestStack {
+  config: Config;
+  pool: Pool;
+  temporal: Client;
+  apiUrl: string;
+  workers?: RunningWorkers;
+  stop(): Promise<void>;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const suffix = randomUUID().slice(0, 8);
+  return loadConfig({
+    ...process.env,
+    TASK_QUEUE_RISK: `risk-${suffix}`,
+    TASK_QUEUE_STT: `stt-${suffix}`,
+    TASK_QUEUE_ETL: `etl-${suffix}`,
+    ...env,
+  });
+}
+
+export async function startTestStack(opts: { config?: Config; queues?: readonly QueueName[] | false } = {}): Promise<TestStack> {
+  const config = opts.config ?? testConfig();
+  const logger = createLogger(config.logLevel, 'test');
+  const metrics = createMetrics();
+  const pool = createPool(config, 'dp-test');
+  const temporal = await connectTemporalClient(config);
+  await installTemporalRuntime(metrics, logger);
+  let workers: RunningWorkers | undefined;
+  if (opts.queues !== false) {
+    workers = await startWorkers({ config, pool, logger }, opts.queues ?? QUEUE_NAMES);
+  }
+  const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger }), '127.0.0.1', 0, 'API_PORT');
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    config,
+    pool,
+    temporal,
+    apiUrl,
+    workers,
+    async stop() {
+      await close(server);
+      await workers?.shutdown();
+      await temporal.connection.close();
+      await pool.end();
+    },
+  };
+}
+
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig, temporalAddress } from '../../src/config';
+
+describe('configuration', () => {
+  test('defaults describe a local stack: dev server on 7233, UI on 8233, embedded PostgreSQL', () => {
+    const config = loadConfig({});
+    assert.equal(config.postgres.url, undefined);
+    assert.equal(config.temporal.address, undefined);
+    assert.equal(temporalAddress(config), '127.0.0.1:7233');
+    assert.equal(config.temporal.uiUrl, 'http://localhost:8233');
+    assert.deepEqual(
+      Object.values(config.queues).map((q) => q.taskQueue),
+      ['risk', 'stt', 'etl'],
+    );
+    assert.deepEqual(config.api.apiKeys, []);
+  });
+
+  test('values are parsed and typed', () => {
+    const config = loadConfig({ API_PORT: '8080', API_KEYS: 'a, b,,c', RISK_MAX_ACTIVITIES: '2', DATABASE_URL: 'postgres://u@db:5432/x' });
+    assert.equal(config.api.port, 8080);
+    assert.deepEqual(config.api.apiKeys, ['a', 'b', 'c']);
+    assert.equal(config.queues.risk.maxConcurrentActivities, 2);
+    assert.equal(config.postgres.url, 'postgres://u@db:5432/x');
+  });
+
+  test('empty variables count as unset', () => {
+    assert.equal(loadConfig({ DATABASE_URL: '' }).postgres.url, undefined);
+  });
+
+  const bad: Array<[string, Record<string, string>]> = [
+    ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://root@localhost/db' }],
+    ['TEMPORAL_ADDRESS', { TEMPORAL_ADDRESS: 'http://localhost' }],
+    ['API_PORT', { API_PORT: '70000' }],
+    ['RISK_MAX_ACTIVITIES', { RISK_MAX_ACTIVITIES: '0' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+  ];
+  for (const [name, env] of bad) {
+    test(`a bad ${name} fails with one line naming it`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (err: Error) => err instanceof ConfigError && err.message.startsWith(`${name}: `) && !err.message.includes('\n'),
+      );
+    });
+  }
+});
