@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DeterminismViolationError, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 
 test('the replay harness fails when workflow code changes incompatibly', async () => {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(__dirname, 'histories', 'system-check.json'), 'utf8')));

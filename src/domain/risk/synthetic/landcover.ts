@@ -3,7 +3,7 @@
  * of real centres with Gaussian footprints; forest follows terrain (Korea is
  * about two-thirds forest, nearly all of it on slopes); farmland fills the
  * lowlands and plains. Thresholds were tuned so the class shares land near
- * national statistics (forest ~60 %, farmland ~20–25 %, urban ~5–10 %).
+ * national statistics (forest ~55–65 %, farmland ~20–30 %, urban ~5–10 %).
  */
 import type { LandCover } from '../types';
 import { CH } from './channels';
