@@ -10,6 +10,8 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
 if (stale) {
-  console.log('[setup] installing dependencies (npm ci)…');
-  execSync('npm ci --no-fund --no-audit', { cwd: root, stdio: 'inherit' });
+  // `npm install` (not `npm ci`): the lockfile names optional native builds for other platforms
+  // that the registry here does not serve; install honours the lockfile and skips them.
+  console.log('[setup] installing dependencies…');
+  execSync('npm install --no-fund --no-audit', { cwd: root, stdio: 'inherit' });
 }
