@@ -72,7 +72,8 @@ function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const args =
     argv[0] === '--script'
       ? ['--import', 'tsx', ...argv.slice(1)]
-      : ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...testFiles(argv)];
+      : // --test-force-exit: a leaked handle in one file must not hang the whole run.
+      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-force-exit', ...testFiles(argv)];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }

@@ -43,9 +43,9 @@ export async function startTestStack(opts: { config?: Config; queues?: readonly 
   const metrics = createMetrics();
   const pool = createPool(config, 'dp-test');
   const temporal = await connectTemporalClient(config);
-  await installTemporalRuntime(metrics, logger);
   let workers: RunningWorkers | undefined;
   if (opts.queues !== false) {
+    await installTemporalRuntime(metrics, logger);
     workers = await startWorkers({ config, pool, logger }, opts.queues ?? QUEUE_NAMES);
   }
   const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger }), '127.0.0.1', 0, 'API_PORT');

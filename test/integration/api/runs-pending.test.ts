@@ -3,6 +3,9 @@ import { after, before, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { temporalAddress } from '../../../src/config';
+import { createLogger } from '../../../src/infra/logger';
+import { createMetrics } from '../../../src/infra/metrics/registry';
+import { installTemporalRuntime } from '../../../src/worker/workers';
 import { startTestStack, waitUntil, type TestStack } from '../../support/stack';
 
 // A worker whose activity fails on purpose, so the run view has a retrying activity to show.
@@ -13,6 +16,7 @@ let connection: NativeConnection;
 
 before(async () => {
   stack = await startTestStack({ queues: false });
+  await installTemporalRuntime(createMetrics(), createLogger('warn', 'test'));
   connection = await NativeConnection.connect({ address: temporalAddress(stack.config) });
   worker = await Worker.create({
     connection,
