@@ -55,13 +55,24 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
+  RISK_YEARS_PER_ACTIVITY: z.coerce.number().int().min(1).max(80).default(10),
+  RISK_MAX_SITES_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(20),
+  RISK_SITES_PER_RUN: z.coerce.number().int().min(1).max(2000).default(500),
+  RISK_HEARTBEAT_TIMEOUT_S: positiveInt.default(20),
+  RISK_GROUP_TIMEOUT_S: positiveInt.default(120),
+  RISK_MAX_GRID_DISTANCE_KM: z.coerce.number().positive().default(20),
+  RISK_WINDOW_YEARS: z.coerce.number().int().min(3).max(80).default(30),
+  REFERENCE_GRID_RESOLUTION: z.coerce.number().min(0.01).max(1).default(0.1),
+  REFERENCE_GRID_SEED: z.coerce.number().int().default(42),
+
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_KEYS: z
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((k) => k.trim()).filter(Boolean) : [])),
-  API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb').default('1mb'),
+  // 10,000 sites of a portfolio request are about 3 MB of JSON.
+  API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb').default('5mb'),
   API_TRUST_PROXY: bool.default(false),
 });
 
@@ -71,6 +82,17 @@ export const QUEUE_NAMES: readonly QueueName[] = ['risk', 'stt', 'etl'];
 export interface QueueConfig {
   taskQueue: string;
   maxConcurrentActivities: number;
+}
+
+/** How a risk assessment is cut into durable steps; passed into each workflow as its input. */
+export interface RiskConfig {
+  yearsPerActivity: number;
+  maxSitesInFlight: number;
+  sitesPerRun: number;
+  heartbeatTimeoutSeconds: number;
+  groupTimeoutSeconds: number;
+  maxGridDistanceKm: number;
+  windowYears: number;
 }
 
 export interface Config {
@@ -102,6 +124,8 @@ export interface Config {
     metricsPort: number;
     workflowBundlePath?: string;
   };
+  risk: RiskConfig;
+  referenceData: { resolutionDeg: number; seed: number };
   api: {
     host: string;
     port: number;
@@ -156,6 +180,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       metricsPort: e.WORKER_METRICS_PORT,
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
+    risk: {
+      yearsPerActivity: e.RISK_YEARS_PER_ACTIVITY,
+      maxSitesInFlight: e.RISK_MAX_SITES_IN_FLIGHT,
+      sitesPerRun: e.RISK_SITES_PER_RUN,
+      heartbeatTimeoutSeconds: e.RISK_HEARTBEAT_TIMEOUT_S,
+      groupTimeoutSeconds: e.RISK_GROUP_TIMEOUT_S,
+      maxGridDistanceKm: e.RISK_MAX_GRID_DISTANCE_KM,
+      windowYears: e.RISK_WINDOW_YEARS,
+    },
+    referenceData: { resolutionDeg: e.REFERENCE_GRID_RESOLUTION, seed: e.REFERENCE_GRID_SEED },
     api: {
       host: e.API_HOST,
       port: e.API_PORT,

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Config, QueueName } from '../config';
 import type { Logger } from '../infra/logger';
+import { createRiskActivities } from './risk';
 import { createSystemCheckActivities } from './system-check';
 
 /** What activities may touch. Tests build the same object, so they run the production wiring. */
@@ -15,7 +16,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps): Record<QueueName, object> {
   const common = createSystemCheckActivities(deps);
   return {
-    risk: { ...common },
+    risk: { ...common, ...createRiskActivities({ ...deps, maxGridDistanceKm: deps.config.risk.maxGridDistanceKm }) },
     stt: { ...common },
     etl: { ...common },
   };

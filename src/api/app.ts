@@ -7,12 +7,13 @@ import { buildOpenApi } from './openapi';
 import { ProblemError, problemHandler } from './problem';
 import { mountHealthRoutes } from './routes/health';
 import { mountRoutes, type RouteSpec } from './routes/route';
+import { riskRoutes } from './routes/risk';
 import { runRoutes } from './routes/runs';
 import { systemCheckRoutes } from './routes/system-checks';
 
 /** Every documented /api route; each pipeline contributes its own list. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...runRoutes(deps), ...systemCheckRoutes(deps)];
+  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps)];
 }
 
 export function createApp(deps: ApiDeps): express.Express {

@@ -1,12 +1,27 @@
 // `npm start`: the whole system on one machine — Temporal, PostgreSQL, workers for every queue and the API.
-import { loadConfig } from '../config';
-import { createLogger } from '../infra/logger';
+import { loadConfig, QUEUE_NAMES, type Config } from '../config';
+import { assertDatabaseReachable } from '../infra/db/check';
+import { migrate } from '../infra/db/migrate';
+import { createPool } from '../infra/db/pool';
+import { createLogger, type Logger } from '../infra/logger';
 import { createMetrics } from '../infra/metrics/registry';
 import { startApiHost } from '../stack/api-host';
 import { startLocalServices } from '../stack/local-services';
 import { startWorkerHost } from '../stack/worker-host';
-import { QUEUE_NAMES } from '../config';
+import { ensureReferenceData } from '../infra/reference-data/ensure';
 import { onShutdownSignal, runMain } from './run-main';
+
+/** Schema first, then the climate reference data when the tables are empty (first start only). */
+async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  const pool = createPool(config, 'dp-launcher');
+  try {
+    await assertDatabaseReachable(pool, config.postgres.url ?? '');
+    await migrate(pool);
+    await ensureReferenceData(pool, config.referenceData, (msg) => logger.info(msg));
+  } finally {
+    await pool.end();
+  }
+}
 
 runMain(async () => {
   const startedAt = Date.now();
@@ -20,6 +35,7 @@ runMain(async () => {
     for (const fn of stopAll.reverse()) await fn();
   };
   try {
+    await prepareDatabase(services.config, logger);
     const workers = await startWorkerHost(services.config, logger.child({ component: 'worker' }), metrics, QUEUE_NAMES);
     stopAll.push(workers.stop);
     const api = await startApiHost(services.config, logger.child({ component: 'api' }), metrics);

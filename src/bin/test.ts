@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../config';
 import { migrate } from '../infra/db/migrate';
+import { ensureReferenceData } from '../infra/reference-data/ensure';
 import { createPool } from '../infra/db/pool';
 import { findFreePort } from '../infra/net';
 import { startEmbeddedPostgres } from '../infra/postgres/embedded';
@@ -89,6 +90,7 @@ runMain(async () => {
     const runConfig = { ...config, postgres: { ...config.postgres, url: databaseUrl } };
     const pool = createPool(runConfig, 'dp-test-setup');
     await migrate(pool);
+    await ensureReferenceData(pool, config.referenceData, (msg) => console.log(`[test] ${msg}`));
     await pool.end();
     const bundlePath = await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache'));
     console.log(`[test] Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel, type WorkerInterceptors } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { temporalAddress, type Config, type QueueName } from '../config';
 import { createActivities } from '../activities';
@@ -54,7 +54,8 @@ export interface WorkerDeps {
   logger: Logger;
 }
 
-export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[]): Promise<RunningWorkers> {
+/** `interceptors` exist for fault-injection tests; production passes none. */
+export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[], opts: { interceptors?: WorkerInterceptors } = {}): Promise<RunningWorkers> {
   const { config, logger } = deps;
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address }).catch((err: Error) => {
@@ -76,6 +77,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
         maxConcurrentActivityTaskExecutions: config.queues[queue].maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
         shutdownGraceTime: config.worker.shutdownGraceMs,
+        interceptors: opts.interceptors,
       }),
     ),
   );

@@ -1,2 +1,4 @@
 // Every workflow the workers serve; the bundler starts here.
 export { systemCheckWorkflow } from './system-check';
+export { riskAssessmentWorkflow } from './risk-assessment';
+export { siteRiskWorkflow } from './site-risk';

@@ -1,10 +1,11 @@
-// Records fresh histories from real runs into test/replay/histories: `npm run record-histories`.
+// Records fresh histories from real runs into test/replay/histories: `npm run record-histories [scenario…]`.
 // Runs under the test harness (real Temporal dev server, fresh database); each pipeline adds its scenarios.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { startTestStack, type TestStack } from '../support/stack';
+import { startTestStack } from '../support/stack';
+import { MANIFEST, readManifest } from './manifest';
 import { HISTORY_SCENARIOS } from './scenarios';
 
 const OUT_DIR = path.join(__dirname, 'histories');
@@ -13,22 +14,25 @@ async function save(temporal: Client, name: string, workflowId: string): Promise
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   // The same proto3 JSON the Temporal CLI and Web UI export, so their downloads replay here too.
   writeFileSync(path.join(OUT_DIR, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+  // Histories do not carry their workflow id, and workflows derive child ids from it.
+  const manifest = readManifest(OUT_DIR);
+  manifest[`${name}.json`] = workflowId;
+  writeFileSync(path.join(OUT_DIR, MANIFEST), `${JSON.stringify(manifest, Object.keys(manifest).sort(), 1)}\n`);
 }
 
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const only = process.argv.slice(2);
-  let stack: TestStack | undefined;
-  try {
-    stack = await startTestStack();
-    for (const scenario of HISTORY_SCENARIOS) {
-      if (only.length && !only.includes(scenario.name)) continue;
-      const workflowIds = await scenario.run(stack);
-      for (const [i, id] of workflowIds.entries()) await save(stack.temporal, workflowIds.length > 1 ? `${scenario.name}-${i + 1}` : scenario.name, id);
-      console.log(`recorded ${scenario.name} (${workflowIds.length} workflow(s))`);
+  for (const scenario of HISTORY_SCENARIOS) {
+    if (only.length && !only.includes(scenario.name)) continue;
+    const stack = await startTestStack(scenario.stack);
+    try {
+      const recorded = await scenario.run(stack);
+      for (const [name, workflowId] of recorded) await save(stack.temporal, name, workflowId);
+      console.log(`recorded ${scenario.name}: ${recorded.map(([name]) => name).join(', ')}`);
+    } finally {
+      await stack.stop();
     }
-  } finally {
-    await stack?.stop();
   }
 }
 

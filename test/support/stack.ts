@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import type { WorkerInterceptors } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createApp } from '../../src/api/app';
 import { loadConfig, QUEUE_NAMES, type Config, type QueueName } from '../../src/config';
@@ -20,6 +21,8 @@ import { installTemporalRuntime, startWorkers, type RunningWorkers } from '../..
 export interface TestStack {
   config: Config;
   pool: Pool;
+  /** The workers' own pool (application_name dp-test-worker), so tests can break its connections. */
+  workerPool: Pool;
   temporal: Client;
   apiUrl: string;
   workers?: RunningWorkers;
@@ -37,22 +40,30 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export async function startTestStack(opts: { config?: Config; queues?: readonly QueueName[] | false } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  config?: Config;
+  queues?: readonly QueueName[] | false;
+  interceptors?: WorkerInterceptors;
+}
+
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
   const config = opts.config ?? testConfig();
   const logger = createLogger(config.logLevel, 'test');
   const metrics = createMetrics();
   const pool = createPool(config, 'dp-test');
+  const workerPool = createPool(config, 'dp-test-worker');
   const temporal = await connectTemporalClient(config);
   let workers: RunningWorkers | undefined;
   if (opts.queues !== false) {
     await installTemporalRuntime(metrics, logger);
-    workers = await startWorkers({ config, pool, logger }, opts.queues ?? QUEUE_NAMES);
+    workers = await startWorkers({ config, pool: workerPool, logger }, opts.queues ?? QUEUE_NAMES, { interceptors: opts.interceptors });
   }
   const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger }), '127.0.0.1', 0, 'API_PORT');
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     config,
     pool,
+    workerPool,
     temporal,
     apiUrl,
     workers,
@@ -61,6 +72,7 @@ export async function startTestStack(opts: { config?: Config; queues?: readonly 
       await workers?.shutdown();
       await temporal.connection.close();
       await pool.end();
+      await workerPool.end();
     },
   };
 }

@@ -18,8 +18,11 @@ export function createPool(config: Config, applicationName: string): Pool {
     application_name: applicationName,
     keepAlive: true,
   });
-  // A backend killed under an idle client emits here; without a listener it would crash the process.
+  // A backend killed under a client (idle in the pool, or checked out between queries) emits
+  // 'error'; without listeners that would crash the process. The next query on it fails and the
+  // failure is handled where it happens (a retried activity, a 503 readiness answer).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -29,11 +32,12 @@ export async function withTransaction<T>(pool: Pool, fn: (client: import('pg').P
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    client.release();
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
+    // Discard the connection: after a failure mid-transaction it may be dead or in an unknown state.
+    client.release(err as Error);
     throw err;
-  } finally {
-    client.release();
   }
 }

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { loadConfig } from '../../../src/config';
 import { migrate } from '../../../src/infra/db/migrate';
+import { createPool } from '../../../src/infra/db/pool';
 import { createScratchDatabase } from '../../support/scratch-database';
 
 const MIGRATIONS = readdirSync(path.resolve(__dirname, '../../../src/infra/db/migrations')).filter((f) => f.endsWith('.sql')).length;
@@ -13,7 +15,8 @@ let pools: Pool[];
 
 before(async () => {
   db = await createScratchDatabase();
-  pools = [1, 2, 3].map(() => new Pool({ connectionString: db.url, max: 2 }));
+  const config = loadConfig({ ...process.env, DATABASE_URL: db.url, PG_POOL_MAX: '2' });
+  pools = [1, 2, 3].map((i) => createPool(config, `dp-test-migrate-${i}`));
 });
 after(async () => {
   await Promise.all(pools.map((p) => p.end()));

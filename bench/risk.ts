@@ -1,0 +1,74 @@
+// `npm run bench:risk`: site assessments through REST + Temporal against the same SQL and domain
+// code run in-process without Temporal, measured in the same run.
+import { performance } from 'node:perf_hooks';
+import { computeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from '../src/domain/risk/cell';
+import { SCENARIOS } from '../src/domain/risk/types';
+import { withTransaction } from '../src/infra/db/pool';
+import * as assessments from '../src/infra/db/queries/risk-assessments';
+import { findNearestGridPoints, loadSiteInputs } from '../src/infra/db/queries/risk-reference';
+import { getAssessment, postAssessment, site } from '../test/support/risk';
+import { startTestStack, waitUntil, type TestStack } from '../test/support/stack';
+
+let run = 0;
+
+async function viaTemporal(stack: TestStack, siteCount: number): Promise<number> {
+  run += 1;
+  const sites = Array.from({ length: siteCount }, (_, i) => site(`b${run}-${i}`, i));
+  const started = performance.now();
+  const { body } = await postAssessment(stack, { sites }, `bench-${Date.now()}-${run}`);
+  await waitUntil('completion', async () => (await getAssessment(stack, body.id)).status === 'COMPLETED', 30 * 60_000);
+  return (performance.now() - started) / 1000;
+}
+
+/** The same work without Temporal: store the request, find the grid point, compute and upsert every cell. */
+async function inProcess(stack: TestStack): Promise<number> {
+  run += 1;
+  const id = `inproc-${Date.now()}-${run}`;
+  const s = site('solo', 0);
+  const started = performance.now();
+  await assessments.insertAssessment(stack.pool, { id, scenarios: [...SCENARIOS], yearFrom: 2021, yearTo: 2100, sites: [s as any] });
+  const [nearest] = await findNearestGridPoints(stack.pool, [s]);
+  await assessments.setSiteGrid(stack.pool, id, 'solo', nearest!.gridId, nearest!.distanceKm);
+  const stored = await assessments.findSite(stack.pool, id, 'solo');
+  const inputs = { site: stored!.profile, ...(await loadSiteInputs(stack.pool, nearest!.gridId)) };
+  for (const scenario of SCENARIOS) {
+    for (let year = 2021; year <= 2100; year++) {
+      const results = computeCell(inputs, scenario, year, DEFAULT_CELL_OPTIONS);
+      await withTransaction(stack.pool, (tx) => assessments.upsertCellResults(tx, { assessmentId: id, siteId: 'solo', scenario, year }, results, MODEL_VERSION, 1));
+    }
+  }
+  await assessments.finishSite(stack.pool, id, 'solo', 320);
+  return (performance.now() - started) / 1000;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const stack = await startTestStack({ queues: ['risk'] });
+  try {
+    await viaTemporal(stack, 1); // warm-up: caches, connections, JIT
+    await inProcess(stack);
+    const temporal = [await viaTemporal(stack, 1), await viaTemporal(stack, 1), await viaTemporal(stack, 1)];
+    const local = [await inProcess(stack), await inProcess(stack), await inProcess(stack)];
+    const t10 = await viaTemporal(stack, 10);
+    const t100 = await viaTemporal(stack, 100);
+    const rows = [
+      ['1 site × 4 × 80 × 9 via REST + Temporal (median of 3)', fmt(median(temporal)), 'target ≤ 5 s'],
+      ['same work in-process, no Temporal (median of 3)', fmt(median(local)), 'baseline'],
+      ['ratio Temporal / in-process', `${(median(temporal) / median(local)).toFixed(2)}×`, 'target ≤ 3×'],
+      ['10 sites', `${fmt(t10)} (${((10 * 320) / t10).toFixed(0)} cells/s)`, ''],
+      ['100 sites', `${fmt(t100)} (${((100 * 320) / t100).toFixed(0)} cells/s)`, ''],
+      ['cost ratio 100 / 10 sites', `${(t100 / t10).toFixed(2)}× for 10× the sites`, 'linear ≈ 10×'],
+    ];
+    console.log('\nbench:risk');
+    for (const [what, value, note] of rows) console.log(`  ${what.padEnd(56)} ${value.padEnd(28)} ${note}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

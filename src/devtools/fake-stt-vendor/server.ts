@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type http from 'node:http';
+import { FakeSttVendorOptionsError } from './options';
+import type { FakeSttVendorState, SubmitRequest, VendorReply } from './state';
+
+/**
+ * The HTTP face of the fake vendor: RTZR's routes under /v1 and a small admin API under /admin.
+ * Parsing stays here; every decision is the state's.
+ */
+
+// Form fields and multipart framing on top of the file itself.
+const FORM_OVERHEAD_BYTES = 1024 * 1024;
+const ADMIN_BODY_LIMIT_BYTES = 64 * 1024;
+
+type Body = { bytes: Buffer; truncated: boolean };
+
+export function createFakeSttVendorHandler(state: FakeSttVendorState): http.RequestListener {
+  return (req, res) => {
+    route(state, req, res).catch((err: Error) => {
+      if (!res.headersSent) send(res, { status: 500, body: { code: 'E500', msg: err.message } });
+      else res.destroy(err);
+    });
+  };
+}
+
+async function route(state: FakeSttVendorState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://fake-stt-vendor');
+  const method = req.method ?? 'GET';
+  const pollMatch = /^\/v1\/transcribe\/([^/]+)$/.exec(url.pathname);
+  if (method === 'POST' && url.pathname === '/v1/authenticate') {
+    if (hang(state, 'authenticate', req)) return;
+    const form = await readForm(req, await readBody(req, ADMIN_BODY_LIMIT_BYTES));
+    return send(res, state.authenticate({ clientId: formString(form, 'client_id'), clientSecret: formString(form, 'client_secret') }));
+  }
+  if (method === 'POST' && url.pathname === '/v1/transcribe') {
+    if (hang(state, 'submit', req)) return;
+    return send(res, state.submit(await readSubmission(state, req)));
+  }
+  if (method === 'GET' && pollMatch) {
+    if (hang(state, 'poll', req)) return;
+    return send(res, state.poll({ authorization: req.headers.authorization, jobId: decodeURIComponent(pollMatch[1]) }));
+  }
+  if (url.pathname.startsWith('/admin/')) return admin(state, method, url.pathname, req, res);
+  send(res, { status: 404, body: { code: 'H0004', msg: `no route ${method} ${url.pathname}` } });
+}
+
+/** A hung route reads the request (so the client's upload completes) and then never answers. */
+function hang(state: FakeSttVendorState, vendorRoute: 'authenticate' | 'submit' | 'poll', req: http.IncomingMessage): boolean {
+  if (!state.hangs(vendorRoute)) return false;
+  req.resume();
+  return true;
+}
+
+async function admin(state: FakeSttVendorState, method: string, path: string, req: http.IncomingMessage, res: http.ServerResponse) {
+  if (method === 'GET' && path === '/admin/stats') return send(res, { status: 200, body: state.stats() });
+  if (method === 'GET' && path === '/admin/config') return send(res, { status: 200, body: state.options });
+  if (method === 'POST' && path === '/admin/config') {
+    const body = await readBody(req, ADMIN_BODY_LIMIT_BYTES);
+    try {
+      return send(res, { status: 200, body: state.configure(JSON.parse(body.bytes.toString('utf8') || '{}')) });
+    } catch (err) {
+      if (err instanceof SyntaxError || err instanceof FakeSttVendorOptionsError) {
+        return send(res, { status: 400, body: { code: 'H0001', msg: err.message } });
+      }
+      throw err;
+    }
+  }
+  if (method === 'POST' && path === '/admin/reset') {
+    state.reset();
+    return send(res, { status: 200, body: { reset: true } });
+  }
+  if (method === 'POST' && path === '/admin/expire-tokens') {
+    state.expireTokens();
+    return send(res, { status: 200, body: { expired: true } });
+  }
+  send(res, { status: 404, body: { code: 'H0004', msg: `no admin route ${method} ${path}` } });
+}
+
+async function readSubmission(state: FakeSttVendorState, req: http.IncomingMessage): Promise<SubmitRequest> {
+  const authorization = req.headers.authorization;
+  const body = await readBody(req, state.options.maxFileBytes + FORM_OVERHEAD_BYTES);
+  if (body.truncated) return { authorization, upload: 'too-large' };
+  const form = await readForm(req, body);
+  const file = form?.get('file');
+  const config = formString(form, 'config');
+  if (!file || typeof file === 'string') return { authorization, upload: 'missing', config };
+  const bytes = Buffer.from(await file.arrayBuffer());
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { authorization, upload: { sha256, sizeBytes: bytes.length, filename: file.name || 'unnamed' }, config };
+}
+
+/** Buffers the body up to `limit` bytes; beyond it the rest is drained and dropped. */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Body> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) truncated = true;
+    else chunks.push(chunk);
+  }
+  return { bytes: Buffer.concat(chunks), truncated };
+}
+
+/** Multipart or URL-encoded, through the web-standard parser built into Node; undefined when unparsable. */
+async function readForm(req: http.IncomingMessage, body: Body): Promise<FormData | undefined> {
+  const contentType = req.headers['content-type'] ?? '';
+  try {
+    return await new Response(body.bytes, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return undefined;
+  }
+}
+
+function formString(form: FormData | undefined, name: string): string | undefined {
+  const value = form?.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function send(res: http.ServerResponse, reply: VendorReply): void {
+  const body = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...reply.headers,
+  });
+  res.end(body);
+}
