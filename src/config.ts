@@ -65,6 +65,23 @@ const envSchema = z.object({
   REFERENCE_GRID_RESOLUTION: z.coerce.number().min(0.01).max(1).default(0.1),
   REFERENCE_GRID_SEED: z.coerce.number().int().default(42),
 
+  STORAGE_DIR: z.string().optional(),
+
+  STT_VENDOR_URL: z.url().optional(),
+  STT_CLIENT_ID: z.string().default('dev-client'),
+  STT_CLIENT_SECRET: z.string().default('dev-secret'),
+  FAKE_STT_VENDOR_PORT: port.default(4010),
+  STT_MAX_IN_FLIGHT: positiveInt.default(10),
+  STT_POLL_INTERVAL_MS: positiveInt.default(5_000),
+  STT_SLOT_LEASE_MS: positiveInt.default(120_000),
+  STT_BACKOFF_BASE_MS: positiveInt.default(5_000),
+  STT_BACKOFF_MAX_MS: positiveInt.default(300_000),
+  STT_QUOTA_PAUSE_MS: positiveInt.default(3_600_000),
+  STT_MAX_UPLOAD_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  // Switches for the benchmark's contrast run; keep both on in production.
+  STT_GATE_ENABLED: bool.default(true),
+  STT_CAP_ENABLED: bool.default(true),
+
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_KEYS: z
@@ -93,6 +110,24 @@ export interface RiskConfig {
   groupTimeoutSeconds: number;
   maxGridDistanceKm: number;
   windowYears: number;
+}
+
+/** Speech-to-text: how jobs share one vendor account (passed into workflows and activities). */
+export interface SttConfig {
+  /** Unset means: start the fake vendor locally (npm start) — never in production. */
+  vendorUrl?: string;
+  clientId: string;
+  clientSecret: string;
+  fakeVendorPort: number;
+  maxInFlight: number;
+  pollIntervalMs: number;
+  slotLeaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  quotaPauseMs: number;
+  maxUploadBytes: number;
+  gateEnabled: boolean;
+  capEnabled: boolean;
 }
 
 export interface Config {
@@ -125,6 +160,8 @@ export interface Config {
     workflowBundlePath?: string;
   };
   risk: RiskConfig;
+  stt: SttConfig;
+  storage: { rootDir: string };
   referenceData: { resolutionDeg: number; seed: number };
   api: {
     host: string;
@@ -189,6 +226,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxGridDistanceKm: e.RISK_MAX_GRID_DISTANCE_KM,
       windowYears: e.RISK_WINDOW_YEARS,
     },
+    stt: {
+      vendorUrl: e.STT_VENDOR_URL,
+      clientId: e.STT_CLIENT_ID,
+      clientSecret: e.STT_CLIENT_SECRET,
+      fakeVendorPort: e.FAKE_STT_VENDOR_PORT,
+      maxInFlight: e.STT_MAX_IN_FLIGHT,
+      pollIntervalMs: e.STT_POLL_INTERVAL_MS,
+      slotLeaseMs: e.STT_SLOT_LEASE_MS,
+      backoffBaseMs: e.STT_BACKOFF_BASE_MS,
+      backoffMaxMs: e.STT_BACKOFF_MAX_MS,
+      quotaPauseMs: e.STT_QUOTA_PAUSE_MS,
+      maxUploadBytes: e.STT_MAX_UPLOAD_BYTES,
+      gateEnabled: e.STT_GATE_ENABLED,
+      capEnabled: e.STT_CAP_ENABLED,
+    },
+    storage: { rootDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'objects')) },
     referenceData: { resolutionDeg: e.REFERENCE_GRID_RESOLUTION, seed: e.REFERENCE_GRID_SEED },
     api: {
       host: e.API_HOST,

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { InvalidRiskInputError } from '../domain/risk/errors';
 import { classifyPgError } from '../infra/db/errors';
 import { ReferenceDataMissingError } from '../infra/db/queries/risk-reference';
+import { SttError } from '../infra/stt/errors';
 
 /** Failure types workflows name in `nonRetryableErrorTypes`. */
 export const NON_RETRYABLE = {
@@ -19,6 +20,10 @@ export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ReferenceDataMissingError) {
     return ApplicationFailure.create({ message: err.message, type: NON_RETRYABLE.badData, nonRetryable: true, cause: err });
+  }
+  if (err instanceof SttError && !err.retryable) {
+    // The vendor refused this request (bad audio, bad credentials): repeating it cannot help.
+    return ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: true, cause: err });
   }
   if (err instanceof InvalidRiskInputError) {
     return ApplicationFailure.create({ message: err.message, type: NON_RETRYABLE.invalidInput, nonRetryable: true, cause: err });

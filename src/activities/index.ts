@@ -1,7 +1,12 @@
 import type { Pool } from 'pg';
-import type { Config, QueueName } from '../config';
+import { ConfigError, type Config, type QueueName } from '../config';
+import { createNotificationListener } from '../infra/db/notifications';
+import { SLOT_RELEASED_CHANNEL } from '../infra/db/queries/vendor-coordination';
 import type { Logger } from '../infra/logger';
+import { createObjectStore } from '../infra/storage';
+import { RtzrClient } from '../infra/stt/rtzr-client';
 import { createRiskActivities } from './risk';
+import { createSttActivities } from './stt';
 import { createSystemCheckActivities } from './system-check';
 
 /** What activities may touch. Tests build the same object, so they run the production wiring. */
@@ -12,12 +17,46 @@ export interface ActivityDeps {
   workerIdentity: string;
 }
 
-/** The activities each task queue's worker registers; each pipeline adds its own. */
-export function createActivities(deps: ActivityDeps): Record<QueueName, object> {
-  const common = createSystemCheckActivities(deps);
+/** The activities of the queues this process serves, and the connections they opened. */
+export interface ActivityHost {
+  activities: Partial<Record<QueueName, object>>;
+  close(): Promise<void>;
+}
+
+function sttActivities(deps: ActivityDeps) {
+  const { config } = deps;
+  if (!config.stt.vendorUrl) {
+    throw new ConfigError('STT_VENDOR_URL: required by workers on the stt queue (`npm start` runs the fake vendor for you)');
+  }
+  const provider = new RtzrClient({ baseUrl: config.stt.vendorUrl, clientId: config.stt.clientId, clientSecret: config.stt.clientSecret });
+  const slotReleases = createNotificationListener(config.postgres.url!, SLOT_RELEASED_CHANNEL);
+  const store = createObjectStore({ kind: 'local', rootDir: config.storage.rootDir });
   return {
-    risk: { ...common, ...createRiskActivities({ ...deps, maxGridDistanceKm: deps.config.risk.maxGridDistanceKm }) },
-    stt: { ...common },
-    etl: { ...common },
+    activities: createSttActivities({ pool: deps.pool, store, provider, slotReleases, stt: config.stt }),
+    close: async () => {
+      await slotReleases.close();
+      await provider.close();
+    },
+  };
+}
+
+export function createActivities(deps: ActivityDeps, queues: readonly QueueName[]): ActivityHost {
+  const common = createSystemCheckActivities(deps);
+  const activities: ActivityHost['activities'] = {};
+  const closers: Array<() => Promise<void>> = [];
+  if (queues.includes('risk')) {
+    activities.risk = { ...common, ...createRiskActivities({ ...deps, maxGridDistanceKm: deps.config.risk.maxGridDistanceKm }) };
+  }
+  if (queues.includes('stt')) {
+    const stt = sttActivities(deps);
+    activities.stt = { ...common, ...stt.activities };
+    closers.push(stt.close);
+  }
+  if (queues.includes('etl')) activities.etl = { ...common };
+  return {
+    activities,
+    close: async () => {
+      for (const close of closers) await close();
+    },
   };
 }

@@ -10,10 +10,11 @@ import { mountRoutes, type RouteSpec } from './routes/route';
 import { riskRoutes } from './routes/risk';
 import { runRoutes } from './routes/runs';
 import { systemCheckRoutes } from './routes/system-checks';
+import { transcriptionRoutes } from './routes/transcriptions';
 
 /** Every documented /api route; each pipeline contributes its own list. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps)];
+  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps), ...transcriptionRoutes(deps, deps.store)];
 }
 
 export function createApp(deps: ApiDeps): express.Express {

@@ -50,6 +50,7 @@ runMain(async () => {
         `  API            ${api.url}   (OpenAPI: ${api.url}/openapi.json, metrics: ${api.url}/metrics)`,
         `  Temporal UI    ${services.config.temporal.uiUrl}`,
         `  Temporal gRPC  ${services.config.temporal.address}`,
+        `  STT vendor     ${services.config.stt.vendorUrl}${config.stt.vendorUrl ? '' : ' (fake vendor, dev tool)'}`,
         `  Task queues    ${QUEUE_NAMES.map((q) => services.config.queues[q].taskQueue).join(', ')}`,
         'Press Ctrl-C to stop everything.',
         '',

@@ -5,6 +5,7 @@ import { migrate } from '../infra/db/migrate';
 import { createPool } from '../infra/db/pool';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
+import { createObjectStore } from '../infra/storage';
 import { connectTemporalClient } from '../infra/temporal/client';
 import { close, listen } from './http-server';
 
@@ -19,7 +20,8 @@ export async function startApiHost(config: Config, logger: Logger, metrics: Metr
     await assertDatabaseReachable(pool, config.postgres.url ?? '');
     await migrate(pool);
     const temporal = await connectTemporalClient(config);
-    const app = createApp({ config, pool, temporal, metrics, logger });
+    const store = createObjectStore({ kind: 'local', rootDir: config.storage.rootDir });
+    const app = createApp({ config, pool, temporal, metrics, logger, store });
     const server = await listen(app, config.api.host, config.api.port, 'API_PORT');
     const url = `http://${config.api.host}:${config.api.port}`;
     logger.info({ url }, 'API listening');

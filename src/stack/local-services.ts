@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config';
+import { startFakeSttVendor } from '../devtools/fake-stt-vendor';
 import type { Logger } from '../infra/logger';
 import { startEmbeddedPostgres } from '../infra/postgres/embedded';
 import { resolveTemporalCli } from '../infra/temporal/cli-binary';
@@ -13,7 +14,8 @@ export interface LocalServices {
 
 /**
  * Brings up what the configuration leaves unset: the Temporal dev server when
- * TEMPORAL_ADDRESS is absent, an embedded PostgreSQL when DATABASE_URL is absent.
+ * TEMPORAL_ADDRESS is absent, an embedded PostgreSQL when DATABASE_URL is absent, the fake
+ * speech-to-text vendor when STT_VENDOR_URL is absent.
  */
 export async function startLocalServices(config: Config, logger: Logger): Promise<LocalServices> {
   const stops: Array<() => Promise<void>> = [];
@@ -48,6 +50,13 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
       stops.push(pg.stop);
       resolved = { ...resolved, postgres: { ...resolved.postgres, url: pg.url } };
       logger.info({ port: config.postgres.embeddedPort }, 'embedded PostgreSQL started');
+    }
+    if (!config.stt.vendorUrl) {
+      // No real vendor configured: the fake one (a dev tool speaking the same protocol) stands in.
+      const vendor = await startFakeSttVendor({ port: config.stt.fakeVendorPort });
+      stops.push(vendor.stop);
+      resolved = { ...resolved, stt: { ...resolved.stt, vendorUrl: vendor.url } };
+      logger.info({ url: vendor.url }, 'fake speech-to-text vendor started');
     }
   } catch (err) {
     await stop();

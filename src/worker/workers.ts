@@ -62,7 +62,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
     throw new TemporalUnreachableError(`TEMPORAL_ADDRESS: cannot reach a Temporal server at ${address} (${err.message})`);
   });
   const workerIdentity = `${os.hostname()}:${process.pid}`;
-  const activities = createActivities({ ...deps, workerIdentity });
+  const host = createActivities({ ...deps, workerIdentity }, queues);
   const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));
 
   const workers = await Promise.all(
@@ -73,7 +73,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
         taskQueue: config.queues[queue].taskQueue,
         identity: `${workerIdentity}/${queue}`,
         workflowBundle: { codePath },
-        activities: activities[queue],
+        activities: host.activities[queue],
         maxConcurrentActivityTaskExecutions: config.queues[queue].maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
         shutdownGraceTime: config.worker.shutdownGraceMs,
@@ -83,10 +83,13 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
   );
   logger.info({ queues: queues.map((q) => config.queues[q].taskQueue) }, 'workers polling');
 
-  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
-    await connection.close();
-    logger.info('workers stopped');
-  });
+  const done = Promise.all(workers.map((w) => w.run()))
+    .then(() => undefined)
+    .finally(async () => {
+      await host.close();
+      await connection.close();
+      logger.info('workers stopped');
+    });
   return {
     queues: [...queues],
     done,

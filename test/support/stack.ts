@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -9,6 +11,7 @@ import { loadConfig, QUEUE_NAMES, type Config, type QueueName } from '../../src/
 import { createPool } from '../../src/infra/db/pool';
 import { createLogger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
+import { createObjectStore } from '../../src/infra/storage';
 import { connectTemporalClient } from '../../src/infra/temporal/client';
 import { close, listen } from '../../src/stack/http-server';
 import { installTemporalRuntime, startWorkers, type RunningWorkers } from '../../src/worker/workers';
@@ -36,6 +39,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TASK_QUEUE_RISK: `risk-${suffix}`,
     TASK_QUEUE_STT: `stt-${suffix}`,
     TASK_QUEUE_ETL: `etl-${suffix}`,
+    STORAGE_DIR: path.join(os.tmpdir(), `dp-objects-${suffix}`),
+    // Nothing listens here: tests that talk to a vendor start a fake one and pass its URL.
+    STT_VENDOR_URL: 'http://127.0.0.1:9',
     ...env,
   });
 }
@@ -58,7 +64,8 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     await installTemporalRuntime(metrics, logger);
     workers = await startWorkers({ config, pool: workerPool, logger }, opts.queues ?? QUEUE_NAMES, { interceptors: opts.interceptors });
   }
-  const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger }), '127.0.0.1', 0, 'API_PORT');
+  const store = createObjectStore({ kind: 'local', rootDir: config.storage.rootDir });
+  const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger, store }), '127.0.0.1', 0, 'API_PORT');
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     config,

@@ -1,0 +1,206 @@
+import fsp, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { ObjectIntegrityError, ObjectNotFoundError, ObjectTooLargeError, PartialOffsetError } from './errors';
+import { ByteMeter, errorCode, fsyncDir, hashFile, isMissing, removeIfPresent, removeQuietly, streamInto, tempPathFor } from './local-files';
+import { readSidecar, sidecarPathOf, writeSidecar } from './local-sidecar';
+import { objectKeySegments } from './object-key';
+import type { ObjectBody, ObjectInfo, ObjectStore, PutResult } from './object-store';
+
+interface KeyPaths {
+  file: string;
+  dir: string;
+  partial: string;
+}
+
+/**
+ * Objects as files under `rootDir`: `<key>` holds the bytes, `<key>.meta.json` the sha256 and
+ * content type, `<key>.partial` an upload in progress. Writes go to a temp file in the same
+ * directory (so the rename cannot cross file systems), are fsynced, and are published by rename.
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly rootDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = path.resolve(rootDir);
+  }
+
+  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number } = {}): Promise<PutResult> {
+    const p = this.paths(key);
+    const { maxBytes } = opts;
+    if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
+    await fsp.mkdir(p.dir, { recursive: true });
+    const tmp = tempPathFor(p.file);
+    try {
+      const meter = new ByteMeter({ hash: true, limit: maxBytes, tooLarge: () => new ObjectTooLargeError(key, maxBytes ?? 0) });
+      const handle = await fsp.open(tmp, 'wx');
+      let ino: bigint;
+      try {
+        await streamInto(handle, body instanceof Uint8Array ? [body] : body, meter, 0);
+        ino = (await handle.stat({ bigint: true })).ino;
+      } finally {
+        await handle.close();
+      }
+      const result: PutResult = { key, size: meter.bytes, sha256: meter.sha256() };
+      await writeSidecar(p.file, ino, { size: result.size, sha256: result.sha256, ...contentTypeOf(opts) });
+      await fsp.rename(tmp, p.file);
+      await fsyncDir(p.dir);
+      return result;
+    } catch (err) {
+      await removeQuietly(tmp);
+      throw err;
+    }
+  }
+
+  async appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number }): Promise<{ size: number }> {
+    const p = this.paths(key);
+    const { offset, maxBytes } = opts;
+    assertByteCount('offset', offset);
+    if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
+    const tooLarge = () => new ObjectTooLargeError(key, maxBytes ?? 0);
+    try {
+      if (maxBytes !== undefined && offset > maxBytes) throw tooLarge();
+      await fsp.mkdir(p.dir, { recursive: true });
+      const handle = await openPartial(p.partial, key, offset);
+      try {
+        const { size } = await handle.stat();
+        if (size < offset) throw new PartialOffsetError(key, offset, size);
+        // A retry resumes from its last heartbeat; bytes written after it are rewritten.
+        if (size > offset) await handle.truncate(offset);
+        const meter = new ByteMeter({ hash: false, limit: maxBytes === undefined ? undefined : maxBytes - offset, tooLarge });
+        await streamInto(handle, body, meter, offset);
+        return { size: offset + meter.bytes };
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      // Too large is final: keeping the partial would only invite resuming it.
+      if (err instanceof ObjectTooLargeError) await removeQuietly(p.partial);
+      throw err;
+    }
+  }
+
+  async partialSize(key: string): Promise<number> {
+    const stat = await statIfPresent(this.paths(key).partial);
+    return stat ? Number(stat.size) : 0;
+  }
+
+  async completePartial(key: string, opts: { expectedSize?: number; expectedSha256?: string; contentType?: string } = {}): Promise<PutResult> {
+    const p = this.paths(key);
+    const stat = await statIfPresent(p.partial);
+    if (!stat) return this.alreadyCompleted(key, opts);
+    checkExpected(key, 'size', opts.expectedSize, Number(stat.size));
+    const { size, sha256 } = await hashFile(p.partial);
+    checkExpected(key, 'size', opts.expectedSize, size);
+    checkExpected(key, 'sha256', opts.expectedSha256?.toLowerCase(), sha256);
+    // rename keeps the inode, so the sidecar can name it before the partial becomes the object.
+    await writeSidecar(p.file, stat.ino, { size, sha256, ...contentTypeOf(opts) });
+    await fsp.rename(p.partial, p.file);
+    await fsyncDir(p.dir);
+    return { key, size, sha256 };
+  }
+
+  async discardPartial(key: string): Promise<void> {
+    await removeIfPresent(this.paths(key).partial);
+  }
+
+  async get(key: string, range?: { start: number; end?: number }): Promise<Readable> {
+    const p = this.paths(key);
+    // Opening first pins the current file: a concurrent put renames a new one in, this stream keeps the old.
+    const handle = await fsp.open(p.file, 'r').catch((err: unknown) => {
+      throw isMissing(err) || errorCode(err) === 'EISDIR' ? new ObjectNotFoundError(key) : err;
+    });
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new ObjectNotFoundError(key);
+      const bounds = resolveRange(range, stat.size);
+      if (!bounds) {
+        await handle.close();
+        return Readable.from([]);
+      }
+      return handle.createReadStream({ ...bounds, autoClose: true });
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const p = this.paths(key);
+    const stat = await statIfPresent(p.file);
+    if (!stat?.isFile()) return undefined;
+    const meta = await readSidecar(p.file, stat);
+    return {
+      key,
+      size: Number(stat.size),
+      ...(meta ? { sha256: meta.sha256 } : {}),
+      ...(meta?.contentType ? { contentType: meta.contentType } : {}),
+      modifiedAt: stat.mtime,
+    };
+  }
+
+  async delete(key: string): Promise<void> {
+    const p = this.paths(key);
+    const stat = await statIfPresent(p.file);
+    // The data file goes first: that is the moment the object disappears; a stray sidecar is ignored.
+    if (stat?.isFile()) await removeIfPresent(p.file);
+    await removeIfPresent(sidecarPathOf(p.file));
+  }
+
+  private paths(key: string): KeyPaths {
+    const file = path.join(this.rootDir, ...objectKeySegments(key));
+    return { file, dir: path.dirname(file), partial: `${file}.partial` };
+  }
+
+  /** completePartial after it already succeeded (Temporal retries an activity whose result was lost). */
+  private async alreadyCompleted(key: string, opts: { expectedSize?: number; expectedSha256?: string }): Promise<PutResult> {
+    const info = await this.head(key);
+    if (!info) throw new ObjectNotFoundError(key);
+    checkExpected(key, 'size', opts.expectedSize, info.size);
+    const sha256 = info.sha256 ?? (await hashFile(this.paths(key).file)).sha256;
+    checkExpected(key, 'sha256', opts.expectedSha256?.toLowerCase(), sha256);
+    return { key, size: info.size, sha256 };
+  }
+}
+
+/** Opens the partial for writing; only offset 0 may start a new one. */
+async function openPartial(file: string, key: string, offset: number): Promise<FileHandle> {
+  try {
+    return await fsp.open(file, 'r+');
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+    if (offset > 0) throw new PartialOffsetError(key, offset, 0);
+    return fsp.open(file, 'w');
+  }
+}
+
+async function statIfPresent(file: string) {
+  try {
+    return await fsp.stat(file, { bigint: true });
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Inclusive byte bounds for createReadStream, or undefined for an empty read. */
+function resolveRange(range: { start: number; end?: number } | undefined, size: number): { start: number; end: number } | undefined {
+  if (!range) return size === 0 ? undefined : { start: 0, end: size - 1 };
+  const { start, end } = range;
+  assertByteCount('range.start', start);
+  if (end !== undefined) assertByteCount('range.end', end);
+  if (start > size) throw new RangeError(`range starts at ${start}, past the object's ${size} bytes`);
+  if (end !== undefined && end < start) throw new RangeError(`range ends at ${end}, before its start ${start}`);
+  const last = Math.min(end ?? size - 1, size - 1);
+  return start > last ? undefined : { start, end: last };
+}
+
+function checkExpected<T extends string | number>(key: string, field: 'size' | 'sha256', expected: T | undefined, actual: T): void {
+  if (expected !== undefined && expected !== actual) throw new ObjectIntegrityError(key, field, expected, actual);
+}
+
+function assertByteCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+}
+
+const contentTypeOf = (opts: { contentType?: string }) => (opts.contentType ? { contentType: opts.contentType } : {});

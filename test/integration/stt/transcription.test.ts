@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestStack, testConfig, type TestStack } from '../../support/stack';
+import { getTranscription, startFakeSttVendor, sttEnv, upload, wav, waitForTranscription, type FakeVendor } from '../../support/stt';
+
+describe('a transcription end to end', () => {
+  let vendor: FakeVendor;
+  let stack: TestStack;
+  before(async () => {
+    vendor = await startFakeSttVendor({ processingMs: 600 });
+    stack = await startTestStack({ config: testConfig(sttEnv(vendor)), queues: ['stt'] });
+  });
+  after(async () => {
+    await stack.stop();
+    await vendor.stop();
+  });
+
+  test('upload → submit once → poll → utterances stored, as JSON, text and SRT', async () => {
+    const { status, body } = await upload(stack, { bytes: wav(1), name: 'meeting.wav' }, { key: 'meeting-1' });
+    assert.equal(status, 202, JSON.stringify(body));
+    assert.equal(body.id, 'stt-meeting-1');
+    const done = await waitForTranscription(stack, body.id, 'COMPLETED');
+    assert.equal(done.phase, 'completed');
+    assert.ok(done.vendorJobId);
+    assert.equal(vendor.admin.stats().submits.byFilename['stt-meeting-1.wav'], 1);
+
+    const json = (await (await fetch(`${stack.apiUrl}/api/transcriptions/${body.id}/transcript`)).json()) as any;
+    assert.ok(json.utterances.length >= 2);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM stt_utterances WHERE job_id = $1`, [body.id]);
+    assert.equal(rows[0].n, json.utterances.length);
+    const text = await (await fetch(`${stack.apiUrl}/api/transcriptions/${body.id}/transcript`, { headers: { accept: 'text/plain' } })).text();
+    assert.match(text, /^Speaker \d: /);
+    const srt = await (await fetch(`${stack.apiUrl}/api/transcriptions/${body.id}/transcript?format=srt`)).text();
+    assert.match(srt, /^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
+  });
+
+  test('the same Idempotency-Key returns the same job and stores nothing new', async () => {
+    const again = await upload(stack, { bytes: wav(1), name: 'meeting.wav' }, { key: 'meeting-1' });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.id, 'stt-meeting-1');
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM stt_jobs WHERE id = 'stt-meeting-1'`);
+    assert.equal(rows[0].n, 1);
+    assert.equal(vendor.admin.stats().submits.byFilename['stt-meeting-1.wav'], 1);
+  });
+
+  const badUploads: Array<[string, Parameters<typeof upload>[1], number, string]> = [
+    ['a PNG renamed .wav', { bytes: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), name: 'x.wav' }, 415, 'file'],
+    ['an empty file', { bytes: Buffer.alloc(0), name: 'empty.wav' }, 400, 'file'],
+    ['no file at all', undefined, 400, 'file'],
+  ];
+  for (const [name, file, expected, field] of badUploads) {
+    test(`${name} → ${expected} naming ${field}; nothing stored or started`, async () => {
+      const before = (await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n;
+      const res = await upload(stack, file, { fields: { diarization: 'true' } });
+      assert.equal(res.status, expected, JSON.stringify(res.body));
+      assert.equal(res.body.errors[0].field, field);
+      assert.equal((await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n, before);
+    });
+  }
+
+  test('a bad option names the field', async () => {
+    const res = await upload(stack, { bytes: wav(2), name: 'a.wav' }, { fields: { speakerCount: 'many' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.errors[0].field, 'body.speakerCount');
+  });
+
+  test('an unknown transcription is 404', async () => {
+    assert.equal((await getTranscription(stack, 'stt-nope')).status, 404);
+  });
+});

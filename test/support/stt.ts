@@ -1,0 +1,61 @@
+import { startFakeSttVendor } from '../../src/devtools/fake-stt-vendor';
+import type { TestStack } from './stack';
+import { waitUntil } from './stack';
+
+export type FakeVendor = Awaited<ReturnType<typeof startFakeSttVendor>>;
+export { startFakeSttVendor };
+
+/** A small valid WAV file (PCM, 8 kHz mono) whose samples depend on `seed`, so each upload differs. */
+export function wav(seed: number, samples = 4000): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + samples * 2, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(samples * 2, 40);
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((i * (seed + 1)) / 10)), i * 2);
+  return Buffer.concat([header, data]);
+}
+
+export async function upload(
+  stack: TestStack,
+  file: { bytes: Buffer; name: string; type?: string } | undefined,
+  opts: { key?: string; fields?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(opts.fields ?? {})) form.append(k, v);
+  if (file) form.append('file', new Blob([file.bytes], { type: file.type ?? 'audio/wav' }), file.name);
+  const res = await fetch(`${stack.apiUrl}/api/transcriptions`, { method: 'POST', body: form, headers: opts.key ? { 'idempotency-key': opts.key } : {} });
+  return { status: res.status, body: await res.json() };
+}
+
+export async function getTranscription(stack: TestStack, id: string): Promise<any> {
+  return (await fetch(`${stack.apiUrl}/api/transcriptions/${id}`)).json();
+}
+
+export async function waitForTranscription(stack: TestStack, id: string, status: string, timeoutMs = 60_000): Promise<any> {
+  return waitUntil(
+    `transcription ${id} to be ${status}`,
+    async () => {
+      const view = await getTranscription(stack, id);
+      if (view.status === status) return view;
+      if (['COMPLETED', 'FAILED', 'CANCELED'].includes(view.status)) throw new Error(`transcription ended ${view.status} (${view.error}), wanted ${status}`);
+      return undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Stack settings that make the STT pipeline quick to test against a fake vendor. */
+export function sttEnv(vendor: FakeVendor, extra: Record<string, string> = {}): Record<string, string> {
+  return { STT_VENDOR_URL: vendor.url, STT_POLL_INTERVAL_MS: '300', STT_BACKOFF_BASE_MS: '500', STT_MAX_ACTIVITIES: '100', ...extra };
+}
