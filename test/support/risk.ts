@@ -18,9 +18,9 @@ export function site(id: string, i = 0, overrides: Record<string, unknown> = {})
   return {
     id,
     name: `Site ${id}`,
-    // Spread sites a little so they land on different grid points.
-    latitude: place.latitude + Math.floor(i / PLACE_LIST.length) * 0.03,
-    longitude: place.longitude,
+    // Spread sites within ±0.04° (under 5 km) of the place, so they stay on land but use different grid points.
+    latitude: place.latitude + (((Math.floor(i / PLACE_LIST.length) % 5) - 2) * 0.02),
+    longitude: place.longitude + (((Math.floor(i / PLACE_LIST.length / 5) % 5) - 2) * 0.02),
     building: { structure: 'reinforced_concrete', purpose: 'office', floorsAbove: 12, floorsBelow: 2, ageYears: 25, floorAreaM2: 15000, hasPiloti: false, hasWaterTank: true },
     asset: { value: 50_000_000_000, insuranceRate: 0.2 },
     ...overrides,
