@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { startTestStack } from '../support/stack';
+import { startTestStack, testConfig } from '../support/stack';
+import { startFakeSttVendor, sttEnv } from '../support/stt';
 import { MANIFEST, readManifest } from './manifest';
 import { HISTORY_SCENARIOS } from './scenarios';
 
@@ -25,13 +26,16 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   for (const scenario of HISTORY_SCENARIOS) {
     if (only.length && !only.includes(scenario.name)) continue;
-    const stack = await startTestStack(scenario.stack);
+    const vendor = scenario.vendor ? await startFakeSttVendor(scenario.vendor) : undefined;
+    const config = vendor ? testConfig(sttEnv(vendor)) : scenario.stack?.config;
+    const stack = await startTestStack({ ...scenario.stack, config });
     try {
-      const recorded = await scenario.run(stack);
+      const recorded = await scenario.run(stack, vendor);
       for (const [name, workflowId] of recorded) await save(stack.temporal, name, workflowId);
       console.log(`recorded ${scenario.name}: ${recorded.map(([name]) => name).join(', ')}`);
     } finally {
       await stack.stop();
+      await vendor?.stop();
     }
   }
 }
