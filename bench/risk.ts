@@ -1,6 +1,7 @@
 // `npm run bench:risk`: site assessments through REST + Temporal against the same SQL and domain
 // code run in-process without Temporal, measured in the same run.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { computeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from '../src/domain/risk/cell';
 import { SCENARIOS } from '../src/domain/risk/types';
 import { withTransaction } from '../src/infra/db/pool';
@@ -17,7 +18,9 @@ async function viaTemporal(stack: TestStack, siteCount: number): Promise<number>
   const started = performance.now();
   const { status, body } = await postAssessment(stack, { sites }, `bench-${Date.now()}-${run}`);
   if (status !== 202) throw new Error(`POST answered ${status}: ${JSON.stringify(body)}`);
-  await waitUntil('completion', async () => (await getAssessment(stack, body.id)).status === 'COMPLETED', 30 * 60_000);
+  // Portfolios are polled like a client would (once a second), so the API's own load does not skew them.
+  const pollMs = siteCount >= 10 ? 1000 : 50;
+  await waitUntil('completion', async () => (await getAssessment(stack, body.id)).status === 'COMPLETED' || (await sleep(pollMs)), 30 * 60_000);
   const seconds = (performance.now() - started) / 1000;
   console.log(`  ${siteCount} site(s) via Temporal: ${seconds.toFixed(2)} s`);
   return seconds;

@@ -11,7 +11,7 @@ import { toCsv } from '../csv';
 import type { ApiDeps } from '../deps';
 import { notFound, ProblemError, type FieldError } from '../problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../start-workflow';
-import { jobStatus } from '../workflow-status';
+import { cancelActiveRun, isActive, jobStatus } from '../workflow-status';
 import { defineRoute } from './route';
 import { AssessmentId, AssessmentView, Accepted, CreateRiskAssessment, ResultsQuery } from './risk-schemas';
 
@@ -112,7 +112,7 @@ export function riskRoutes(deps: ApiDeps) {
         const a = await loadAssessment(deps, params.id);
         const description = await deps.temporal.workflow.getHandle(a.workflow_id).describe();
         const status = jobStatus(description);
-        const { sites, progress } = await progressOf(deps, a, status === 'RUNNING' || status === 'PENDING');
+        const { sites, progress } = await progressOf(deps, a, isActive(status));
         const view: z.infer<typeof AssessmentView> = {
           id: a.id,
           status,
@@ -167,12 +167,7 @@ export function riskRoutes(deps: ApiDeps) {
       responses: { 202: { description: 'Cancellation requested' } },
       async handler({ params, res }) {
         const a = await loadAssessment(deps, params.id);
-        const handle = deps.temporal.workflow.getHandle(a.workflow_id);
-        const status = jobStatus(await handle.describe());
-        if (status !== 'RUNNING' && status !== 'PENDING') {
-          throw new ProblemError(409, 'Conflict', `Risk assessment ${a.id} is not running`);
-        }
-        await handle.cancel();
+        await cancelActiveRun(deps.temporal, a.workflow_id, `Risk assessment ${a.id}`);
         res.status(202).json({ id: a.id, status: 'CANCELING', links: links(deps, a.id, a.workflow_id) });
       },
     }),
@@ -185,8 +180,7 @@ export function riskRoutes(deps: ApiDeps) {
       responses: { 202: { description: 'Retry run started' } },
       async handler({ params, res }) {
         const a = await loadAssessment(deps, params.id);
-        const current = jobStatus(await deps.temporal.workflow.getHandle(a.workflow_id).describe());
-        if (current === 'RUNNING' || current === 'PENDING') throw new ProblemError(409, 'Conflict', `Risk assessment ${a.id} is still running`);
+        if (isActive(jobStatus(await deps.temporal.workflow.getHandle(a.workflow_id).describe()))) throw new ProblemError(409, 'Conflict', `Risk assessment ${a.id} is still running`);
         const { failedCells } = await results.cellCounts(deps.pool, a.id);
         const incomplete = (await results.siteStatuses(deps.pool, a.id, a.site_count)).some((s) => s.status !== 'COMPLETED');
         if (failedCells === 0 && !incomplete) throw new ProblemError(409, 'Conflict', `Risk assessment ${a.id} has no failed cells`);

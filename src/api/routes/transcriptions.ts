@@ -10,7 +10,7 @@ import { receiveAudioUpload } from '../audio-upload';
 import type { ApiDeps } from '../deps';
 import { notFound, ProblemError } from '../problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../start-workflow';
-import { jobStatus, type JobStatus } from '../workflow-status';
+import { cancelActiveRun, isActive, jobStatus } from '../workflow-status';
 import { defineRoute } from './route';
 
 const Id = z.object({ id: z.string().min(1).max(200) });
@@ -37,8 +37,6 @@ const TranscriptionView = z.object({
   links: z.record(z.string(), z.string()),
 });
 type TranscriptionView = z.infer<typeof TranscriptionView>;
-
-const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
 /** State from the workflow while it runs (phase, retryAt), from PostgreSQL once it has closed. */
 async function viewOf(deps: ApiDeps, job: jobs.SttJobRow): Promise<TranscriptionView> {
@@ -85,7 +83,7 @@ async function streamState(deps: ApiDeps, job: jobs.SttJobRow, res: Response): P
     const data = JSON.stringify(view);
     if (data !== last) res.write(`event: state\ndata: ${data}\n\n`);
     last = data;
-    if (TERMINAL.includes(view.status)) break;
+    if (!isActive(view.status)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   res.end();
@@ -191,9 +189,7 @@ export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
       responses: { 202: { description: 'Cancellation requested' } },
       async handler({ params, res }) {
         const job = await loadJob(deps, params.id);
-        const handle = deps.temporal.workflow.getHandle(job.id);
-        if (TERMINAL.includes(jobStatus(await handle.describe()))) throw new ProblemError(409, 'Conflict', `Transcription ${job.id} has already ended`);
-        await handle.cancel();
+        await cancelActiveRun(deps.temporal, job.id, `Transcription ${job.id}`);
         res.status(202).json({ id: job.id, status: 'CANCELING' });
       },
     }),
