@@ -66,6 +66,13 @@ const envSchema = z.object({
   REFERENCE_GRID_SEED: z.coerce.number().int().default(42),
 
   STORAGE_DIR: z.string().optional(),
+  // Hosts whose user-supplied URLs may resolve to private or loopback addresses (local development, tests).
+  FETCH_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((h) => h.trim()).filter(Boolean) : [])),
+  FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  FETCH_TIMEOUT_MS: positiveInt.default(30_000),
 
   STT_VENDOR_URL: z.url().optional(),
   STT_CLIENT_ID: z.string().default('dev-client'),
@@ -162,6 +169,8 @@ export interface Config {
   risk: RiskConfig;
   stt: SttConfig;
   storage: { rootDir: string };
+  /** Fetching user-supplied URLs. */
+  fetch: { allowHosts: string[]; maxRedirects: number; timeoutMs: number };
   referenceData: { resolutionDeg: number; seed: number };
   api: {
     host: string;
@@ -241,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       gateEnabled: e.STT_GATE_ENABLED,
       capEnabled: e.STT_CAP_ENABLED,
     },
+    fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, maxRedirects: e.FETCH_MAX_REDIRECTS, timeoutMs: e.FETCH_TIMEOUT_MS },
     storage: { rootDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'objects')) },
     referenceData: { resolutionDeg: e.REFERENCE_GRID_RESOLUTION, seed: e.REFERENCE_GRID_SEED },
     api: {

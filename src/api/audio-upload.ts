@@ -68,7 +68,7 @@ export function receiveAudioUpload(req: Request, store: ObjectStore, maxBytes: n
         file.resume();
         return;
       }
-      stored = storeFile(store, file, info.filename || 'audio', info.mimeType, maxBytes, fields);
+      stored = storeAudioStream(store, file, { filename: info.filename || 'audio', mimeType: info.mimeType, maxBytes, fields, field: 'file' });
       stored.catch(() => undefined);
     });
     parser.on('error', () => reject(bad('body', 'malformed multipart body')));
@@ -80,30 +80,36 @@ export function receiveAudioUpload(req: Request, store: ObjectStore, maxBytes: n
   });
 }
 
-async function storeFile(store: ObjectStore, file: Readable, filename: string, mimeType: string, maxBytes: number, fields: Record<string, string>): Promise<StoredUpload> {
+/** Stores audio from any stream (an upload or a fetched URL); `field` names the input in errors. */
+export async function storeAudioStream(
+  store: ObjectStore,
+  file: Readable,
+  opts: { filename: string; mimeType?: string; maxBytes: number; fields: Record<string, string>; field: string },
+): Promise<StoredUpload> {
+  const { filename, mimeType, maxBytes, fields, field } = opts;
   let truncated = false;
   file.on('limit', () => (truncated = true));
   const { head, body } = await sniff(file);
   if (head.length === 0) {
     body.resume();
-    throw bad('file', 'the file is empty');
+    throw bad(field, 'the file is empty');
   }
   const type = audioTypeOf(filename, mimeType, head);
   if (!type) {
     body.resume();
-    throw bad('file', 'not a supported audio file (mp4, m4a, mp3, amr, flac or wav)', 415);
+    throw bad(field, 'not a supported audio file (mp4, m4a, mp3, amr, flac or wav)', 415);
   }
   const key = `stt/uploads/${randomUUID()}.${type.ext}`;
   let put;
   try {
     put = await store.put(key, body, { contentType: type.contentType, maxBytes });
   } catch (err) {
-    if (err instanceof ObjectTooLargeError) throw bad('file', `larger than the ${maxBytes}-byte limit`, 413);
+    if (err instanceof ObjectTooLargeError) throw bad(field, `larger than the ${maxBytes}-byte limit`, 413);
     throw err;
   }
   if (truncated) {
     await store.delete(key);
-    throw bad('file', `larger than the ${maxBytes}-byte limit`, 413);
+    throw bad(field, `larger than the ${maxBytes}-byte limit`, 413);
   }
   return { key, size: put.size, sha256: put.sha256, filename, type, fields };
 }

@@ -6,7 +6,9 @@ import type { ObjectStore } from '../../infra/storage';
 import { webUiRunUrl } from '../../infra/temporal/client';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/search-attributes';
 import { transcriptionStateQuery, type TranscriptionState, type transcriptionWorkflow } from '../../workflows/transcription';
-import { receiveAudioUpload } from '../audio-upload';
+import { openRemote, RemoteFetchError } from '../../infra/http/fetch-remote';
+import { UnsafeUrlError } from '../../infra/http/url-guard';
+import { receiveAudioUpload, storeAudioStream } from '../audio-upload';
 import type { ApiDeps } from '../deps';
 import { notFound, ProblemError } from '../problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../start-workflow';
@@ -72,6 +74,37 @@ async function loadJob(deps: ApiDeps, id: string): Promise<jobs.SttJobRow> {
   return job;
 }
 
+const AudioUrlRequest = z.object({
+  audioUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  diarization: z.boolean().optional(),
+  speakerCount: z.number().int().optional(),
+  domain: z.string().optional(),
+});
+
+/** `{audioUrl}`: fetched through the SSRF guard and stored first, exactly like an upload. */
+async function fetchAudio(deps: ApiDeps, store: ObjectStore, body: unknown) {
+  const parsed = AudioUrlRequest.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = `body.${issue.path.join('.')}`;
+    throw new ProblemError(400, 'Invalid request', `${field}: ${issue.message}`, [{ field, message: issue.message }]);
+  }
+  const { audioUrl, ...options } = parsed.data;
+  const url = new URL(audioUrl);
+  let remote;
+  try {
+    remote = await openRemote(url, deps.config.fetch);
+  } catch (err) {
+    if (err instanceof UnsafeUrlError || err instanceof RemoteFetchError) {
+      throw new ProblemError(400, 'Invalid request', `body.audioUrl: ${err.message}`, [{ field: 'body.audioUrl', message: err.message }]);
+    }
+    throw err;
+  }
+  const filename = decodeURIComponent(remote.finalUrl.pathname.split('/').pop() || 'audio');
+  const fields = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
+  return storeAudioStream(store, remote.body, { filename, mimeType: remote.contentType, maxBytes: deps.config.stt.maxUploadBytes, fields, field: 'body.audioUrl' });
+}
+
 /** Server-sent events: one `state` event per change, until the job ends or the client leaves. */
 async function streamState(deps: ApiDeps, job: jobs.SttJobRow, res: Response): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -94,12 +127,15 @@ export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
     defineRoute({
       method: 'post',
       path: '/api/transcriptions',
-      summary: 'Upload audio (multipart `file` + optional diarization, speakerCount, domain) and transcribe it',
+      summary: 'Transcribe audio: multipart `file` (+ diarization, speakerCount, domain fields) or JSON {audioUrl, …}',
       tag: 'stt',
       headers: { 'Idempotency-Key': 'Same key → same transcription; the upload is not stored twice' },
       responses: { 202: { description: 'Accepted', schema: TranscriptionView }, 200: { description: 'Already accepted earlier', schema: TranscriptionView } },
       async handler({ req, res }) {
-        if (!req.is('multipart/form-data')) throw new ProblemError(415, 'Unsupported Media Type', 'body: send multipart/form-data with a "file" field');
+        const isJson = req.is('application/json');
+        if (!req.is('multipart/form-data') && !isJson) {
+          throw new ProblemError(415, 'Unsupported Media Type', 'body: send multipart/form-data with a "file" field, or JSON with "audioUrl"');
+        }
         const id = workflowIdFromRequest(req, 'stt');
         const existing = await jobs.findSttJob(deps.pool, id);
         if (existing) {
@@ -107,7 +143,7 @@ export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
           res.status(200).json(await viewOf(deps, existing));
           return;
         }
-        const upload = await receiveAudioUpload(req, store, deps.config.stt.maxUploadBytes);
+        const upload = isJson ? await fetchAudio(deps, store, req.body) : await receiveAudioUpload(req, store, deps.config.stt.maxUploadBytes);
         const parsed = UploadOptions.safeParse(upload.fields);
         if (!parsed.success) {
           await store.delete(upload.key);

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTestStack, testConfig, type TestStack } from '../../support/stack';
 import { getTranscription, startFakeSttVendor, sttEnv, upload, wav, waitForTranscription, type FakeVendor } from '../../support/stt';
@@ -6,14 +10,65 @@ import { getTranscription, startFakeSttVendor, sttEnv, upload, wav, waitForTrans
 describe('a transcription end to end', () => {
   let vendor: FakeVendor;
   let stack: TestStack;
+  let audioHost: http.Server;
+  let audioBase: string;
   before(async () => {
     vendor = await startFakeSttVendor({ processingMs: 600 });
-    stack = await startTestStack({ config: testConfig(sttEnv(vendor)), queues: ['stt'] });
+    // A host serving audio by URL; only 127.0.0.1 (not "localhost") is on the fetch allowlist.
+    audioHost = http.createServer((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/files/lecture.wav' }).end();
+      else if (req.url === '/to-localhost') res.writeHead(302, { location: `http://localhost:${(audioHost.address() as AddressInfo).port}/files/lecture.wav` }).end();
+      else if (req.url === '/files/lecture.wav') res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(42));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => audioHost.listen(0, '127.0.0.1', r));
+    audioBase = `http://127.0.0.1:${(audioHost.address() as AddressInfo).port}`;
+    stack = await startTestStack({ config: testConfig(sttEnv(vendor, { FETCH_ALLOW_HOSTS: '127.0.0.1', STT_MAX_UPLOAD_BYTES: '100000' })), queues: ['stt'] });
   });
   after(async () => {
     await stack.stop();
     await vendor.stop();
+    audioHost.close();
   });
+
+  const storedUploads = async () => {
+    const { rows } = await stack.pool.query(`SELECT audio_key FROM stt_jobs`);
+    const known = new Set(rows.map((r) => path.basename(r.audio_key)));
+    const dir = path.join(stack.config.storage.rootDir, 'stt', 'uploads');
+    return existsSync(dir) ? readdirSync(dir).filter((f) => !f.endsWith('.meta.json') && !known.has(f)) : [];
+  };
+
+  const postUrl = async (audioUrl: string, key?: string) => {
+    const res = await fetch(`${stack.apiUrl}/api/transcriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body: JSON.stringify({ audioUrl, speakerCount: 2 }),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  test('{audioUrl} is fetched (following a redirect), stored and transcribed', async () => {
+    const { status, body } = await postUrl(`${audioBase}/moved`, 'by-url');
+    assert.equal(status, 202, JSON.stringify(body));
+    assert.equal(body.filename, 'lecture.wav');
+    await waitForTranscription(stack, body.id, 'COMPLETED');
+  });
+
+  const refused: Array<[string, () => string]> = [
+    ['a loopback host that is not allowlisted', () => `${audioBase.replace('127.0.0.1', 'localhost')}/files/lecture.wav`],
+    ['a redirect to a host that is not allowlisted', () => `${audioBase}/to-localhost`],
+    ['the cloud metadata address', () => 'http://169.254.169.254/latest/meta-data'],
+    ['a file: URL', () => 'file:///etc/passwd'],
+  ];
+  for (const [name, url] of refused) {
+    test(`{audioUrl} with ${name} → 400 naming body.audioUrl; nothing stored`, async () => {
+      const before = (await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n;
+      const { status, body } = await postUrl(url());
+      assert.equal(status, 400, JSON.stringify(body));
+      assert.equal(body.errors[0].field, 'body.audioUrl');
+      assert.equal((await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n, before);
+    });
+  }
 
   test('upload → submit once → poll → utterances stored, as JSON, text and SRT', async () => {
     const { status, body } = await upload(stack, { bytes: wav(1), name: 'meeting.wav' }, { key: 'meeting-1' });
@@ -47,6 +102,7 @@ describe('a transcription end to end', () => {
     ['a PNG renamed .wav', { bytes: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), name: 'x.wav' }, 415, 'file'],
     ['an empty file', { bytes: Buffer.alloc(0), name: 'empty.wav' }, 400, 'file'],
     ['no file at all', undefined, 400, 'file'],
+    ['a file over the size limit', { bytes: wav(5, 100_000), name: 'long.wav' }, 413, 'file'],
   ];
   for (const [name, file, expected, field] of badUploads) {
     test(`${name} → ${expected} naming ${field}; nothing stored or started`, async () => {
@@ -55,6 +111,7 @@ describe('a transcription end to end', () => {
       assert.equal(res.status, expected, JSON.stringify(res.body));
       assert.equal(res.body.errors[0].field, field);
       assert.equal((await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n, before);
+      assert.deepEqual(await storedUploads(), [], 'no audio left in storage');
     });
   }
 
