@@ -71,6 +71,11 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((h) => h.trim()).filter(Boolean) : [])),
+  ETL_CONNECTIONS_PER_HOST: positiveInt.default(4),
+  ETL_MAX_FILE_BYTES: positiveInt.default(10 * 1024 * 1024 * 1024),
+  ETL_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  ETL_CHUNKS_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(4),
+  ETL_VIDEOS_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(4),
   FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   FETCH_TIMEOUT_MS: positiveInt.default(30_000),
 
@@ -169,6 +174,7 @@ export interface Config {
   risk: RiskConfig;
   stt: SttConfig;
   storage: { rootDir: string };
+  etl: { connectionsPerHost: number; maxFileBytes: number; chunkSize: number; chunksInFlight: number; videosInFlight: number };
   /** Fetching user-supplied URLs. */
   fetch: { allowHosts: string[]; maxRedirects: number; timeoutMs: number };
   referenceData: { resolutionDeg: number; seed: number };
@@ -249,6 +255,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxUploadBytes: e.STT_MAX_UPLOAD_BYTES,
       gateEnabled: e.STT_GATE_ENABLED,
       capEnabled: e.STT_CAP_ENABLED,
+    },
+    etl: {
+      connectionsPerHost: e.ETL_CONNECTIONS_PER_HOST,
+      maxFileBytes: e.ETL_MAX_FILE_BYTES,
+      chunkSize: e.ETL_CHUNK_SIZE,
+      chunksInFlight: e.ETL_CHUNKS_IN_FLIGHT,
+      videosInFlight: e.ETL_VIDEOS_IN_FLIGHT,
     },
     fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, maxRedirects: e.FETCH_MAX_REDIRECTS, timeoutMs: e.FETCH_TIMEOUT_MS },
     storage: { rootDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'objects')) },

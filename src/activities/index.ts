@@ -5,6 +5,7 @@ import { SLOT_RELEASED_CHANNEL } from '../infra/db/queries/vendor-coordination';
 import type { Logger } from '../infra/logger';
 import { createObjectStore } from '../infra/storage';
 import { RtzrClient } from '../infra/stt/rtzr-client';
+import { createEtlActivities } from './etl';
 import { createRiskActivities } from './risk';
 import { createSttActivities } from './stt';
 import { createSystemCheckActivities } from './system-check';
@@ -52,7 +53,10 @@ export function createActivities(deps: ActivityDeps, queues: readonly QueueName[
     activities.stt = { ...common, ...stt.activities };
     closers.push(stt.close);
   }
-  if (queues.includes('etl')) activities.etl = { ...common };
+  if (queues.includes('etl')) {
+    const store = createObjectStore({ kind: 'local', rootDir: deps.config.storage.rootDir });
+    activities.etl = { ...common, ...createEtlActivities({ pool: deps.pool, store, config: deps.config }) };
+  }
   return {
     activities,
     close: async () => {

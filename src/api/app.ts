@@ -7,6 +7,7 @@ import { buildOpenApi } from './openapi';
 import { ProblemError, problemHandler } from './problem';
 import { mountHealthRoutes } from './routes/health';
 import { mountRoutes, type RouteSpec } from './routes/route';
+import { etlJobRoutes } from './routes/etl-jobs';
 import { riskRoutes } from './routes/risk';
 import { runRoutes } from './routes/runs';
 import { systemCheckRoutes } from './routes/system-checks';
@@ -14,7 +15,7 @@ import { transcriptionRoutes } from './routes/transcriptions';
 
 /** Every documented /api route; each pipeline contributes its own list. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps), ...transcriptionRoutes(deps, deps.store)];
+  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps), ...transcriptionRoutes(deps, deps.store), ...etlJobRoutes(deps)];
 }
 
 export function createApp(deps: ApiDeps): express.Express {

@@ -3,3 +3,4 @@ export { systemCheckWorkflow } from './system-check';
 export { riskAssessmentWorkflow } from './risk-assessment';
 export { siteRiskWorkflow } from './site-risk';
 export { transcriptionWorkflow } from './transcription';
+export { etlChunkWorkflow, etlJobWorkflow } from './etl';

@@ -1,0 +1,98 @@
+import { Transform } from 'node:stream';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Dispatcher } from 'undici';
+import { openRemote, RemoteFetchError, type RemoteOptions } from '../infra/http/fetch-remote';
+import { UnsafeUrlError } from '../infra/http/url-guard';
+import { ObjectTooLargeError, type ObjectStore } from '../infra/storage';
+
+export interface TransferResult {
+  storageKey: string;
+  size: number;
+  sha256: string;
+  /** Byte offset this attempt resumed from (0 = from the start). */
+  resumedFrom: number;
+  httpStatus: number;
+}
+
+interface TransferDeps {
+  store: ObjectStore;
+  fetch: Omit<RemoteOptions, 'headers' | 'method' | 'acceptStatuses' | 'dispatcher'>;
+  dispatcher: Dispatcher;
+  maxBytes: number;
+}
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** Where to start: never past what the partial file really holds, nor past the last heartbeat. */
+async function resumeOffset(store: ObjectStore, key: string): Promise<number> {
+  const partial = await store.partialSize(key);
+  const details = Context.current().info.heartbeatDetails as { bytes?: number } | undefined;
+  return Math.min(details?.bytes ?? partial, partial);
+}
+
+/** Total size from `Content-Range: bytes a-b/total` or the body length plus the offset. */
+function expectedTotal(headers: Record<string, string | string[] | undefined>, offset: number): number | undefined {
+  const range = headers['content-range'];
+  const match = typeof range === 'string' ? /\/(\d+)$/.exec(range) : null;
+  if (match) return Number(match[1]);
+  const length = headers['content-length'];
+  return typeof length === 'string' ? offset + Number(length) : undefined;
+}
+
+/** Counts bytes on their way to storage and heartbeats the offset they reach, at most once a second. */
+function progressReporter(start: number): Transform {
+  let bytes = start;
+  let last = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      const now = Date.now();
+      if (now - last >= HEARTBEAT_EVERY_MS) {
+        last = now;
+        Context.current().heartbeat({ bytes });
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Streams one video into object storage without holding it in memory. After a crash or a reset
+ * the retry asks for `Range: bytes=<offset>-`; a host that ignores Range gets a fresh start.
+ */
+export async function transferToStorage(deps: TransferDeps, url: string, key: string): Promise<TransferResult> {
+  let offset = await resumeOffset(deps.store, key);
+  let remote;
+  try {
+    remote = await openRemote(new URL(url), {
+      ...deps.fetch,
+      dispatcher: deps.dispatcher,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      acceptStatuses: [206],
+    });
+  } catch (err) {
+    if (err instanceof UnsafeUrlError) throw ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
+    if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
+      throw ApplicationFailure.nonRetryable(err.message, 'HttpClientError', { status: err.status });
+    }
+    throw err;
+  }
+  if (remote.status !== 206) offset = 0; // the host ignored Range (or we had nothing): start over
+  const total = expectedTotal(remote.headers, offset);
+  if (total !== undefined && total > deps.maxBytes) {
+    remote.body.destroy();
+    throw ApplicationFailure.nonRetryable(`${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`, 'TooLarge');
+  }
+  const counted = progressReporter(offset);
+  // pipe() does not carry errors forward: a connection reset must fail the write, not stall it.
+  remote.body.on('error', (err) => counted.destroy(err));
+  try {
+    await deps.store.appendPartial(key, remote.body.pipe(counted), { offset, maxBytes: deps.maxBytes });
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) throw ApplicationFailure.nonRetryable(err.message, 'TooLarge');
+    throw err;
+  }
+  const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: 'video/mp4' });
+  return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };
+}

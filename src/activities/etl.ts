@@ -1,0 +1,129 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { Agent } from 'undici';
+import type { Config } from '../config';
+import { firstPlayableRef, InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, storageKeyFor } from '../domain/etl';
+import * as etl from '../infra/db/queries/etl';
+import { openRemote, RemoteFetchError } from '../infra/http/fetch-remote';
+import { UnsafeUrlError } from '../infra/http/url-guard';
+import type { ObjectStore } from '../infra/storage';
+import { classified } from './failures';
+import { stageInput } from './etl-stage';
+import { transferToStorage, type TransferResult } from './etl-transfer';
+
+export interface VideoRef {
+  jobId: string;
+  videoId: string;
+}
+
+export interface ProbeResult {
+  httpStatus: number;
+  /** The media to download: the URL itself, or the first playable entry of an .asx playlist. */
+  mediaUrl: string;
+  resolvedFromPlaylist: boolean;
+}
+
+const PLAYLIST_MAX_BYTES = 1024 * 1024;
+
+async function readText(body: NodeJS.ReadableStream, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw ApplicationFailure.nonRetryable(`playlist larger than ${maxBytes} bytes`, 'BadPlaylist');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** 404/410 and other client errors will not heal: stop at once, keeping the status for the record. */
+function probeFailure(err: unknown): unknown {
+  if (err instanceof UnsafeUrlError) return ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
+  if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
+    return ApplicationFailure.create({ message: err.message, type: 'HttpClientError', nonRetryable: true, details: [{ status: err.status }] });
+  }
+  return err;
+}
+
+export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
+  const { pool, store, config } = deps;
+  // Bounded connections per host: the original's 50 threads on one link were the outage.
+  const dispatcher = new Agent({ connections: config.etl.connectionsPerHost });
+  const fetchOptions = { ...config.fetch };
+
+  async function probe(url: string, depth: number): Promise<ProbeResult> {
+    let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
+    if (isAsxUrl(remote.finalUrl.href, remote.contentType)) {
+      if (depth > 0) throw ApplicationFailure.nonRetryable('a playlist points at another playlist', 'BadPlaylist');
+      // Recognised only by its content type after a HEAD: fetch the playlist itself.
+      if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher });
+      let mediaUrl: string;
+      try {
+        mediaUrl = firstPlayableRef(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
+      } catch (err) {
+        if (err instanceof InvalidPlaylistError) throw ApplicationFailure.nonRetryable(err.message, 'BadPlaylist');
+        throw err;
+      }
+      const media = await probe(mediaUrl, depth + 1);
+      return { ...media, resolvedFromPlaylist: true };
+    }
+    remote.body.resume();
+    return { httpStatus: remote.status, mediaUrl: remote.finalUrl.href, resolvedFromPlaylist: false };
+  }
+
+  return {
+    stageInput: classified(async (input: { jobId: string }) => stageInput(pool, store, input.jobId)),
+
+    listChunk: classified(async (input: { jobId: string; from: number; to: number }) => etl.videosInRange(pool, input.jobId, input.from, input.to)),
+
+    probeVideo: classified(async (ref: VideoRef): Promise<ProbeResult> => {
+      const video = await etl.findJobVideo(pool, ref.jobId, ref.videoId);
+      if (!video) throw ApplicationFailure.nonRetryable(`video ${ref.videoId} is not staged in ${ref.jobId}`, 'BadData');
+      try {
+        const result = await probe(video.source_url, 0);
+        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, result.resolvedFromPlaylist ? 'resolved' : 'probed', { ...result });
+        return result;
+      } catch (err) {
+        throw probeFailure(err);
+      }
+    }),
+
+    transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
+      const key = storageKeyFor(input.jobId, input.videoId);
+      const attempt = Context.current().info.attempt;
+      await etl.logVideoEvent(pool, input.jobId, input.videoId, attempt === 1 ? 'download_started' : 'download_retried', { attempt });
+      if (attempt > 1) await etl.logVideoEvent(pool, input.jobId, input.videoId, 'resuming', { attempt });
+      const result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key);
+      await etl.logVideoEvent(pool, input.jobId, input.videoId, 'downloaded', { ...result, attempt });
+      await etl.markJobVideo(pool, input.jobId, input.videoId, 'DOWNLOADED', attempt);
+      return { ...result, attempt };
+    }),
+
+    loadVideo: classified(async (input: VideoRef & { probe: ProbeResult; transfer: TransferResult; attempts: number }) => {
+      await etl.upsertVideo(pool, {
+        jobId: input.jobId,
+        videoId: input.videoId,
+        resolvedUrl: input.probe.mediaUrl,
+        httpStatus: input.probe.httpStatus,
+        storageKey: input.transfer.storageKey,
+        sizeBytes: input.transfer.size,
+        sha256: input.transfer.sha256,
+        status: 'LOADED',
+        attempts: input.attempts,
+      });
+      await etl.markJobVideo(pool, input.jobId, input.videoId, 'LOADED', input.attempts);
+      await etl.logVideoEvent(pool, input.jobId, input.videoId, 'loaded', {});
+    }),
+
+    recordVideoFailure: classified(async (input: VideoRef & { error: string; httpStatus: number | null; attempts: number }) => {
+      await etl.upsertVideo(pool, { ...input, resolvedUrl: null, storageKey: null, sizeBytes: null, sha256: null, status: 'FAILED' });
+      await etl.markJobVideo(pool, input.jobId, input.videoId, 'FAILED', input.attempts, input.error);
+      await etl.logVideoEvent(pool, input.jobId, input.videoId, 'failed', { error: input.error, httpStatus: input.httpStatus });
+    }),
+
+    finishEtlJob: classified(async (input: { jobId: string; status: string; error?: string }) => etl.finishEtlJob(pool, input.jobId, input.status, input.error)),
+  };
+}
+
+export type EtlActivities = ReturnType<typeof createEtlActivities>;

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../src/devtools/sample-video-host';
+import { getJob, jobVideos, postCsv, waitForJob } from '../../support/etl';
+import { startTestStack, testConfig, type TestStack } from '../../support/stack';
+
+describe('video ETL end to end', () => {
+  let host: SampleVideoHost;
+  let stack: TestStack;
+  before(async () => {
+    host = await startSampleVideoHost();
+    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '3' }), queues: ['etl'] });
+  });
+  after(async () => {
+    await stack.stop();
+    await host.stop();
+  });
+
+  const url = (path: string) => `${host.url}${path}`;
+
+  test('a CSV with Korean headers, a BOM, CRLF, good and bad rows: counts, rejections, stored files', async () => {
+    const playlist = url(`/playlists/lecture-3.asx?variant=mixed&target=${encodeURIComponent(mediaPath('lecture-3', 30_000))}`);
+    const csv =
+      '\uFEFF영상ID,제목,카테고리,강사,재생시간,게시일,영상URL\r\n' +
+      `v1,"통계학, 1강",math,김교수,12:30,2021-03-04,${url(mediaPath('lecture-1', 100_000))}\r\n` +
+      `v2,선형대수 2강,math,이교수,1시간 2분,2021.03.05,${url(mediaPath('lecture-2', 50_000))}\r\n` +
+      `v3,재생목록 강의,media,박교수,5분,2021/03/06,${playlist}\r\n` +
+      `v4,주소 없음,math,김교수,10:00,2021-03-07,\r\n` +
+      `v5,날짜 오류,math,김교수,10:00,2021-02-30,${url(mediaPath('x', 10))}\r\n` +
+      `v6,스크립트,math,김교수,10:00,2021-03-08,javascript:alert(1)\r\n` +
+      `v7,파일,math,김교수,10:00,2021-03-08,file:///etc/passwd\r\n` +
+      `v1,중복,math,김교수,10:00,2021-03-09,${url(mediaPath('dup', 10))}\r\n` +
+      `v8,없는 파일,math,김교수,10:00,2021-03-10,${url('/status/404')}\r\n`;
+    const { status, body } = await postCsv(stack, csv, 'korean-csv');
+    assert.equal(status, 202, JSON.stringify(body));
+    const job = await waitForJob(stack, body.id, 'COMPLETED');
+    assert.deepEqual(job.counts, { total: 9, rejected: 5, pending: 0, downloaded: 0, failed: 1, loaded: 3 });
+
+    const rejections = ((await (await fetch(`${stack.apiUrl}/api/etl-jobs/${body.id}/rejections`)).json()) as any).items;
+    assert.deepEqual(rejections.map((r: any) => [r.rowNumber, r.column]), [[5, 'videoUrl'], [6, 'publishedAt'], [7, 'videoUrl'], [8, 'videoUrl'], [9, 'id']]);
+    assert.match(rejections[4].reason, /duplicate id \(first seen on row 2\)/);
+
+    const videos = await jobVideos(stack, body.id);
+    const byId = Object.fromEntries(videos.map((v: any) => [v.videoId, v]));
+    assert.equal(byId.v1.sha256, expectedSha256('lecture-1', 100_000));
+    assert.equal(byId.v1.sizeBytes, 100_000);
+    assert.equal(byId.v2.sha256, expectedSha256('lecture-2', 50_000));
+    assert.equal(byId.v3.status, 'LOADED');
+    assert.match(byId.v3.storageKey, /\.mp4$/);
+    assert.equal(byId.v3.resolvedUrl, url(mediaPath('lecture-3', 30_000)));
+    assert.equal(byId.v3.sha256, expectedSha256('lecture-3', 30_000));
+    assert.equal(byId.v8.status, 'FAILED');
+    assert.equal(byId.v8.attempts, 1);
+    const { rows } = await stack.pool.query(`SELECT title, http_status FROM videos WHERE video_id = 'v8'`);
+    assert.deepEqual(rows, [{ title: '없는 파일', http_status: 404 }]);
+    const events = await stack.pool.query(`SELECT event FROM video_events WHERE job_id = $1 AND video_id = 'v3' ORDER BY id`, [body.id]);
+    assert.deepEqual(events.rows.map((r) => r.event), ['resolved', 'download_started', 'downloaded', 'loaded']);
+  });
+
+  test('a connection reset at 60 % is resumed with a Range request, not restarted', async () => {
+    const size = 4_000_000;
+    host.admin.configure({ resetByName: { big: { afterBytes: 2_400_000, times: 1 } }, bandwidthBytesPerSecond: 2_000_000 });
+    try {
+      const csv = `id,title,video_url\nbig,Big lecture,${url(mediaPath('big', size))}\n`;
+      const { body } = await postCsv(stack, csv, 'reset-resume');
+      await waitForJob(stack, body.id, 'COMPLETED');
+      const [video] = await jobVideos(stack, body.id);
+      assert.equal(video.status, 'LOADED');
+      assert.equal(video.sha256, expectedSha256('big', size));
+      const stats = host.admin.stats();
+      assert.equal(stats.resets.byName.big, 1);
+      assert.ok(stats.rangeRequests.byName.big?.starts.some((s: number) => s > 0), 'the retry asked for a Range');
+      assert.ok(stats.bytesServed.byName.big <= 1.1 * size, `served ${stats.bytesServed.byName.big} bytes for a ${size}-byte file`);
+    } finally {
+      host.admin.configure({ resetByName: {}, bandwidthBytesPerSecond: 0 });
+    }
+  });
+
+  test('500 twice then 200 → loaded; the same CSV again with the same key → the same job', async () => {
+    const csv = `id,title,video_url\nflaky,Flaky,${url('/flaky/flaky.mp4?size=20000&fail=2')}\n`;
+    const first = await postCsv(stack, csv, 'flaky');
+    await waitForJob(stack, first.body.id, 'COMPLETED');
+    const [video] = await jobVideos(stack, first.body.id);
+    assert.equal(video.status, 'LOADED');
+    const again = await postCsv(stack, csv, 'flaky');
+    assert.equal(again.status, 200);
+    assert.equal(again.body.id, first.body.id);
+  });
+
+  test('re-running the input under a new key updates the video rows instead of duplicating them', async () => {
+    const csv = `id,title,video_url\nrerun,First title,${url(mediaPath('rerun', 1000))}\n`;
+    await waitForJob(stack, (await postCsv(stack, csv, 'rerun-a')).body.id, 'COMPLETED');
+    const second = await postCsv(stack, csv.replace('First title', 'Second title'), 'rerun-b');
+    await waitForJob(stack, second.body.id, 'COMPLETED');
+    const { rows } = await stack.pool.query(`SELECT title, last_job_id FROM videos WHERE video_id = 'rerun'`);
+    assert.deepEqual(rows, [{ title: 'Second title', last_job_id: second.body.id }]);
+  });
+
+  test('an unknown job is 404', async () => {
+    assert.equal((await getJob(stack, 'etl-nope')).status, 404);
+  });
+});
+
+describe('video URLs are checked against SSRF', () => {
+  test('a URL resolving to loopback is refused when loopback is not allowlisted', async () => {
+    const host = await startSampleVideoHost();
+    const stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '' }), queues: ['etl'] });
+    try {
+      const csv = `id,title,video_url\nlocal,Local,${host.url}${mediaPath('local', 100)}\nmeta,Metadata,http://169.254.169.254/latest/meta-data\n`;
+      const { body } = await postCsv(stack, csv, 'ssrf');
+      const job = await waitForJob(stack, body.id, 'COMPLETED');
+      assert.equal(job.counts.failed, 2);
+      const videos = await jobVideos(stack, body.id);
+      assert.ok(videos.every((v: any) => /private, loopback or link-local/.test(v.error)), JSON.stringify(videos));
+      assert.equal(host.admin.stats().requests.total, 0, 'the host was never contacted');
+    } finally {
+      await stack.stop();
+      await host.stop();
+    }
+  });
+});
