@@ -71,6 +71,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((h) => h.trim()).filter(Boolean) : [])),
+  SAMPLE_VIDEO_HOST_PORT: port.default(4020),
   ETL_CONNECTIONS_PER_HOST: positiveInt.default(4),
   ETL_MAX_FILE_BYTES: positiveInt.default(10 * 1024 * 1024 * 1024),
   ETL_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
@@ -174,7 +175,7 @@ export interface Config {
   risk: RiskConfig;
   stt: SttConfig;
   storage: { rootDir: string };
-  etl: { connectionsPerHost: number; maxFileBytes: number; chunkSize: number; chunksInFlight: number; videosInFlight: number };
+  etl: { connectionsPerHost: number; maxFileBytes: number; chunkSize: number; chunksInFlight: number; videosInFlight: number; sampleHostPort: number };
   /** Fetching user-supplied URLs. */
   fetch: { allowHosts: string[]; maxRedirects: number; timeoutMs: number };
   referenceData: { resolutionDeg: number; seed: number };
@@ -262,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       chunkSize: e.ETL_CHUNK_SIZE,
       chunksInFlight: e.ETL_CHUNKS_IN_FLIGHT,
       videosInFlight: e.ETL_VIDEOS_IN_FLIGHT,
+      sampleHostPort: e.SAMPLE_VIDEO_HOST_PORT,
     },
     fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, maxRedirects: e.FETCH_MAX_REDIRECTS, timeoutMs: e.FETCH_TIMEOUT_MS },
     storage: { rootDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'objects')) },

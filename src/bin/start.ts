@@ -51,6 +51,7 @@ runMain(async () => {
         `  Temporal UI    ${services.config.temporal.uiUrl}`,
         `  Temporal gRPC  ${services.config.temporal.address}`,
         `  STT vendor     ${services.config.stt.vendorUrl}${config.stt.vendorUrl ? '' : ' (fake vendor, dev tool)'}`,
+        `  Sample videos  ${services.sampleVideoHostUrl}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`,
         `  Task queues    ${QUEUE_NAMES.map((q) => services.config.queues[q].taskQueue).join(', ')}`,
         'Press Ctrl-C to stop everything.',
         '',

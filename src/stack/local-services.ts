@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import { startFakeSttVendor } from '../devtools/fake-stt-vendor';
+import { startSampleVideoHost } from '../devtools/sample-video-host';
 import type { Logger } from '../infra/logger';
 import { startEmbeddedPostgres } from '../infra/postgres/embedded';
 import { resolveTemporalCli } from '../infra/temporal/cli-binary';
@@ -9,6 +10,7 @@ import { startDevServer } from '../infra/temporal/dev-server';
 export interface LocalServices {
   /** The config with the addresses of whatever was started filled in. */
   config: Config;
+  sampleVideoHostUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
     for (const fn of stops.reverse()) await fn().catch((err) => logger.warn({ err }, 'stopping a local service failed'));
   };
   let resolved = config;
+  let sampleVideoHostUrl: string | undefined;
   try {
     if (!config.temporal.address) {
       const cliPath = resolveTemporalCli(
@@ -58,9 +61,15 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
       resolved = { ...resolved, stt: { ...resolved.stt, vendorUrl: vendor.url } };
       logger.info({ url: vendor.url }, 'fake speech-to-text vendor started');
     }
+    // A sample video host for trying the ETL locally; its loopback address joins the fetch allowlist.
+    const videos = await startSampleVideoHost({ port: config.etl.sampleHostPort });
+    stops.push(videos.stop);
+    resolved = { ...resolved, fetch: { ...resolved.fetch, allowHosts: [...resolved.fetch.allowHosts, '127.0.0.1'] } };
+    logger.info({ url: videos.url }, 'sample video host started');
+    sampleVideoHostUrl = videos.url;
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config: resolved, stop };
+  return { config: resolved, stop, sampleVideoHostUrl };
 }

@@ -50,6 +50,8 @@ describe('npm start launcher', { timeout: 240_000 }, () => {
       TEMPORAL_UI_PORT: String(await findFreePort()),
       EMBEDDED_PG_PORT: String(await findFreePort()),
       API_PORT: String(await findFreePort()),
+      FAKE_STT_VENDOR_PORT: String(await findFreePort()),
+      SAMPLE_VIDEO_HOST_PORT: String(await findFreePort()),
       LOG_LEVEL: 'warn',
     };
   });
