@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startTestStack, testConfig } from '../support/stack';
+import { startSampleVideoHost } from '../../src/devtools/sample-video-host';
 import { startFakeSttVendor, sttEnv } from '../support/stt';
 import { MANIFEST, readManifest } from './manifest';
 import { HISTORY_SCENARIOS } from './scenarios';
@@ -27,15 +28,17 @@ async function main(): Promise<void> {
   for (const scenario of HISTORY_SCENARIOS) {
     if (only.length && !only.includes(scenario.name)) continue;
     const vendor = scenario.vendor ? await startFakeSttVendor(scenario.vendor) : undefined;
-    const config = vendor ? testConfig(sttEnv(vendor)) : scenario.stack?.config;
+    const videoHost = scenario.videoHost ? await startSampleVideoHost(scenario.videoHost) : undefined;
+    const config = vendor ? testConfig(sttEnv(vendor)) : videoHost ? testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1' }) : scenario.stack?.config;
     const stack = await startTestStack({ ...scenario.stack, config });
     try {
-      const recorded = await scenario.run(stack, vendor);
+      const recorded = await scenario.run(stack, { vendor, videoHost });
       for (const [name, workflowId] of recorded) await save(stack.temporal, name, workflowId);
       console.log(`recorded ${scenario.name}: ${recorded.map(([name]) => name).join(', ')}`);
     } finally {
       await stack.stop();
       await vendor?.stop();
+      await videoHost?.stop();
     }
   }
 }

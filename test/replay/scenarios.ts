@@ -2,6 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { WorkerInterceptors } from '@temporalio/worker';
 import { isGroup } from '../support/fault-injection';
 import { getAssessment, postAssessment, site, waitForAssessment } from '../support/risk';
+import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../src/devtools/sample-video-host';
+import { postCsv, waitForJob } from '../support/etl';
 import { startFakeSttVendor, upload, wav, waitForTranscription, type FakeVendor } from '../support/stt';
 import { testConfig, waitUntil, type TestStack, type TestStackOptions } from '../support/stack';
 
@@ -11,7 +13,9 @@ export interface HistoryScenario {
   stack?: TestStackOptions;
   /** For scenarios that need a fake vendor: started before the stack, its settings merged into the config. */
   vendor?: Parameters<typeof startFakeSttVendor>[0];
-  run(stack: TestStack, vendor?: FakeVendor): Promise<Array<[string, string]>>;
+  /** For scenarios that need the sample video host (allowlisted for fetching). */
+  videoHost?: Parameters<typeof startSampleVideoHost>[0];
+  run(stack: TestStack, tools: { vendor?: FakeVendor; videoHost?: SampleVideoHost }): Promise<Array<[string, string]>>;
 }
 
 /** Fails the first attempt of one cell group with a retryable error, so the history holds a retry. */
@@ -86,7 +90,7 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
   {
     name: 'stt-rate-limited',
     vendor: { processingMs: 500, random429Rate: 1, retryAfterSeconds: 1 },
-    async run(stack, vendor) {
+    async run(stack, { vendor }) {
       const { body } = await upload(stack, { bytes: wav(2), name: 'replay-429.wav' }, { key: `replay-429-${Date.now()}` });
       await waitUntil('a 429', async () => vendor!.admin.stats().responses429.total >= 2);
       vendor!.admin.configure({ random429Rate: 0 });
@@ -104,6 +108,41 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await fetch(`${stack.apiUrl}/api/transcriptions/${body.id}/cancel`, { method: 'POST' });
       await waitForTranscription(stack, body.id, 'CANCELED');
       return [['stt-cancelled', body.id]];
+    },
+  },
+  {
+    name: 'etl-job',
+    videoHost: {},
+    async run(stack, { videoHost }) {
+      const host = videoHost!.url;
+      const playlist = `${host}/playlists/p.asx?target=${encodeURIComponent(mediaPath('p', 2000))}`;
+      const csv = `id,title,video_url\na,A,${host}${mediaPath('a', 1000)}\nb,B,${playlist}\nc,C,${host}/status/404\n`;
+      const { body } = await postCsv(stack, csv, `replay-etl-${Date.now()}`);
+      await waitForJob(stack, body.id, 'COMPLETED');
+      return [
+        ['etl-job', body.id],
+        ['etl-chunk', `${body.id}-chunk-0`],
+      ];
+    },
+  },
+  {
+    name: 'etl-resumed-transfer',
+    videoHost: { resetByName: { r: { afterBytes: 300_000, times: 1 } } },
+    async run(stack, { videoHost }) {
+      const { body } = await postCsv(stack, `id,title,video_url\nr,R,${videoHost!.url}${mediaPath('r', 1_000_000)}\n`, `replay-resume-${Date.now()}`);
+      await waitForJob(stack, body.id, 'COMPLETED');
+      return [['etl-chunk-resumed-transfer', `${body.id}-chunk-0`]];
+    },
+  },
+  {
+    name: 'etl-cancelled',
+    videoHost: { bandwidthBytesPerSecond: 200_000 },
+    async run(stack, { videoHost }) {
+      const { body } = await postCsv(stack, `id,title,video_url\nslow,Slow,${videoHost!.url}${mediaPath('slow', 5_000_000)}\n`, `replay-etl-cancel-${Date.now()}`);
+      await waitUntil('the transfer to start', async () => (videoHost!.admin.stats().bytesServed.byName.slow ?? 0) > 100_000);
+      await fetch(`${stack.apiUrl}/api/etl-jobs/${body.id}/cancel`, { method: 'POST' });
+      await waitForJob(stack, body.id, 'CANCELED');
+      return [['etl-job-cancelled', body.id]];
     },
   },
 ];
