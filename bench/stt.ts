@@ -15,7 +15,6 @@ async function runOnce(coordinated: boolean) {
     STT_MAX_IN_FLIGHT: String(LIMIT),
     STT_POLL_INTERVAL_MS: String(POLL_MS),
     STT_BACKOFF_BASE_MS: '1000',
-    STT_MAX_ACTIVITIES: '300',
     STT_GATE_ENABLED: String(coordinated),
     STT_CAP_ENABLED: String(coordinated),
   });

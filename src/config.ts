@@ -85,6 +85,7 @@ const envSchema = z.object({
   STT_CLIENT_SECRET: z.string().default('dev-secret'),
   FAKE_STT_VENDOR_PORT: port.default(4010),
   STT_MAX_IN_FLIGHT: positiveInt.default(10),
+  STT_SLOT_WAITERS: positiveInt.default(1_000),
   STT_POLL_INTERVAL_MS: positiveInt.default(5_000),
   STT_SLOT_LEASE_MS: positiveInt.default(120_000),
   STT_BACKOFF_BASE_MS: positiveInt.default(5_000),
@@ -133,6 +134,8 @@ export interface SttConfig {
   clientSecret: string;
   fakeVendorPort: number;
   maxInFlight: number;
+  /** Jobs one worker lets wait for a slot at once, on their own task queue so they never starve polls. */
+  slotWaiters: number;
   pollIntervalMs: number;
   slotLeaseMs: number;
   backoffBaseMs: number;
@@ -248,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: e.STT_CLIENT_SECRET,
       fakeVendorPort: e.FAKE_STT_VENDOR_PORT,
       maxInFlight: e.STT_MAX_IN_FLIGHT,
+      slotWaiters: e.STT_SLOT_WAITERS,
       pollIntervalMs: e.STT_POLL_INTERVAL_MS,
       slotLeaseMs: e.STT_SLOT_LEASE_MS,
       backoffBaseMs: e.STT_BACKOFF_BASE_MS,
@@ -276,6 +280,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.API_TRUST_PROXY,
     },
   };
+}
+
+/**
+ * Waiting for a vendor slot is a long, idle activity; it runs on its own task queue so that
+ * hundreds of waiting jobs cannot occupy the activity slots that polls and submits need.
+ */
+export function sttSlotTaskQueue(config: Config): string {
+  return `${config.queues.stt.taskQueue}-slots`;
 }
 
 /** The Temporal address clients use: the configured server, or the locally started dev server. */

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ConfigError, type Config, type QueueName } from '../config';
+import { ConfigError, sttSlotTaskQueue, type Config, type QueueName } from '../config';
 import { createNotificationListener } from '../infra/db/notifications';
 import { SLOT_RELEASED_CHANNEL } from '../infra/db/queries/vendor-coordination';
 import type { Logger } from '../infra/logger';
@@ -21,6 +21,8 @@ export interface ActivityDeps {
 /** The activities of the queues this process serves, and the connections they opened. */
 export interface ActivityHost {
   activities: Partial<Record<QueueName, object>>;
+  /** Task queues that carry only activities (no workflows), with their own concurrency. */
+  activityQueues: Array<{ taskQueue: string; activities: object; maxConcurrentActivities: number }>;
   close(): Promise<void>;
 }
 
@@ -44,13 +46,16 @@ function sttActivities(deps: ActivityDeps) {
 export function createActivities(deps: ActivityDeps, queues: readonly QueueName[]): ActivityHost {
   const common = createSystemCheckActivities(deps);
   const activities: ActivityHost['activities'] = {};
+  const activityQueues: ActivityHost['activityQueues'] = [];
   const closers: Array<() => Promise<void>> = [];
   if (queues.includes('risk')) {
     activities.risk = { ...common, ...createRiskActivities({ ...deps, maxGridDistanceKm: deps.config.risk.maxGridDistanceKm }) };
   }
   if (queues.includes('stt')) {
     const stt = sttActivities(deps);
+    // acquireSlot stays on the main queue too, for runs started before waits had a queue of their own.
     activities.stt = { ...common, ...stt.activities };
+    activityQueues.push({ taskQueue: sttSlotTaskQueue(deps.config), activities: { acquireSlot: stt.activities.acquireSlot }, maxConcurrentActivities: deps.config.stt.slotWaiters });
     closers.push(stt.close);
   }
   if (queues.includes('etl')) {
@@ -59,6 +64,7 @@ export function createActivities(deps: ActivityDeps, queues: readonly QueueName[
   }
   return {
     activities,
+    activityQueues,
     close: async () => {
       for (const close of closers) await close();
     },

@@ -65,8 +65,21 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
   const host = createActivities({ ...deps, workerIdentity }, queues);
   const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));
 
-  const workers = await Promise.all(
-    queues.map((queue) =>
+  const activityOnlyWorkers = host.activityQueues.map((q) =>
+    Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: q.taskQueue,
+      identity: `${workerIdentity}/${q.taskQueue}`,
+      activities: q.activities,
+      maxConcurrentActivityTaskExecutions: q.maxConcurrentActivities,
+      shutdownGraceTime: config.worker.shutdownGraceMs,
+      interceptors: opts.interceptors,
+    }),
+  );
+  const workers = await Promise.all([
+    ...activityOnlyWorkers,
+    ...queues.map((queue) =>
       Worker.create({
         connection,
         namespace: config.temporal.namespace,
@@ -80,7 +93,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
         interceptors: opts.interceptors,
       }),
     ),
-  );
+  ]);
   logger.info({ queues: queues.map((q) => config.queues[q].taskQueue) }, 'workers polling');
 
   const done = Promise.all(workers.map((w) => w.run()))

@@ -31,6 +31,8 @@ export interface TranscriptionState {
 export interface TranscriptionInput {
   jobId: string;
   pollIntervalMs: number;
+  /** Where slot waits run; absent in runs started before slot waits had their own queue. */
+  slotTaskQueue?: string;
 }
 
 export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
@@ -43,12 +45,14 @@ const vendor = proxyActivities<SttActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { ...RETRY, nonRetryableErrorTypes: NON_RETRYABLE },
 });
-const { acquireSlot } = proxyActivities<SttActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: RETRY,
-  summary: 'wait for one of the account’s concurrent-job slots',
-});
+const slotWaiter = (taskQueue?: string) =>
+  proxyActivities<SttActivities>({
+    taskQueue,
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '20 seconds',
+    retry: RETRY,
+    summary: 'wait for one of the account’s concurrent-job slots',
+  }).acquireSlot;
 const bookkeeping = proxyActivities<SttActivities>({ startToCloseTimeout: '30 seconds', retry: { ...RETRY, maximumAttempts: 20 } });
 
 /**
@@ -72,6 +76,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   let holdsSlot = false;
   try {
     enter('waiting_for_slot');
+    const acquireSlot = slotWaiter(input.slotTaskQueue);
     while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
     holdsSlot = true;
 

@@ -88,6 +88,16 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // Slot waits on their own task queue (the histories above predate it and must keep replaying).
+    name: 'stt-slot-queue',
+    vendor: { processingMs: 500 },
+    async run(stack) {
+      const { body } = await upload(stack, { bytes: wav(4), name: 'replay-slots.wav' }, { key: `replay-slots-${Date.now()}` });
+      await waitForTranscription(stack, body.id, 'COMPLETED');
+      return [['stt-completed-slot-queue', body.id]];
+    },
+  },
+  {
     name: 'stt-rate-limited',
     vendor: { processingMs: 500, random429Rate: 1, retryAfterSeconds: 1 },
     async run(stack, { vendor }) {

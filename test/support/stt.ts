@@ -57,5 +57,5 @@ export async function waitForTranscription(stack: TestStack, id: string, status:
 
 /** Stack settings that make the STT pipeline quick to test against a fake vendor. */
 export function sttEnv(vendor: FakeVendor, extra: Record<string, string> = {}): Record<string, string> {
-  return { STT_VENDOR_URL: vendor.url, STT_POLL_INTERVAL_MS: '300', STT_BACKOFF_BASE_MS: '500', STT_MAX_ACTIVITIES: '100', ...extra };
+  return { STT_VENDOR_URL: vendor.url, STT_POLL_INTERVAL_MS: '300', STT_BACKOFF_BASE_MS: '500', ...extra };
 }

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+import { sttSlotTaskQueue } from '../../config';
 import { toPlainText, toSrt } from '../../domain/stt/transcript-format';
 import * as jobs from '../../infra/db/queries/stt-jobs';
 import type { ObjectStore } from '../../infra/storage';
@@ -166,7 +167,7 @@ export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
         const { created } = await startOrGetExisting<typeof transcriptionWorkflow>(deps.temporal, 'transcriptionWorkflow', {
           workflowId: id,
           taskQueue: deps.config.queues.stt.taskQueue,
-          args: [{ jobId: id, pollIntervalMs: deps.config.stt.pollIntervalMs }],
+          args: [{ jobId: id, pollIntervalMs: deps.config.stt.pollIntervalMs, slotTaskQueue: sttSlotTaskQueue(deps.config) }],
           typedSearchAttributes: [
             { key: PIPELINE, value: 'stt' },
             { key: BUSINESS_KEY, value: id },
