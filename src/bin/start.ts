@@ -36,10 +36,11 @@ runMain(async () => {
   };
   try {
     await prepareDatabase(services.config, logger);
-    const workers = await startWorkerHost(services.config, logger.child({ component: 'worker' }), metrics, QUEUE_NAMES);
-    stopAll.push(workers.stop);
+    // The API first: a taken API_PORT then fails before any worker has started.
     const api = await startApiHost(services.config, logger.child({ component: 'api' }), metrics);
     stopAll.push(api.stop);
+    const workers = await startWorkerHost(services.config, logger.child({ component: 'worker' }), metrics, QUEUE_NAMES);
+    stopAll.push(workers.stop);
     onShutdownSignal(stop);
 
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

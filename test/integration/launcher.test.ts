@@ -114,7 +114,7 @@ describe('bad configuration fails fast with one line naming the setting', () => 
     const run = launch({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'dp-badcfg-')), LOG_LEVEL: 'warn', ...env });
     assert.equal(await exitOf(run.child), 1);
     const lines = run.output().trim().split('\n');
-    assert.equal(lines.length, 1, run.output());
+    assert.equal(lines.length, 1, JSON.stringify(run.output()));
     return lines[0];
   }
 

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { close, listen } from '../../stack/http-server';
+import { listenOnLoopback } from '../loopback-server';
+import { close } from '../../stack/http-server';
 import { DEFAULT_FAKE_STT_VENDOR_OPTIONS, FakeSttVendorOptionsError, mergeOptions, type FakeSttVendorOptions, type FakeSttVendorOptionsPatch } from './options';
 import { createFakeSttVendorHandler } from './server';
 import { FakeSttVendorState } from './state';
@@ -35,21 +35,18 @@ export interface FakeSttVendor {
   stop(): Promise<void>;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
 export async function startFakeSttVendor(options: StartFakeSttVendorOptions = {}): Promise<FakeSttVendor> {
   const { host = '127.0.0.1', port = 0, now, ...knobs } = options;
-  if (!LOOPBACK_HOSTS.has(host)) throw new FakeSttVendorOptionsError(`host: the fake vendor listens on loopback only (got ${host})`);
   const state = new FakeSttVendorState(mergeOptions(DEFAULT_FAKE_STT_VENDOR_OPTIONS, knobs), now);
-  const server = await listen(createFakeSttVendorHandler(state), host, port, 'FAKE_STT_PORT');
-  server.on('connection', (socket) => {
-    state.connectionOpened();
-    socket.once('close', () => state.connectionClosed());
+  const { server, url } = await listenOnLoopback(createFakeSttVendorHandler(state), {
+    host,
+    port,
+    setting: 'FAKE_STT_PORT',
+    onConnection: (opened) => (opened ? state.connectionOpened() : state.connectionClosed()),
+    refuse: (message) => new FakeSttVendorOptionsError(message),
   });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     admin: {
       stats: () => state.stats(),
       options: () => state.options,

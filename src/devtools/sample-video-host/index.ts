@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { close, listen } from '../../stack/http-server';
+import { listenOnLoopback } from '../loopback-server';
+import { close } from '../../stack/http-server';
 import {
   DEFAULT_SAMPLE_VIDEO_HOST_OPTIONS,
   mergeOptions,
@@ -47,21 +47,18 @@ export interface SampleVideoHost {
   stop(): Promise<void>;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
 export async function startSampleVideoHost(options: StartSampleVideoHostOptions = {}): Promise<SampleVideoHost> {
   const { host = '127.0.0.1', port = 0, ...knobs } = options;
-  if (!LOOPBACK_HOSTS.has(host)) throw new SampleVideoHostOptionsError(`host: the sample video host listens on loopback only (got ${host})`);
   const state = new SampleVideoHostState(mergeOptions(DEFAULT_SAMPLE_VIDEO_HOST_OPTIONS, knobs));
-  const server = await listen(createSampleVideoHostHandler(state), host, port, 'SAMPLE_VIDEO_HOST_PORT');
-  server.on('connection', (socket) => {
-    state.counters.connectionOpened();
-    socket.once('close', () => state.counters.connectionClosed());
+  const { server, url } = await listenOnLoopback(createSampleVideoHostHandler(state), {
+    host,
+    port,
+    setting: 'SAMPLE_VIDEO_HOST_PORT',
+    onConnection: (opened) => (opened ? state.counters.connectionOpened() : state.counters.connectionClosed()),
+    refuse: (message) => new SampleVideoHostOptionsError(message),
   });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     admin: {
       stats: () => state.stats(),
       options: () => state.options,
