@@ -71,23 +71,9 @@ export function closestOnPolyline(lat: number, lon: number, line: readonly Verte
 
 /** Distance in metres from (lat, lon) to the nearest point of any of the polylines. */
 export function distanceToPolylines(lat: number, lon: number, lines: readonly (readonly Vertex[])[]): number {
-  const kx = metresPerDegLon(lat);
-  let bestSq = Infinity;
-  for (const line of lines) {
-    for (let i = 0; i + 1 < line.length; i++) {
-      const ax = (line[i][1] - lon) * kx;
-      const ay = (line[i][0] - lat) * M_PER_DEG_LAT;
-      const dx = (line[i + 1][1] - lon) * kx - ax;
-      const dy = (line[i + 1][0] - lat) * M_PER_DEG_LAT - ay;
-      const lenSq = dx * dx + dy * dy;
-      const t = lenSq > 0 ? clamp(-(ax * dx + ay * dy) / lenSq, 0, 1) : 0;
-      const px = ax + t * dx;
-      const py = ay + t * dy;
-      const dSq = px * px + py * py;
-      if (dSq < bestSq) bestSq = dSq;
-    }
-  }
-  return Math.sqrt(bestSq);
+  let best = Infinity;
+  for (const line of lines) best = Math.min(best, closestOnPolyline(lat, lon, line).distanceM);
+  return best;
 }
 
 /** Even–odd point-in-polygon test; the ring is closed implicitly. */
