@@ -2,10 +2,12 @@
 // code run in-process without Temporal, measured in the same run.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { computeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from '../src/domain/risk/cell';
-import { SCENARIOS } from '../src/domain/risk/types';
+import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type SiteCellResult } from '../src/domain/risk/cell';
+import { planCellGroups } from '../src/domain/risk/cell-groups';
+import { HAZARDS, SCENARIOS } from '../src/domain/risk/types';
 import { withTransaction } from '../src/infra/db/pool';
 import * as assessments from '../src/infra/db/queries/risk-assessments';
+import { loadGridResults } from '../src/infra/db/queries/risk-grid-batch';
 import { findNearestGridPoints, loadSiteInputs } from '../src/infra/db/queries/risk-reference';
 import { getAssessment, postAssessment, site } from '../test/support/risk';
 import { startTestStack, waitUntil, type TestStack } from '../test/support/stack';
@@ -26,7 +28,7 @@ async function viaTemporal(stack: TestStack, siteCount: number): Promise<number>
   return seconds;
 }
 
-/** The same work without Temporal: store the request, find the grid point, compute and upsert every cell. */
+/** The same work without Temporal: store the request, find the grid point, then per group of years read batch rows, compute and upsert. */
 async function inProcess(stack: TestStack): Promise<number> {
   run += 1;
   const id = `inproc-${Date.now()}-${run}`;
@@ -37,11 +39,13 @@ async function inProcess(stack: TestStack): Promise<number> {
   await assessments.setSiteGrid(stack.pool, id, 'solo', nearest!.gridId, nearest!.distanceKm);
   const stored = await assessments.findSite(stack.pool, id, 'solo');
   const inputs = { site: stored!.profile, ...(await loadSiteInputs(stack.pool, nearest!.gridId)) };
-  for (const scenario of SCENARIOS) {
-    for (let year = 2021; year <= 2100; year++) {
-      const results = computeCell(inputs, scenario, year, DEFAULT_CELL_OPTIONS);
-      await withTransaction(stack.pool, (tx) => assessments.upsertCellResults(tx, { assessmentId: id, siteId: 'solo', scenario, year }, results, MODEL_VERSION, 1));
-    }
+  const { yearsPerActivity, windowYears } = stack.config.risk;
+  for (const group of planCellGroups(SCENARIOS, 2021, 2100, yearsPerActivity)) {
+    const query = { gridId: nearest!.gridId, scenario: group.scenario, years: group.years, windowYears, modelVersion: MODEL_VERSION, hazards: HAZARDS };
+    const precomputed = await loadGridResults(stack.pool, query);
+    const cells = computeScenarioCells(inputs, group.scenario, group.years, { ...DEFAULT_CELL_OPTIONS, windowYears }, precomputed) as SiteCellResult[];
+    const target = { assessmentId: id, siteId: 'solo', scenario: group.scenario };
+    await withTransaction(stack.pool, (tx) => assessments.upsertCellsResults(tx, target, cells, MODEL_VERSION, 1));
   }
   await assessments.finishSite(stack.pool, id, 'solo', 320);
   return (performance.now() - started) / 1000;

@@ -62,10 +62,29 @@ const envSchema = z.object({
   RISK_GROUP_TIMEOUT_S: positiveInt.default(120),
   RISK_MAX_GRID_DISTANCE_KM: z.coerce.number().positive().default(20),
   RISK_WINDOW_YEARS: z.coerce.number().int().min(3).max(80).default(30),
+  RISK_BATCH_SCHEDULE_ID: z.string().min(1).default('risk-grid-batch'),
+  RISK_BATCH_TIMEOUT_S: positiveInt.default(6 * 3600),
+  RISK_BATCH_CATCHUP_WINDOW_S: positiveInt.default(30 * 24 * 3600),
+  RISK_BATCH_POINTS_PER_CHILD: positiveInt.default(200),
+  RISK_BATCH_POINTS_PER_ACTIVITY: positiveInt.default(20),
+  RISK_BATCH_CHILDREN_IN_FLIGHT: positiveInt.default(2),
+  RISK_BATCH_CHILDREN_PER_RUN: positiveInt.default(100),
+  RISK_BATCH_ACTIVITY_TIMEOUT_S: positiveInt.default(600),
   REFERENCE_GRID_RESOLUTION: z.coerce.number().min(0.01).max(1).default(0.1),
   REFERENCE_GRID_SEED: z.coerce.number().int().default(42),
 
   STORAGE_DIR: z.string().optional(),
+  STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z, 0-9, ".", "-")')
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  // Most S3-compatible servers want bucket-in-path URLs; AWS wants bucket-in-host.
+  S3_FORCE_PATH_STYLE: bool.default(false),
   // Hosts whose user-supplied URLs may resolve to private or loopback addresses (local development, tests).
   FETCH_ALLOW_HOSTS: z
     .string()
@@ -126,6 +145,22 @@ export interface RiskConfig {
   windowYears: number;
 }
 
+/** The scheduled grid batch (hazardGridBatchWorkflow); passed into the workflow as its tuning. */
+export interface GridBatchConfig {
+  scheduleId: string;
+  /** Whole-batch limit (workflow execution timeout), so a hung batch can never block the next. */
+  timeoutSeconds: number;
+  /** How late a missed yearly run may still start (server down at the scheduled time). */
+  catchupWindowSeconds: number;
+  pointsPerChild: number;
+  pointsPerActivity: number;
+  maxChildrenInFlight: number;
+  childrenPerRun: number;
+  activityTimeoutSeconds: number;
+  heartbeatTimeoutSeconds: number;
+  windowYears: number;
+}
+
 /** Speech-to-text: how jobs share one vendor account (passed into workflows and activities). */
 export interface SttConfig {
   /** Unset means: start the fake vendor locally (npm start) — never in production. */
@@ -145,6 +180,20 @@ export interface SttConfig {
   gateEnabled: boolean;
   capEnabled: boolean;
 }
+
+/** Where objects live. `rootDir` is the local store's directory (also when another backend is chosen). */
+export type StorageConfig =
+  | { kind: 'local'; rootDir: string }
+  | {
+      kind: 's3';
+      rootDir: string;
+      bucket: string;
+      region: string;
+      endpoint?: string;
+      forcePathStyle: boolean;
+      /** Unset means the AWS SDK's default chain (environment, profile, instance role). */
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    };
 
 export interface Config {
   dataDir: string;
@@ -176,8 +225,9 @@ export interface Config {
     workflowBundlePath?: string;
   };
   risk: RiskConfig;
+  riskBatch: GridBatchConfig;
   stt: SttConfig;
-  storage: { rootDir: string };
+  storage: StorageConfig;
   etl: { connectionsPerHost: number; maxFileBytes: number; chunkSize: number; chunksInFlight: number; videosInFlight: number; sampleHostPort: number };
   /** Fetching user-supplied URLs. */
   fetch: { allowHosts: string[]; maxRedirects: number; timeoutMs: number };
@@ -245,6 +295,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxGridDistanceKm: e.RISK_MAX_GRID_DISTANCE_KM,
       windowYears: e.RISK_WINDOW_YEARS,
     },
+    riskBatch: {
+      scheduleId: e.RISK_BATCH_SCHEDULE_ID,
+      timeoutSeconds: e.RISK_BATCH_TIMEOUT_S,
+      catchupWindowSeconds: e.RISK_BATCH_CATCHUP_WINDOW_S,
+      pointsPerChild: e.RISK_BATCH_POINTS_PER_CHILD,
+      pointsPerActivity: e.RISK_BATCH_POINTS_PER_ACTIVITY,
+      maxChildrenInFlight: e.RISK_BATCH_CHILDREN_IN_FLIGHT,
+      childrenPerRun: e.RISK_BATCH_CHILDREN_PER_RUN,
+      activityTimeoutSeconds: e.RISK_BATCH_ACTIVITY_TIMEOUT_S,
+      heartbeatTimeoutSeconds: e.RISK_HEARTBEAT_TIMEOUT_S,
+      windowYears: e.RISK_WINDOW_YEARS,
+    },
     stt: {
       vendorUrl: e.STT_VENDOR_URL,
       clientId: e.STT_CLIENT_ID,
@@ -270,7 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sampleHostPort: e.SAMPLE_VIDEO_HOST_PORT,
     },
     fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, maxRedirects: e.FETCH_MAX_REDIRECTS, timeoutMs: e.FETCH_TIMEOUT_MS },
-    storage: { rootDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'objects')) },
+    storage: storageConfig(e),
     referenceData: { resolutionDeg: e.REFERENCE_GRID_RESOLUTION, seed: e.REFERENCE_GRID_SEED },
     api: {
       host: e.API_HOST,
@@ -279,6 +341,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bodyLimit: e.API_BODY_LIMIT,
       trustProxy: e.API_TRUST_PROXY,
     },
+  };
+}
+
+function storageConfig(e: z.infer<typeof envSchema>): StorageConfig {
+  const rootDir = path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'objects'));
+  if (e.STORAGE_BACKEND === 'local') return { kind: 'local', rootDir };
+  if (!e.S3_BUCKET) throw new ConfigError('S3_BUCKET: required when STORAGE_BACKEND=s3');
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(`${e.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'}: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither`);
+  }
+  return {
+    kind: 's3',
+    rootDir,
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION,
+    endpoint: e.S3_ENDPOINT,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    ...(e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { credentials: { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } } : {}),
   };
 }
 

@@ -1,4 +1,3 @@
-import { Transform } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
@@ -41,27 +40,29 @@ function expectedTotal(headers: Record<string, string | string[] | undefined>, o
 }
 
 /** Counts bytes on their way to storage and heartbeats the offset they reach, at most once a second. */
-function progressReporter(start: number): Transform {
+async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number): AsyncGenerator<Uint8Array> {
+  const context = Context.current();
   let bytes = start;
   let last = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      const now = Date.now();
-      if (now - last >= HEARTBEAT_EVERY_MS) {
-        last = now;
-        Context.current().heartbeat({ bytes });
-      }
-      done(null, chunk);
-    },
-  });
+  for await (const chunk of body) {
+    bytes += chunk.byteLength;
+    const now = Date.now();
+    if (now - last >= HEARTBEAT_EVERY_MS) {
+      last = now;
+      context.heartbeat({ bytes });
+    }
+    yield chunk;
+  }
 }
 
 /**
- * Streams one video into object storage without holding it in memory. After a crash or a reset
- * the retry asks for `Range: bytes=<offset>-`; a host that ignores Range gets a fresh start.
+ * Streams one video into object storage without holding it in memory, hashing it on the way.
+ * After a crash or a reset the retry asks for `Range: bytes=<offset>-`; a host that ignores Range
+ * gets a fresh start. Cancelled by its workflow (the job was cancelled), it stops the download and
+ * removes the partial: nothing will resume it, and no half file may outlive the job.
  */
 export async function transferToStorage(deps: TransferDeps, url: string, key: string): Promise<TransferResult> {
+  const context = Context.current();
   let offset = await resumeOffset(deps.store, key);
   let remote;
   try {
@@ -84,14 +85,22 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
     remote.body.destroy();
     throw ApplicationFailure.nonRetryable(`${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`, 'TooLarge');
   }
-  const counted = progressReporter(offset);
-  // pipe() does not carry errors forward: a connection reset must fail the write, not stall it.
-  remote.body.on('error', (err) => counted.destroy(err));
+  const body = remote.body;
+  const stop = () => body.destroy(context.cancellationSignal.reason as Error);
+  context.cancellationSignal.addEventListener('abort', stop, { once: true });
   try {
-    await deps.store.appendPartial(key, remote.body.pipe(counted), { offset, maxBytes: deps.maxBytes });
+    if (context.cancellationSignal.aborted) stop();
+    await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes });
   } catch (err) {
     if (err instanceof ObjectTooLargeError) throw ApplicationFailure.nonRetryable(err.message, 'TooLarge');
+    if (context.cancellationSignal.aborted) {
+      // A worker shutting down is also a cancellation, but there the retry resumes from the partial.
+      if (context.cancellationDetails?.cancelRequested) await deps.store.discardPartial(key);
+      throw context.cancellationSignal.reason;
+    }
     throw err;
+  } finally {
+    context.cancellationSignal.removeEventListener('abort', stop);
   }
   const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: 'video/mp4' });
   return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };

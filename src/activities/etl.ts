@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { Agent } from 'undici';
 import type { Config } from '../config';
-import { firstPlayableRef, InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, storageKeyFor } from '../domain/etl';
+import { InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, playableRefs, storageKeyFor } from '../domain/etl';
 import * as etl from '../infra/db/queries/etl';
 import { openRemote, RemoteFetchError } from '../infra/http/fetch-remote';
 import { UnsafeUrlError } from '../infra/http/url-guard';
@@ -46,30 +46,52 @@ function probeFailure(err: unknown): unknown {
   return err;
 }
 
+/**
+ * A playlist entry that cannot play whatever we do: the next entry is tried instead. A 5xx or a
+ * reset is not one of these; it fails the probe so the retry asks the same entry again, rather
+ * than settling for a fallback clip because the main one hiccuped.
+ */
+function isDeadEntry(err: unknown): boolean {
+  return err instanceof UnsafeUrlError || (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500);
+}
+
 export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
   const { pool, store, config } = deps;
   // Bounded connections per host: the original's 50 threads on one link were the outage.
   const dispatcher = new Agent({ connections: config.etl.connectionsPerHost });
   const fetchOptions = { ...config.fetch };
 
-  async function probe(url: string, depth: number): Promise<ProbeResult> {
+  async function probe(url: string, depth: number): Promise<ProbeResult & { skipped?: string[] }> {
     let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
     if (isAsxUrl(remote.finalUrl.href, remote.contentType)) {
       if (depth > 0) throw ApplicationFailure.nonRetryable('a playlist points at another playlist', 'BadPlaylist');
       // Recognised only by its content type after a HEAD: fetch the playlist itself.
       if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher });
-      let mediaUrl: string;
+      let refs: string[];
       try {
-        mediaUrl = firstPlayableRef(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
+        refs = playableRefs(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
       } catch (err) {
         if (err instanceof InvalidPlaylistError) throw ApplicationFailure.nonRetryable(err.message, 'BadPlaylist');
         throw err;
       }
-      const media = await probe(mediaUrl, depth + 1);
-      return { ...media, resolvedFromPlaylist: true };
+      return { ...(await firstAnswering(refs, depth + 1)), resolvedFromPlaylist: true };
     }
     remote.body.resume();
     return { httpStatus: remote.status, mediaUrl: remote.finalUrl.href, resolvedFromPlaylist: false };
+  }
+
+  /** Entries in order; the first that answers is the media. Only when none does, the last failure stands. */
+  async function firstAnswering(refs: string[], depth: number): Promise<ProbeResult & { skipped: string[] }> {
+    const skipped: string[] = [];
+    for (const ref of refs) {
+      try {
+        return { ...(await probe(ref, depth)), skipped };
+      } catch (err) {
+        if (!isDeadEntry(err) || skipped.length === refs.length - 1) throw err;
+        skipped.push(`${ref}: ${(err as Error).message}`);
+      }
+    }
+    throw new Error('unreachable: a playlist has at least one playable ref');
   }
 
   return {
@@ -81,8 +103,8 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
       const video = await etl.findJobVideo(pool, ref.jobId, ref.videoId);
       if (!video) throw ApplicationFailure.nonRetryable(`video ${ref.videoId} is not staged in ${ref.jobId}`, 'BadData');
       try {
-        const result = await probe(video.source_url, 0);
-        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, result.resolvedFromPlaylist ? 'resolved' : 'probed', { ...result });
+        const { skipped, ...result } = await probe(video.source_url, 0);
+        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, result.resolvedFromPlaylist ? 'resolved' : 'probed', { ...result, ...(skipped?.length ? { skipped } : {}) });
         return result;
       } catch (err) {
         throw probeFailure(err);
@@ -92,16 +114,18 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
     transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
       const key = storageKeyFor(input.jobId, input.videoId);
       const attempt = Context.current().info.attempt;
-      await etl.logVideoEvent(pool, input.jobId, input.videoId, attempt === 1 ? 'download_started' : 'download_retried', { attempt });
-      if (attempt > 1) await etl.logVideoEvent(pool, input.jobId, input.videoId, 'resuming', { attempt });
-      const result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key);
-      await etl.logVideoEvent(pool, input.jobId, input.videoId, 'downloaded', { ...result, attempt });
-      await etl.markJobVideo(pool, input.jobId, input.videoId, 'DOWNLOADED', attempt);
+      const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
+      // The event and the connection go out together: the row is not worth a round trip of idle link.
+      const [, result] = await Promise.all([
+        etl.logVideoEvents(pool, input.jobId, input.videoId, events),
+        transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key),
+      ]);
+      await etl.recordDownloaded(pool, input.jobId, input.videoId, attempt, { ...result, attempt });
       return { ...result, attempt };
     }),
 
     loadVideo: classified(async (input: VideoRef & { probe: ProbeResult; transfer: TransferResult; attempts: number }) => {
-      await etl.upsertVideo(pool, {
+      const video = {
         jobId: input.jobId,
         videoId: input.videoId,
         resolvedUrl: input.probe.mediaUrl,
@@ -109,17 +133,15 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
         storageKey: input.transfer.storageKey,
         sizeBytes: input.transfer.size,
         sha256: input.transfer.sha256,
-        status: 'LOADED',
+        status: 'LOADED' as const,
         attempts: input.attempts,
-      });
-      await etl.markJobVideo(pool, input.jobId, input.videoId, 'LOADED', input.attempts);
-      await etl.logVideoEvent(pool, input.jobId, input.videoId, 'loaded', {});
+      };
+      await etl.recordVideoOutcome(pool, video, { event: 'loaded', detail: {} });
     }),
 
     recordVideoFailure: classified(async (input: VideoRef & { error: string; httpStatus: number | null; attempts: number }) => {
-      await etl.upsertVideo(pool, { ...input, resolvedUrl: null, storageKey: null, sizeBytes: null, sha256: null, status: 'FAILED' });
-      await etl.markJobVideo(pool, input.jobId, input.videoId, 'FAILED', input.attempts, input.error);
-      await etl.logVideoEvent(pool, input.jobId, input.videoId, 'failed', { error: input.error, httpStatus: input.httpStatus });
+      const video = { ...input, resolvedUrl: null, storageKey: null, sizeBytes: null, sha256: null, status: 'FAILED' as const };
+      await etl.recordVideoOutcome(pool, video, { error: input.error, event: 'failed', detail: { error: input.error, httpStatus: input.httpStatus } });
     }),
 
     finishEtlJob: classified(async (input: { jobId: string; status: string; error?: string }) => etl.finishEtlJob(pool, input.jobId, input.status, input.error)),

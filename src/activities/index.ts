@@ -7,6 +7,7 @@ import { createObjectStore } from '../infra/storage';
 import { RtzrClient } from '../infra/stt/rtzr-client';
 import { createEtlActivities } from './etl';
 import { createRiskActivities } from './risk';
+import { createGridBatchActivities } from './risk-grid-batch';
 import { createSttActivities } from './stt';
 import { createSystemCheckActivities } from './system-check';
 
@@ -33,7 +34,7 @@ function sttActivities(deps: ActivityDeps) {
   }
   const provider = new RtzrClient({ baseUrl: config.stt.vendorUrl, clientId: config.stt.clientId, clientSecret: config.stt.clientSecret });
   const slotReleases = createNotificationListener(config.postgres.url!, SLOT_RELEASED_CHANNEL);
-  const store = createObjectStore({ kind: 'local', rootDir: config.storage.rootDir });
+  const store = createObjectStore(config.storage);
   return {
     activities: createSttActivities({ pool: deps.pool, store, provider, slotReleases, stt: config.stt }),
     close: async () => {
@@ -49,7 +50,11 @@ export function createActivities(deps: ActivityDeps, queues: readonly QueueName[
   const activityQueues: ActivityHost['activityQueues'] = [];
   const closers: Array<() => Promise<void>> = [];
   if (queues.includes('risk')) {
-    activities.risk = { ...common, ...createRiskActivities({ ...deps, maxGridDistanceKm: deps.config.risk.maxGridDistanceKm }) };
+    activities.risk = {
+      ...common,
+      ...createRiskActivities({ ...deps, maxGridDistanceKm: deps.config.risk.maxGridDistanceKm }),
+      ...createGridBatchActivities(deps),
+    };
   }
   if (queues.includes('stt')) {
     const stt = sttActivities(deps);
@@ -59,7 +64,7 @@ export function createActivities(deps: ActivityDeps, queues: readonly QueueName[
     closers.push(stt.close);
   }
   if (queues.includes('etl')) {
-    const store = createObjectStore({ kind: 'local', rootDir: deps.config.storage.rootDir });
+    const store = createObjectStore(deps.config.storage);
     activities.etl = { ...common, ...createEtlActivities({ pool: deps.pool, store, config: deps.config }) };
   }
   return {

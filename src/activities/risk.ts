@@ -1,11 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { computeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from '../domain/risk/cell';
-import { InvalidRiskInputError } from '../domain/risk/errors';
-import type { GridStatic, Scenario, SiteInputs, YearIndicators } from '../domain/risk/types';
+import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type GridHazardResult, type SiteCellResult } from '../domain/risk/cell';
+import { HAZARDS, type GridStatic, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from '../domain/risk/types';
 import { withTransaction } from '../infra/db/pool';
 import * as assessments from '../infra/db/queries/risk-assessments';
+import { loadGridResults, upsertGridResults } from '../infra/db/queries/risk-grid-batch';
 import { findNearestGridPoints, loadSiteInputs } from '../infra/db/queries/risk-reference';
 import { LruCache } from '../infra/cache/lru';
 import type { Logger } from '../infra/logger';
@@ -38,12 +38,14 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
   const referenceCache = new LruCache<number, ReferenceSeries>(256);
   const reference = (gridId: number) => referenceCache.getOrLoad(gridId, () => loadSiteInputs(pool, gridId));
 
-  async function siteInputs(ref: SiteRef): Promise<SiteInputs> {
+  async function siteInputs(ref: SiteRef): Promise<{ gridId: number; inputs: SiteInputs }> {
     const site = await assessments.findSite(pool, ref.assessmentId, ref.siteId);
     if (!site) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} of ${ref.assessmentId} does not exist`, NON_RETRYABLE.badData);
     if (site.gridId === null) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} has no grid point yet`, NON_RETRYABLE.badData);
-    return { site: site.profile, ...(await reference(site.gridId)) };
+    return { gridId: site.gridId, inputs: { site: site.profile, ...(await reference(site.gridId)) } };
   }
+
+  const gridPart = ({ hazard, h, pBins, baseAal }: HazardResult): GridHazardResult => ({ hazard, h, pBins, baseAal });
 
   return {
     /** Resolves the site's grid point (one nearest-grid rule, with a distance limit) and checks its series load. */
@@ -64,30 +66,34 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
     }),
 
     /**
-     * Computes one group of cells and stores each cell (nine hazard rows + its status) in its own
-     * transaction, heartbeating after every committed cell. A retry resumes after the last
-     * heartbeat and skips cells already committed, so nothing is computed into a duplicate.
+     * Computes one group of cells and stores them (nine hazard rows + a status per cell) in one
+     * transaction, then heartbeats. H and P(H) come from the grid batch when it has them for this
+     * grid point and window; otherwise they are computed here and stored for the next site. A
+     * retry skips cells already committed, so nothing is computed into a duplicate.
      */
     computeCellGroup: classified(async (input: CellGroupInput): Promise<CellGroupOutcome> => {
       const ctx = Context.current();
-      const resumeAt = (ctx.info.heartbeatDetails as number | undefined) ?? 0;
       const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
-      const todo = input.years.filter((year, i) => i >= resumeAt && !done.has(year));
-      const inputs = await siteInputs(input);
+      const todo = input.years.filter((year) => !done.has(year));
+      const { gridId, inputs } = await siteInputs(input);
+      const gridQuery = { gridId, scenario: input.scenario, years: todo, windowYears: input.windowYears, modelVersion: MODEL_VERSION, hazards: HAZARDS };
+      const precomputed = todo.length === 0 ? new Map() : await loadGridResults(pool, gridQuery);
       const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
-      let failed = 0;
-      for (const year of todo) {
-        try {
-          const results = computeCell(inputs, input.scenario, year, options);
-          await withTransaction(pool, (tx) => assessments.upsertCellResults(tx, { ...input, year }, results, MODEL_VERSION, ctx.info.attempt));
-        } catch (err) {
-          // Bad data in one year cannot heal on retry: record that cell and carry on with the rest.
-          if (!(err instanceof InvalidRiskInputError)) throw err;
-          await assessments.markCellsFailed(pool, { ...input, years: [year] }, err.message, ctx.info.attempt);
-          failed += 1;
-        }
-        ctx.heartbeat(input.years.indexOf(year) + 1);
+      const cells = computeScenarioCells(inputs, input.scenario, todo, options, precomputed);
+      const computed = cells.filter((c): c is SiteCellResult => 'results' in c);
+      const fresh = computed.filter((c) => !precomputed.has(c.year));
+      if (fresh.length > 0) {
+        await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: MODEL_VERSION }, [
+          { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
+        ]);
       }
+      await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
+      // Bad data in one year cannot heal on retry: record those cells and keep the rest.
+      for (const cell of cells) {
+        if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
+      }
+      ctx.heartbeat(todo.length);
+      const failed = cells.length - computed.length;
       return { completed: input.years.length - failed, failed };
     }),
 

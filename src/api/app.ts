@@ -8,14 +8,16 @@ import { ProblemError, problemHandler } from './problem';
 import { mountHealthRoutes } from './routes/health';
 import { mountRoutes, type RouteSpec } from './routes/route';
 import { etlJobRoutes } from './routes/etl-jobs';
+import { regionRoutes } from './routes/regions';
 import { riskRoutes } from './routes/risk';
+import { riskBatchRoutes } from './routes/risk-batches';
 import { runRoutes } from './routes/runs';
 import { systemCheckRoutes } from './routes/system-checks';
 import { transcriptionRoutes } from './routes/transcriptions';
 
 /** Every documented /api route; each pipeline contributes its own list. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps), ...transcriptionRoutes(deps, deps.store), ...etlJobRoutes(deps)];
+  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps), ...riskBatchRoutes(deps), ...regionRoutes(deps), ...transcriptionRoutes(deps, deps.store), ...etlJobRoutes(deps)];
 }
 
 export function createApp(deps: ApiDeps): express.Express {

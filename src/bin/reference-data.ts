@@ -1,6 +1,7 @@
 // Loads climate reference data into DATABASE_URL (see docs/reference-data.md):
 //   npm run reference-data -- synthetic [--resolution 0.1] [--seed 42]
 //   npm run reference-data -- import --grid grid_points.csv --indicators yearly_indicators.csv [--source NAME] [--merge]
+//   npm run reference-data -- regions --file regions.csv [--source NAME] | --synthetic
 //   npm run reference-data -- status
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
@@ -9,18 +10,22 @@ import { assertDatabaseReachable } from '../infra/db/check';
 import { migrate } from '../infra/db/migrate';
 import { createPool } from '../infra/db/pool';
 import { readReferenceMeta, referenceDataStatus } from '../infra/db/queries/risk-reference';
+import { regionStatus } from '../infra/db/queries/risk-regions';
 import { CsvImportError } from '../infra/reference-data/csv-rows';
 import { DEFAULT_CSV_SOURCE, importReferenceCsv, MergeRefusedError } from '../infra/reference-data/import-csv';
 import { loadSyntheticReferenceData } from '../infra/reference-data/load-synthetic';
+import { importRegionCsv, loadSyntheticRegions } from '../infra/reference-data/regions';
 import { runMain } from './run-main';
 
 const USAGE = `usage: npm run reference-data -- synthetic [--resolution DEG] [--seed N]
        npm run reference-data -- import --grid FILE --indicators FILE [--source NAME] [--merge]
+       npm run reference-data -- regions --file FILE [--source NAME] | --synthetic
        npm run reference-data -- status`;
 
 type Command =
   | { kind: 'synthetic'; resolutionDeg: number; seed: number }
   | { kind: 'import'; gridPath: string; indicatorsPath: string; source: string; merge: boolean }
+  | { kind: 'regions'; path?: string; source: string }
   | { kind: 'status' };
 
 function parseCommand(argv: string[], config: Config): Command {
@@ -36,6 +41,8 @@ function parseCommand(argv: string[], config: Config): Command {
         indicators: { type: 'string' },
         source: { type: 'string' },
         merge: { type: 'boolean' },
+        file: { type: 'string' },
+        synthetic: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -61,6 +68,10 @@ function parseCommand(argv: string[], config: Config): Command {
     if (!values.grid || !values.indicators) throw new ConfigError(`import needs --grid and --indicators\n${USAGE}`);
     return { kind, gridPath: values.grid, indicatorsPath: values.indicators, source: values.source ?? DEFAULT_CSV_SOURCE, merge: values.merge ?? false };
   }
+  if (kind === 'regions') {
+    if (Boolean(values.file) === Boolean(values.synthetic)) throw new ConfigError(`regions needs either --file or --synthetic\n${USAGE}`);
+    return { kind, path: values.file, source: values.source ?? DEFAULT_CSV_SOURCE };
+  }
   if (kind === 'status') return { kind };
   throw new ConfigError(`${kind === undefined ? 'missing command' : `unknown command ${kind}`}\n${USAGE}`);
 }
@@ -73,9 +84,12 @@ async function run(command: Command, pool: Pool): Promise<void> {
   } else if (command.kind === 'import') {
     const r = await importReferenceCsv(pool, command, log);
     console.log(`${r.source}: ${r.gridPoints} grid points, ${r.yearlyIndicators} yearly rows in ${(r.ms / 1000).toFixed(1)} s`);
+  } else if (command.kind === 'regions') {
+    const r = command.path ? await importRegionCsv(pool, { path: command.path, source: command.source }) : await loadSyntheticRegions(pool);
+    console.log(`${r.source}: ${r.regions} regions (replacing the ones loaded before)`);
   } else {
-    const [status, meta] = await Promise.all([referenceDataStatus(pool), readReferenceMeta(pool)]);
-    console.log(JSON.stringify({ ...meta, gridPoints: status.gridPoints }, null, 2));
+    const [status, meta, regions] = await Promise.all([referenceDataStatus(pool), readReferenceMeta(pool), regionStatus(pool)]);
+    console.log(JSON.stringify({ ...meta, gridPoints: status.gridPoints, regions: regions.sources }, null, 2));
   }
 }
 

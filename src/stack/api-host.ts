@@ -20,7 +20,7 @@ export async function startApiHost(config: Config, logger: Logger, metrics: Metr
     await assertDatabaseReachable(pool, config.postgres.url ?? '');
     await migrate(pool);
     const temporal = await connectTemporalClient(config);
-    const store = createObjectStore({ kind: 'local', rootDir: config.storage.rootDir });
+    const store = createObjectStore(config.storage);
     const app = createApp({ config, pool, temporal, metrics, logger, store });
     const server = await listen(app, config.api.host, config.api.port, 'API_PORT');
     const url = `http://${config.api.host}:${config.api.port}`;

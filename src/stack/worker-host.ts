@@ -4,6 +4,8 @@ import { migrate } from '../infra/db/migrate';
 import { createPool } from '../infra/db/pool';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
+import { connectTemporalClient } from '../infra/temporal/client';
+import { ensureGridBatchSchedule } from '../schedules/hazard-grid-batch';
 import { installTemporalRuntime, startWorkers } from '../worker/workers';
 
 export interface WorkerHost {
@@ -18,6 +20,7 @@ export async function startWorkerHost(config: Config, logger: Logger, metrics: M
     await assertDatabaseReachable(pool, config.postgres.url ?? '');
     await migrate(pool);
     await installTemporalRuntime(metrics, logger);
+    if (queues.includes('risk')) await ensureSchedules(config, logger);
     const workers = await startWorkers({ config, pool, logger }, queues);
     const done = workers.done.finally(() => pool.end());
     return {
@@ -30,5 +33,16 @@ export async function startWorkerHost(config: Config, logger: Logger, metrics: M
   } catch (err) {
     await pool.end();
     throw err;
+  }
+}
+
+/** The risk workers run the yearly grid batch, so they make sure its schedule exists as configured. */
+async function ensureSchedules(config: Config, logger: Logger): Promise<void> {
+  const client = await connectTemporalClient(config);
+  try {
+    await ensureGridBatchSchedule(client, config);
+    logger.info({ scheduleId: config.riskBatch.scheduleId }, 'grid batch schedule ensured');
+  } finally {
+    await client.connection.close();
   }
 }

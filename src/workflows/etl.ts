@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -6,6 +7,7 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -49,18 +51,52 @@ const { stageInput } = proxyActivities<EtlActivities>({
 });
 const PROBE_ATTEMPTS = 5;
 const TRANSFER_ATTEMPTS = 8;
-const { probeVideo } = proxyActivities<EtlActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: PROBE_ATTEMPTS },
-  summary: 'probe the URL (resolve .asx playlists)',
-});
-const { transferVideo } = proxyActivities<EtlActivities>({
-  startToCloseTimeout: '2 hours',
-  // A stalled or dead download stops heartbeating; the retry resumes with a Range request.
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: TRANSFER_ATTEMPTS },
-  summary: 'stream the media into object storage',
-});
+const probeRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: PROBE_ATTEMPTS } as const;
+const transferRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: TRANSFER_ATTEMPTS } as const;
+const probeSummary = 'probe the URL (resolve .asx playlists)';
+const transferSummary = 'stream the media into object storage';
+
+/** The activities one video goes through, and their options (the paths below differ in them). */
+type VideoSteps = Pick<EtlActivities, 'probeVideo' | 'transferVideo' | 'loadVideo'>;
+
+/** Chunks that predate TRANSFER_SLOTS run every video through these, start to finish, one per lane. */
+const laneSteps: VideoSteps = {
+  probeVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: probeRetry, summary: probeSummary }).probeVideo,
+  transferVideo: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '2 hours',
+    // A stalled or dead download stops heartbeating; the retry resumes with a Range request.
+    heartbeatTimeout: '30 seconds',
+    retry: transferRetry,
+    summary: transferSummary,
+  }).transferVideo,
+  loadVideo: quick.loadVideo,
+};
+
+/**
+ * Chunks since TRANSFER_SLOTS. On cancellation each step is waited for until it has stopped, so a
+ * cancelled job ends with nothing of it still running and its counts final.
+ */
+const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+const slotSteps: VideoSteps = {
+  probeVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: probeRetry, summary: probeSummary, cancellationType: WAIT }).probeVideo,
+  transferVideo: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '2 hours',
+    // Also how soon a cancellation reaches a download: the worker passes heartbeats on at 80 % of this.
+    heartbeatTimeout: '15 seconds',
+    retry: transferRetry,
+    summary: transferSummary,
+    cancellationType: WAIT,
+  }).transferVideo,
+  loadVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 10 }, cancellationType: WAIT }).loadVideo,
+};
+
+/**
+ * Chunks keep more videos in flight than they transfer at once: while `videosInFlight` downloads
+ * run, the other lanes probe their next video or load their last, so a link never idles for the
+ * round trips of those short steps. Histories without this marker keep one lane per download.
+ */
+const TRANSFER_SLOTS = 'etl-transfer-slots';
+const LANES_PER_TRANSFER = 2;
 
 /** A job: stage the input, then process videos in chunks of child workflows, a few at a time. */
 export async function etlJobWorkflow(input: EtlJobInput): Promise<EtlJobProgress> {
@@ -103,28 +139,59 @@ export async function etlJobWorkflow(input: EtlJobInput): Promise<EtlJobProgress
   }
 }
 
-/** Up to `chunkSize` videos, `videosInFlight` at a time; a video that fails is recorded and the chunk goes on. */
+/** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
 export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
   const videoIds = await quick.listChunk(input);
   const result = { loaded: 0, failed: 0 };
+  const slots = patched(TRANSFER_SLOTS) ? new TransferSlots(input.videosInFlight) : undefined;
+  const lanes = slots ? input.videosInFlight * LANES_PER_TRANSFER : input.videosInFlight;
   let next = 0;
   const lane = async () => {
     while (next < videoIds.length) {
       const videoId = videoIds[next++];
-      if (await processVideo({ jobId: input.jobId, videoId })) result.loaded += 1;
+      if (await processVideo({ jobId: input.jobId, videoId }, slots)) result.loaded += 1;
       else result.failed += 1;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(input.videosInFlight, videoIds.length) }, lane));
+  const running = Array.from({ length: Math.min(lanes, videoIds.length) }, lane);
+  if (!slots) {
+    await Promise.all(running);
+    return result;
+  }
+  // Every lane settles before the chunk ends, so a cancelled chunk leaves no step of it running.
+  const failure = (await Promise.allSettled(running)).find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return result;
 }
 
-async function processVideo(ref: VideoRef): Promise<boolean> {
+/** Downloads at once in one chunk; a lane that has probed its video waits here for its turn. */
+class TransferSlots {
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private free: number) {}
+
+  async run<T>(step: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await step();
+    } finally {
+      // Handed straight to the next lane in line, so a freed slot is taken in the same workflow task.
+      const nextInLine = this.waiting.shift();
+      if (nextInLine) nextInLine();
+      else this.free += 1;
+    }
+  }
+}
+
+async function processVideo(ref: VideoRef, slots: TransferSlots | undefined): Promise<boolean> {
+  const steps = slots ? slotSteps : laneSteps;
   let probe: ProbeResult | undefined;
   try {
-    probe = await probeVideo(ref);
-    const transfer = await transferVideo({ ...ref, mediaUrl: probe.mediaUrl });
-    await quick.loadVideo({ ...ref, probe, transfer, attempts: transfer.attempt });
+    probe = await steps.probeVideo(ref);
+    const mediaUrl = probe.mediaUrl;
+    const transfer = slots ? await slots.run(() => steps.transferVideo({ ...ref, mediaUrl })) : await steps.transferVideo({ ...ref, mediaUrl });
+    await steps.loadVideo({ ...ref, probe, transfer, attempts: transfer.attempt });
     return true;
   } catch (err) {
     if (isCancellation(err)) throw err;

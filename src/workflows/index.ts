@@ -4,3 +4,4 @@ export { riskAssessmentWorkflow } from './risk-assessment';
 export { siteRiskWorkflow } from './site-risk';
 export { transcriptionWorkflow } from './transcription';
 export { etlChunkWorkflow, etlJobWorkflow } from './etl';
+export { hazardGridBatchWorkflow, hazardGridChunkWorkflow } from './hazard-grid-batch';

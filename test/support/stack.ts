@@ -39,6 +39,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TASK_QUEUE_RISK: `risk-${suffix}`,
     TASK_QUEUE_STT: `stt-${suffix}`,
     TASK_QUEUE_ETL: `etl-${suffix}`,
+    RISK_BATCH_SCHEDULE_ID: `risk-grid-batch-${suffix}`,
     STORAGE_DIR: path.join(os.tmpdir(), `dp-objects-${suffix}`),
     // Nothing listens here: tests that talk to a vendor start a fake one and pass its URL.
     STT_VENDOR_URL: 'http://127.0.0.1:9',
@@ -64,7 +65,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     await installTemporalRuntime(metrics, logger);
     workers = await startWorkers({ config, pool: workerPool, logger }, opts.queues ?? QUEUE_NAMES, { interceptors: opts.interceptors });
   }
-  const store = createObjectStore({ kind: 'local', rootDir: config.storage.rootDir });
+  const store = createObjectStore(config.storage);
   const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger, store }), '127.0.0.1', 0, 'API_PORT');
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -47,11 +47,19 @@ export function parseAsxPlaylist(xml: string, baseUrl: string): string[] {
   return refs;
 }
 
+/**
+ * The refs we can download (http or https), in document order, or InvalidPlaylistError. Later refs
+ * are fallbacks: a consumer probes them in turn and takes the first that answers.
+ */
+export function playableRefs(refs: readonly string[]): string[] {
+  const playable = refs.filter((ref) => /^https?:/i.test(ref));
+  if (playable.length === 0) throw new InvalidPlaylistError(`no http(s) media in playlist (refs: ${refs.join(', ')})`);
+  return playable;
+}
+
 /** The first ref we can download (http or https), or InvalidPlaylistError. */
 export function firstPlayableRef(refs: readonly string[]): string {
-  const playable = refs.find((ref) => /^https?:/i.test(ref));
-  if (playable === undefined) throw new InvalidPlaylistError(`no http(s) media in playlist (refs: ${refs.join(', ')})`);
-  return playable;
+  return playableRefs(refs)[0];
 }
 
 function resolveHref(href: string, baseUrl: string): string | undefined {

@@ -5,5 +5,5 @@ export { validateRow, validateJsonRecord, normaliseRows, DuplicateIdFilter, MAX_
 export { parseDuration } from './duration';
 export { parsePublishedDate } from './dates';
 export { parseVideoUrl } from './video-url';
-export { parseAsxPlaylist, firstPlayableRef, isAsxUrl, InvalidPlaylistError, MAX_PLAYLIST_CHARS } from './asx';
+export { parseAsxPlaylist, firstPlayableRef, playableRefs, isAsxUrl, InvalidPlaylistError, MAX_PLAYLIST_CHARS } from './asx';
 export { storageKeyFor } from './storage-key';

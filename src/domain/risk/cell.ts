@@ -3,7 +3,7 @@
  * cell → nine hazard results, or a whole site sharing the per-scenario work.
  * Pure: no I/O; callers fetch inputs and store the results (docs/risk-model.md).
  */
-import { HAZARDS, type Hazard, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from './types';
+import { HAZARDS, type GridStatic, type Hazard, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from './types';
 import { BIN_LAYOUTS, resolveOpenEdges } from './bins';
 import { InvalidRiskInputError } from './errors';
 import { exposureScore, type WindowClimate } from './exposure';
@@ -73,19 +73,51 @@ function probabilityBins(scenario: PreparedScenario, hazard: Hazard, start: numb
   return binProbabilities(samples, edges, { stats, tiesBelow });
 }
 
-interface CellContext {
-  site: PreparedSite;
+/** The part of a hazard result that depends only on the grid point, scenario, year and window: what the grid batch stores. */
+export interface GridHazardResult {
+  hazard: Hazard;
+  /** Hazard score, 0–100. */
+  h: number;
+  pBins: number[];
+  baseAal: number;
+}
+
+export interface GridCellResult {
+  scenario: Scenario;
+  year: number;
+  results: GridHazardResult[];
+}
+
+interface YearContext {
   scenario: PreparedScenario;
   row: YearIndicators;
   window: readonly [start: number, end: number];
   climate: WindowClimate;
 }
 
-function hazardResult(hazard: Hazard, { site, scenario, row, window, climate }: CellContext): HazardResult {
+function yearContext(scenario: PreparedScenario, year: number, options: CellOptions): YearContext {
+  const rowIndex = rowIndexOfYear(scenario, year);
+  if (rowIndex < 0) throw new InvalidRiskInputError(`series.${scenario.scenario}`, `has no year ${year}`);
+  // The window always contains the target year, so it is never empty.
+  const [start, end] = spanIndices(scenario, yearWindow(year, options.windowYears));
+  const climate: WindowClimate = {
+    meanPrcpMm: mean(scenario.prcp.subarray(start, end)),
+    meanCdd: mean(scenario.cdd.subarray(start, end)),
+  };
+  return { scenario, row: scenario.rows[rowIndex], window: [start, end], climate };
+}
+
+function gridHazardResults(grid: GridStatic, { scenario, row, window }: YearContext): GridHazardResult[] {
+  return HAZARDS.map((hazard) => {
+    const pBins = probabilityBins(scenario, hazard, ...window);
+    return { hazard, h: 100 * hazardScore(hazard, row, grid), pBins, baseAal: baseAal(pBins, BIN_LAYOUTS[hazard].damageRatios) };
+  });
+}
+
+/** Adds the site's exposure, vulnerability and money to the grid point's H and P(H). */
+function siteHazardResult(site: PreparedSite, gridPart: GridHazardResult, climate: WindowClimate): HazardResult {
   const { grid, site: profile } = site.inputs;
-  const pBins = probabilityBins(scenario, hazard, ...window);
-  const base = baseAal(pBins, BIN_LAYOUTS[hazard].damageRatios);
-  const h = 100 * hazardScore(hazard, row, grid);
+  const { hazard, h, pBins, baseAal: base } = gridPart;
   const e = exposureScore(hazard, { latitude: profile.latitude, building: profile.building, grid, climate });
   const v = site.vulnerability[hazard];
   const rate = finalAal(base, v, profile.asset.insuranceRate);
@@ -103,17 +135,10 @@ function hazardResult(hazard: Hazard, { site, scenario, row, window, climate }: 
   };
 }
 
-function computePreparedCell(site: PreparedSite, scenario: PreparedScenario, year: number, options: CellOptions): HazardResult[] {
-  const rowIndex = rowIndexOfYear(scenario, year);
-  if (rowIndex < 0) throw new InvalidRiskInputError(`series.${scenario.scenario}`, `has no year ${year}`);
-  // The window always contains the target year, so it is never empty.
-  const [start, end] = spanIndices(scenario, yearWindow(year, options.windowYears));
-  const climate: WindowClimate = {
-    meanPrcpMm: mean(scenario.prcp.subarray(start, end)),
-    meanCdd: mean(scenario.cdd.subarray(start, end)),
-  };
-  const context: CellContext = { site, scenario, row: scenario.rows[rowIndex], window: [start, end], climate };
-  return HAZARDS.map((hazard) => hazardResult(hazard, context));
+function computePreparedCell(site: PreparedSite, scenario: PreparedScenario, year: number, options: CellOptions, precomputed?: readonly GridHazardResult[]): HazardResult[] {
+  const context = yearContext(scenario, year, options);
+  const gridParts = precomputed ?? gridHazardResults(site.inputs.grid, context);
+  return gridParts.map((part) => siteHazardResult(site, part, context.climate));
 }
 
 /**
@@ -142,6 +167,50 @@ export function computeSite(
   for (const scenario of scenarios) {
     const prepared = prepareScenario(inputs, inputs.grid, scenario);
     for (const year of years) cells.push({ scenario, year, results: computePreparedCell(site, prepared, year, options) });
+  }
+  return cells;
+}
+
+/**
+ * Some years of one scenario for a site. Where `precomputed` has a year's nine grid results (from
+ * the grid batch, same window) they are used instead of recomputing H and P(H); the outcome is
+ * the same either way. A year whose data is unusable yields its InvalidRiskInputError instead of
+ * results, so one bad year does not sink the others.
+ */
+export function computeScenarioCells(
+  inputs: SiteInputs,
+  scenario: Scenario,
+  years: readonly number[],
+  options: CellOptions,
+  precomputed: ReadonlyMap<number, readonly GridHazardResult[]> = new Map(),
+): Array<SiteCellResult | { scenario: Scenario; year: number; error: InvalidRiskInputError }> {
+  const site = prepareSite(inputs);
+  const prepared = prepareScenario(inputs, inputs.grid, scenario);
+  return years.map((year) => {
+    try {
+      return { scenario, year, results: computePreparedCell(site, prepared, year, options, precomputed.get(year)) };
+    } catch (err) {
+      if (err instanceof InvalidRiskInputError) return { scenario, year, error: err };
+      throw err;
+    }
+  });
+}
+
+/**
+ * H and P(H) of one grid point for every (scenario, year): the grid batch's unit of work. Needs
+ * no site, so it validates only the grid and the series.
+ */
+export function computeGridCells(
+  point: Pick<SiteInputs, 'grid' | 'series'>,
+  scenarios: readonly Scenario[],
+  years: readonly number[],
+  options: CellOptions = DEFAULT_CELL_OPTIONS,
+): GridCellResult[] {
+  validateGrid(point.grid);
+  const cells: GridCellResult[] = [];
+  for (const scenario of scenarios) {
+    const prepared = prepareScenario(point, point.grid, scenario);
+    for (const year of years) cells.push({ scenario, year, results: gridHazardResults(point.grid, yearContext(prepared, year, options)) });
   }
   return cells;
 }

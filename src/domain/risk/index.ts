@@ -1,7 +1,7 @@
 /** Public surface of the climate physical-risk kernel. */
 export * from './types';
-export { computeCell, computeSite, summarizeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from './cell';
-export type { CellOptions, CellSummary, SiteCellResult } from './cell';
+export { computeCell, computeGridCells, computeScenarioCells, computeSite, summarizeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from './cell';
+export type { CellOptions, CellSummary, GridCellResult, GridHazardResult, SiteCellResult } from './cell';
 export { InvalidRiskInputError } from './errors';
 export { AAL_GRADES, RISK_LEVELS, aalGrade, riskLevel } from './loss';
 export type { AalGrade, RiskLevel } from './loss';

@@ -23,7 +23,7 @@ export interface PreparedScenario {
   cdd: Float64Array;
 }
 
-function sortedValidatedRows(inputs: SiteInputs, scenario: Scenario): YearIndicators[] {
+function sortedValidatedRows(inputs: Pick<SiteInputs, 'series'>, scenario: Scenario): YearIndicators[] {
   const field = `series.${scenario}`;
   const raw = inputs.series[scenario];
   if (!Array.isArray(raw) || raw.length === 0) throw new InvalidRiskInputError(field, 'has no years');
@@ -74,7 +74,7 @@ function baselineEdges(
   return edges;
 }
 
-export function prepareScenario(inputs: SiteInputs, grid: GridStatic, scenario: Scenario): PreparedScenario {
+export function prepareScenario(inputs: Pick<SiteInputs, 'series'>, grid: GridStatic, scenario: Scenario): PreparedScenario {
   const rows = sortedValidatedRows(inputs, scenario);
   const years = Int32Array.from(rows, (row) => row.year);
   const intensities = {} as Record<Hazard, Float64Array>;

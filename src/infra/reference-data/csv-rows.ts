@@ -89,7 +89,7 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^\d+$/;
 
 /** Reads typed values from one record, by column name. */
-class Fields {
+export class Fields {
   constructor(
     private readonly file: string,
     private readonly record: CsvRecord,

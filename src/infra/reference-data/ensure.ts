@@ -3,6 +3,7 @@ import { SYNTHETIC_SOURCE, validateGridSpec } from '../../domain/risk/synthetic'
 import { withTransaction } from '../db/pool';
 import { lockReferenceDataForLoad, readReferenceMeta, referenceDataStatus } from '../db/queries/risk-reference';
 import { LOAD_TIMEOUT_MS, writeSyntheticReferenceData } from './load-synthetic';
+import { ensureRegions } from './regions';
 
 /**
  * Makes sure some reference data is loaded: when `risk_grid_points` is empty, loads the synthetic
@@ -23,6 +24,8 @@ export async function ensureReferenceData(
   const spec = { resolutionDeg: opts.resolutionDeg, seed: opts.seed };
   validateGridSpec(spec);
   const elapsed = () => Math.round(performance.now() - started);
+  // Regions do not depend on the grid (their nearest points are found per query), so they load on their own.
+  await ensureRegions(pool, log);
 
   const before = await referenceDataStatus(pool);
   if (before.gridPoints > 0) {

@@ -166,7 +166,7 @@ async function forEachRow(
 }
 
 /** The parser only knows field positions (`#3`); once the header is read, name the column. */
-function nameSyntaxErrorColumn(err: unknown, header: Header): unknown {
+export function nameSyntaxErrorColumn(err: unknown, header: Header): unknown {
   if (!(err instanceof CsvImportError) || !err.column?.startsWith('#')) return err;
   const position = Number(err.column.slice(1)) - 1;
   const name = [...header].find(([, i]) => i === position)?.[0];
@@ -174,7 +174,7 @@ function nameSyntaxErrorColumn(err: unknown, header: Header): unknown {
 }
 
 /** Decodes strictly as UTF-8 (a BOM is dropped) and parses incrementally, one 1 MiB chunk at a time. */
-async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const parser = new CsvParser();
   let offset = 0;

@@ -9,8 +9,9 @@ export class ByteMeter {
   bytes = 0;
   private readonly hash: Hash | undefined;
 
-  constructor(private readonly opts: { hash: boolean; limit?: number; tooLarge?: () => Error }) {
-    this.hash = opts.hash ? createHash('sha256') : undefined;
+  /** `hash` may be a hash already fed with earlier bytes (a resumed upload's prefix) to continue. */
+  constructor(private readonly opts: { hash: boolean | Hash; limit?: number; tooLarge?: () => Error }) {
+    this.hash = opts.hash === true ? createHash('sha256') : opts.hash || undefined;
   }
 
   /** Passes chunks through, counting and hashing; throws before the first byte past the limit. */
@@ -28,29 +29,116 @@ export class ByteMeter {
   }
 
   sha256(): string {
+    return this.hashState().digest('hex');
+  }
+
+  /** The running hash itself, undigested, so a caller can keep feeding it later. */
+  hashState(): Hash {
     if (!this.hash) throw new Error('ByteMeter was created without hashing');
-    return this.hash.digest('hex');
+    return this.hash;
   }
 }
 
+/** Bytes queued behind the write in progress before reading from the source pauses. */
+const WRITE_QUEUE_BYTES = 1024 * 1024;
+
 /**
- * Writes `source` into the open file from `start`, then fsyncs so the bytes survive a crash.
- * Plain awaited writes rather than `handle.createWriteStream`: that stream holds a reference
- * on the handle until it closes it, so with the handle still needed afterwards (sync, stat)
- * `handle.close()` would never resolve. Awaiting each write is the backpressure.
+ * Writes `source` into the open file from `start`, then (unless `sync: false`) fsyncs so the bytes
+ * survive a crash. Plain writes on the handle rather than `handle.createWriteStream`: that stream
+ * holds a reference on the handle until it closes it, so with the handle still needed afterwards
+ * (sync, stat) `handle.close()` would never resolve. One write is in flight while the source keeps
+ * being read; chunks that arrive meanwhile go out together in the next writev (each write is a
+ * thread-pool round trip, and network chunks are small). At most WRITE_QUEUE_BYTES wait.
  */
-export async function streamInto(handle: FileHandle, source: AsyncIterable<unknown> | Iterable<unknown>, meter: ByteMeter, start: number): Promise<void> {
+export async function streamInto(
+  handle: FileHandle,
+  source: AsyncIterable<unknown> | Iterable<unknown>,
+  meter: ByteMeter,
+  start: number,
+  opts: { sync?: boolean } = {},
+): Promise<void> {
   let position = start;
-  // Leaving this loop by an exception ends the source's iterator, which destroys a Readable.
-  for await (const chunk of meter.pass(source)) {
-    let written = 0;
-    while (written < chunk.byteLength) {
-      const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, position + written);
-      written += bytesWritten;
+  let queued: Uint8Array[] = [];
+  let queuedBytes = 0;
+  let writing: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  const drain = async () => {
+    try {
+      while (queued.length > 0) {
+        const batch = queued;
+        const bytes = queuedBytes;
+        queued = [];
+        queuedBytes = 0;
+        await writeAll(handle, batch, position);
+        position += bytes;
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      writing = undefined;
     }
-    position += written;
+  };
+  try {
+    // Leaving this loop by an exception ends the source's iterator, which destroys a Readable.
+    for await (const chunk of meter.pass(source)) {
+      if (failure) throw failure.error;
+      if (chunk.byteLength === 0) continue;
+      queued.push(chunk);
+      queuedBytes += chunk.byteLength;
+      writing ??= drain();
+      if (queuedBytes >= WRITE_QUEUE_BYTES) await writing;
+    }
+  } catch (err) {
+    // The caller closes the handle next: let the write in progress land, send nothing more.
+    queued = [];
+    await writing;
+    throw err;
   }
-  await handle.sync();
+  await writing;
+  if (failure) throw failure.error;
+  if (opts.sync ?? true) await handle.sync();
+}
+
+/** writev until every byte is down: a write may take fewer bytes than it was given. */
+async function writeAll(handle: FileHandle, buffers: Uint8Array[], position: number): Promise<void> {
+  let pending = buffers;
+  let at = position;
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending, at);
+    at += bytesWritten;
+    pending = dropBytes(pending, bytesWritten);
+  }
+}
+
+function dropBytes(buffers: Uint8Array[], count: number): Uint8Array[] {
+  let left = count;
+  let i = 0;
+  while (i < buffers.length && left >= buffers[i].byteLength) left -= buffers[i++].byteLength;
+  const rest = buffers.slice(i);
+  if (left > 0) rest[0] = rest[0].subarray(left);
+  return rest;
+}
+
+/** Feeds the first `bytes` bytes of a file into `hash` (a resumed upload's prefix). */
+export async function hashPrefix(file: string, bytes: number, hash: Hash = createHash('sha256')): Promise<Hash> {
+  if (bytes === 0) return hash;
+  let read = 0;
+  for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1 })) {
+    hash.update(chunk as Buffer);
+    read += (chunk as Buffer).byteLength;
+  }
+  if (read !== bytes) throw new Error(`${file} holds ${read} bytes, expected at least ${bytes}`);
+  return hash;
+}
+
+/** Flushes a file's data to disk without holding it open for writing. */
+export async function fsyncFile(file: string): Promise<void> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Size and sha256 of a file, reading it once as a stream. */

@@ -1,8 +1,10 @@
+import type { Hash } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ObjectIntegrityError, ObjectNotFoundError, ObjectTooLargeError, PartialOffsetError } from './errors';
-import { ByteMeter, errorCode, fsyncDir, hashFile, isMissing, removeIfPresent, removeQuietly, streamInto, tempPathFor } from './local-files';
+import { ByteMeter, errorCode, fsyncDir, fsyncFile, hashFile, hashPrefix, isMissing, removeIfPresent, removeQuietly, streamInto, tempPathFor } from './local-files';
 import { readSidecar, sidecarPathOf, writeSidecar } from './local-sidecar';
 import { objectKeySegments } from './object-key';
 import type { ObjectBody, ObjectInfo, ObjectStore, PutResult } from './object-store';
@@ -13,13 +15,29 @@ interface KeyPaths {
   partial: string;
 }
 
+/** The sha256 of a partial as this store last wrote it, and the file state it describes. */
+interface PartialHash {
+  hash: Hash;
+  size: bigint;
+  ino: bigint;
+  mtimeNs: bigint;
+}
+
+/** Partials hashed but not yet completed; a worker has a few dozen transfers at most in flight. */
+const MAX_PARTIAL_HASHES = 1024;
+
 /**
  * Objects as files under `rootDir`: `<key>` holds the bytes, `<key>.meta.json` the sha256 and
  * content type, `<key>.partial` an upload in progress. Writes go to a temp file in the same
  * directory (so the rename cannot cross file systems), are fsynced, and are published by rename.
+ *
+ * Partial uploads are hashed as they are written, so completing one does not read it back. A
+ * hash's state cannot be saved to disk, so it lives in memory until `completePartial`; a partial
+ * this instance did not write last (another process, a restart) is read once to hash it.
  */
 export class LocalObjectStore implements ObjectStore {
   readonly rootDir: string;
+  private readonly partialHashes = new Map<string, PartialHash>();
 
   constructor(rootDir: string) {
     this.rootDir = path.resolve(rootDir);
@@ -58,17 +76,22 @@ export class LocalObjectStore implements ObjectStore {
     assertByteCount('offset', offset);
     if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
     const tooLarge = () => new ObjectTooLargeError(key, maxBytes ?? 0);
+    const known = this.takePartialHash(p.partial);
     try {
       if (maxBytes !== undefined && offset > maxBytes) throw tooLarge();
       await fsp.mkdir(p.dir, { recursive: true });
       const handle = await openPartial(p.partial, key, offset);
       try {
-        const { size } = await handle.stat();
+        const stat = await handle.stat({ bigint: true });
+        const size = Number(stat.size);
         if (size < offset) throw new PartialOffsetError(key, offset, size);
         // A retry resumes from its last heartbeat; bytes written after it are rewritten.
         if (size > offset) await handle.truncate(offset);
-        const meter = new ByteMeter({ hash: false, limit: maxBytes === undefined ? undefined : maxBytes - offset, tooLarge });
-        await streamInto(handle, body, meter, offset);
+        const prefix = known && size === offset && describes(known, stat) ? known.hash : await hashPrefix(p.partial, offset);
+        const meter = new ByteMeter({ hash: prefix, limit: maxBytes === undefined ? undefined : maxBytes - offset, tooLarge });
+        // No fsync here: resuming never trusts more than the file holds, and completion syncs before publishing.
+        await streamInto(handle, body, meter, offset, { sync: false });
+        this.keepPartialHash(p.partial, meter.hashState(), await handle.stat({ bigint: true }));
         return { size: offset + meter.bytes };
       } finally {
         await handle.close();
@@ -87,12 +110,14 @@ export class LocalObjectStore implements ObjectStore {
 
   async completePartial(key: string, opts: { expectedSize?: number; expectedSha256?: string; contentType?: string } = {}): Promise<PutResult> {
     const p = this.paths(key);
+    const known = this.takePartialHash(p.partial);
     const stat = await statIfPresent(p.partial);
     if (!stat) return this.alreadyCompleted(key, opts);
     checkExpected(key, 'size', opts.expectedSize, Number(stat.size));
-    const { size, sha256 } = await hashFile(p.partial);
+    const { size, sha256 } = known && describes(known, stat) ? { size: Number(stat.size), sha256: known.hash.digest('hex') } : await hashFile(p.partial);
     checkExpected(key, 'size', opts.expectedSize, size);
     checkExpected(key, 'sha256', opts.expectedSha256?.toLowerCase(), sha256);
+    await fsyncFile(p.partial);
     // rename keeps the inode, so the sidecar can name it before the partial becomes the object.
     await writeSidecar(p.file, stat.ino, { size, sha256, ...contentTypeOf(opts) });
     await fsp.rename(p.partial, p.file);
@@ -101,7 +126,9 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async discardPartial(key: string): Promise<void> {
-    await removeIfPresent(this.paths(key).partial);
+    const p = this.paths(key);
+    this.takePartialHash(p.partial);
+    await removeIfPresent(p.partial);
   }
 
   async get(key: string, range?: { start: number; end?: number }): Promise<Readable> {
@@ -147,6 +174,18 @@ export class LocalObjectStore implements ObjectStore {
     await removeIfPresent(sidecarPathOf(p.file));
   }
 
+  /** Removes and returns the remembered hash of a partial: whoever takes it owns (or discards) it. */
+  private takePartialHash(partial: string): PartialHash | undefined {
+    const known = this.partialHashes.get(partial);
+    this.partialHashes.delete(partial);
+    return known;
+  }
+
+  private keepPartialHash(partial: string, hash: Hash, stat: BigIntStats): void {
+    if (this.partialHashes.size >= MAX_PARTIAL_HASHES) this.partialHashes.delete(this.partialHashes.keys().next().value!);
+    this.partialHashes.set(partial, { hash, size: stat.size, ino: stat.ino, mtimeNs: stat.mtimeNs });
+  }
+
   private paths(key: string): KeyPaths {
     const file = path.join(this.rootDir, ...objectKeySegments(key));
     return { file, dir: path.dirname(file), partial: `${file}.partial` };
@@ -161,6 +200,11 @@ export class LocalObjectStore implements ObjectStore {
     checkExpected(key, 'sha256', opts.expectedSha256?.toLowerCase(), sha256);
     return { key, size: info.size, sha256 };
   }
+}
+
+/** Whether a remembered hash still describes the file: same inode, size and modification time. */
+function describes(known: PartialHash, stat: BigIntStats): boolean {
+  return known.ino === stat.ino && known.size === stat.size && known.mtimeNs === stat.mtimeNs;
 }
 
 /** Opens the partial for writing; only offset 0 may start a new one. */

@@ -91,11 +91,25 @@ export async function videosInRange(db: Queryable, jobId: string, fromOrdinal: n
 }
 
 export async function logVideoEvent(db: Queryable, jobId: string, videoId: string, event: string, detail: Record<string, unknown> = {}): Promise<void> {
-  await db.query(`INSERT INTO video_events (job_id, video_id, event, detail) VALUES ($1, $2, $3, $4)`, [jobId, videoId, event, detail]);
+  await logVideoEvents(db, jobId, videoId, [{ event, detail }]);
 }
 
-export async function markJobVideo(db: Queryable, jobId: string, videoId: string, status: string, attempts: number, error?: string): Promise<void> {
-  await db.query(`UPDATE etl_job_videos SET status = $3, attempts = $4, error = $5, updated_at = now() WHERE job_id = $1 AND video_id = $2`, [jobId, videoId, status, attempts, error ?? null]);
+/** Several events of one video in one round trip, in the given order. */
+export async function logVideoEvents(db: Queryable, jobId: string, videoId: string, events: ReadonlyArray<{ event: string; detail?: Record<string, unknown> }>): Promise<void> {
+  await db.query(
+    `INSERT INTO video_events (job_id, video_id, event, detail)
+     SELECT $1, $2, e.event, e.detail FROM unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(event, detail, n) ORDER BY e.n`,
+    [jobId, videoId, events.map((e) => e.event), events.map((e) => JSON.stringify(e.detail ?? {}))],
+  );
+}
+
+/** The media is in storage: status DOWNLOADED and the `downloaded` event, in one statement (one commit). */
+export async function recordDownloaded(db: Queryable, jobId: string, videoId: string, attempts: number, detail: Record<string, unknown>): Promise<void> {
+  await db.query(
+    `WITH marked AS (UPDATE etl_job_videos SET status = 'DOWNLOADED', attempts = $3, error = NULL, updated_at = now() WHERE job_id = $1 AND video_id = $2)
+     INSERT INTO video_events (job_id, video_id, event, detail) VALUES ($1, $2, 'downloaded', $4)`,
+    [jobId, videoId, attempts, detail],
+  );
 }
 
 export interface LoadedVideo {
@@ -110,19 +124,28 @@ export interface LoadedVideo {
   attempts: number;
 }
 
-/** Upserts the catalogue row from the job's staged metadata and the transfer's outcome. */
-export async function upsertVideo(db: Queryable, v: LoadedVideo): Promise<void> {
+/**
+ * A video's outcome in one statement (one commit): the catalogue row upserted from the job's staged
+ * metadata, the job's status for the video, and its event. The sub-statements share one snapshot:
+ * the catalogue reads the staged metadata, the status update touches other columns of that row.
+ */
+export async function recordVideoOutcome(db: Queryable, v: LoadedVideo, outcome: { error?: string; event: string; detail: Record<string, unknown> }): Promise<void> {
   await db.query(
-    `INSERT INTO videos (video_id, title, category, instructor, duration_seconds, published_at, source_url, resolved_url, http_status,
-                         storage_key, size_bytes, sha256, status, attempts, last_job_id)
-     SELECT video_id, title, category, instructor, duration_seconds, published_at, source_url, $3, $4, $5, $6, $7, $8, $9, job_id
-     FROM etl_job_videos WHERE job_id = $1 AND video_id = $2
-     ON CONFLICT (video_id) DO UPDATE SET title = EXCLUDED.title, category = EXCLUDED.category, instructor = EXCLUDED.instructor,
-       duration_seconds = EXCLUDED.duration_seconds, published_at = EXCLUDED.published_at, source_url = EXCLUDED.source_url,
-       resolved_url = EXCLUDED.resolved_url, http_status = EXCLUDED.http_status, storage_key = EXCLUDED.storage_key,
-       size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-       last_job_id = EXCLUDED.last_job_id, updated_at = now()`,
-    [v.jobId, v.videoId, v.resolvedUrl, v.httpStatus, v.storageKey, v.sizeBytes, v.sha256, v.status, v.attempts],
+    `WITH catalogued AS (
+       INSERT INTO videos (video_id, title, category, instructor, duration_seconds, published_at, source_url, resolved_url, http_status,
+                           storage_key, size_bytes, sha256, status, attempts, last_job_id)
+       SELECT video_id, title, category, instructor, duration_seconds, published_at, source_url, $3, $4, $5, $6, $7, $8, $9, job_id
+       FROM etl_job_videos WHERE job_id = $1 AND video_id = $2
+       ON CONFLICT (video_id) DO UPDATE SET title = EXCLUDED.title, category = EXCLUDED.category, instructor = EXCLUDED.instructor,
+         duration_seconds = EXCLUDED.duration_seconds, published_at = EXCLUDED.published_at, source_url = EXCLUDED.source_url,
+         resolved_url = EXCLUDED.resolved_url, http_status = EXCLUDED.http_status, storage_key = EXCLUDED.storage_key,
+         size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+         last_job_id = EXCLUDED.last_job_id, updated_at = now()
+     ), marked AS (
+       UPDATE etl_job_videos SET status = $8, attempts = $9, error = $10, updated_at = now() WHERE job_id = $1 AND video_id = $2
+     )
+     INSERT INTO video_events (job_id, video_id, event, detail) VALUES ($1, $2, $11, $12)`,
+    [v.jobId, v.videoId, v.resolvedUrl, v.httpStatus, v.storageKey, v.sizeBytes, v.sha256, v.status, v.attempts, outcome.error ?? null, outcome.event, outcome.detail],
   );
 }
 

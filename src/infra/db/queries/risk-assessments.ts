@@ -136,40 +136,48 @@ export interface CellKey {
   year: number;
 }
 
-/** One cell's nine hazard rows and its COMPLETED status; the caller wraps it in a transaction. */
-export async function upsertCellResults(db: Queryable, cell: CellKey, results: readonly HazardResult[], modelVersion: string, attempt: number): Promise<void> {
+/** Some cells of one (site, scenario): nine hazard rows each and a COMPLETED status; the caller wraps it in a transaction. */
+export async function upsertCellsResults(
+  db: Queryable,
+  target: { assessmentId: string; siteId: string; scenario: Scenario },
+  cells: ReadonlyArray<{ year: number; results: readonly HazardResult[] }>,
+  modelVersion: string,
+  attempt: number,
+): Promise<void> {
+  if (cells.length === 0) return;
+  const rows = cells.flatMap((cell) => cell.results.map((r) => ({ year: cell.year, r })));
   await db.query(
     `INSERT INTO risk_results (assessment_id, site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version)
-     SELECT $1, $2, $3, $4, r.hazard, r.h, r.e, r.v, ARRAY(SELECT jsonb_array_elements_text(r.p_bins)::float8), r.base_aal, r.final_aal, r.expected_loss, r.integrated_score, r.grade, $5
-     FROM unnest($6::text[], $7::float8[], $8::float8[], $9::float8[], $10::jsonb[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[])
-       AS r(hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade)
+     SELECT $1, $2, $3, r.year, r.hazard, r.h, r.e, r.v, ARRAY(SELECT jsonb_array_elements_text(r.p_bins)::float8), r.base_aal, r.final_aal, r.expected_loss, r.integrated_score, r.grade, $4
+     FROM unnest($5::smallint[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::jsonb[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[])
+       AS r(year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade)
      ON CONFLICT (assessment_id, site_id, scenario, year, hazard) DO UPDATE SET
        h = EXCLUDED.h, e = EXCLUDED.e, v = EXCLUDED.v, p_bins = EXCLUDED.p_bins, base_aal = EXCLUDED.base_aal,
        final_aal = EXCLUDED.final_aal, expected_loss = EXCLUDED.expected_loss, integrated_score = EXCLUDED.integrated_score,
        grade = EXCLUDED.grade, model_version = EXCLUDED.model_version, computed_at = now()`,
     [
-      cell.assessmentId,
-      cell.siteId,
-      cell.scenario,
-      cell.year,
+      target.assessmentId,
+      target.siteId,
+      target.scenario,
       modelVersion,
-      results.map((r) => r.hazard),
-      results.map((r) => r.h),
-      results.map((r) => r.e),
-      results.map((r) => r.v),
-      results.map((r) => JSON.stringify(r.pBins)),
-      results.map((r) => r.baseAal),
-      results.map((r) => r.finalAal),
-      results.map((r) => r.expectedLoss),
-      results.map((r) => r.integratedScore),
-      results.map((r) => r.grade),
+      rows.map((x) => x.year),
+      rows.map((x) => x.r.hazard),
+      rows.map((x) => x.r.h),
+      rows.map((x) => x.r.e),
+      rows.map((x) => x.r.v),
+      rows.map((x) => JSON.stringify(x.r.pBins)),
+      rows.map((x) => x.r.baseAal),
+      rows.map((x) => x.r.finalAal),
+      rows.map((x) => x.r.expectedLoss),
+      rows.map((x) => x.r.integratedScore),
+      rows.map((x) => x.r.grade),
     ],
   );
   await db.query(
     `INSERT INTO risk_cells (assessment_id, site_id, scenario, year, status, attempts)
-     VALUES ($1, $2, $3, $4, 'COMPLETED', $5)
+     SELECT $1, $2, $3, y, 'COMPLETED', $5 FROM unnest($4::smallint[]) AS y
      ON CONFLICT (assessment_id, site_id, scenario, year) DO UPDATE SET status = 'COMPLETED', attempts = EXCLUDED.attempts, error = NULL, updated_at = now()`,
-    [cell.assessmentId, cell.siteId, cell.scenario, cell.year, attempt],
+    [target.assessmentId, target.siteId, target.scenario, cells.map((c) => c.year), attempt],
   );
 }
 

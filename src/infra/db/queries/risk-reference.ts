@@ -146,7 +146,7 @@ export async function referenceDataStatus(db: Queryable): Promise<{ gridPoints: 
 }
 
 /** Mean Earth radius (IUGG), km. */
-const EARTH_RADIUS_KM = 6371.0088;
+export const EARTH_RADIUS_KM = 6371.0088;
 /**
  * Candidates within this multiple of the first KNN hit's equirectangular distance are re-ranked
  * by great-circle distance. For a segment at latitude φ the ratio equirectangular/great-circle
@@ -155,7 +155,7 @@ const EARTH_RADIUS_KM = 6371.0088;
  * (within the grid's 33–39°N it is at most 1.04). Further out the nearest point is hundreds of
  * km away and fails the caller's distance limit anyway.
  */
-const RERANK_RADIUS_FACTOR = 1.15;
+export const RERANK_RADIUS_FACTOR = 1.15;
 
 /** Exported for the EXPLAIN test. $1 latitudes, $2 longitudes (float8[] of equal length). */
 export const NEAREST_GRID_POINTS_SQL = `
@@ -224,6 +224,35 @@ export async function loadSiteInputs(db: Queryable, gridId: number): Promise<{ g
   ]);
   if (grid.rows.length === 0) throw new ReferenceDataMissingError(`grid point ${gridId} is not in the reference data (risk_grid_points)`);
   return { grid: toGridStatic(grid.rows[0]), series: toSeries(gridId, indicators.rows) };
+}
+
+/** Inputs of many grid points (the grid batch's chunk) in two indexed range queries, keyed by id. */
+export async function loadGridInputs(db: Queryable, gridIds: readonly number[]): Promise<Map<number, { grid: GridStatic; series: Record<Scenario, YearIndicators[]> }>> {
+  const ids = binaryArray(gridIds, 'int8');
+  const [grids, indicators] = await Promise.all([
+    db.query<GridRow & { id: string }>(`SELECT id, ${GRID_COLUMNS} FROM risk_grid_points WHERE id = ANY($1::bigint[])`, [ids]),
+    db.query<IndicatorRow & { grid_id: string }>(
+      `SELECT grid_id, scenario, year, ${INDICATOR_NAMES.join(', ')} FROM risk_yearly_indicators
+       WHERE grid_id = ANY($1::bigint[]) ORDER BY grid_id, scenario, year`,
+      [ids],
+    ),
+  ]);
+  const rowsByPoint = new Map<number, IndicatorRow[]>();
+  for (const r of indicators.rows) {
+    const id = Number(r.grid_id);
+    const list = rowsByPoint.get(id) ?? [];
+    list.push(r);
+    rowsByPoint.set(id, list);
+  }
+  const inputs = new Map<number, { grid: GridStatic; series: Record<Scenario, YearIndicators[]> }>();
+  for (const g of grids.rows) {
+    const id = Number(g.id);
+    inputs.set(id, { grid: toGridStatic(g), series: toSeries(id, rowsByPoint.get(id) ?? []) });
+  }
+  for (const id of gridIds) {
+    if (!inputs.has(id)) throw new ReferenceDataMissingError(`grid point ${id} is not in the reference data (risk_grid_points)`);
+  }
+  return inputs;
 }
 
 function toGridStatic(r: GridRow): GridStatic {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidPlaylistError, decodeEntities, firstPlayableRef, isAsxUrl, parseAsxPlaylist } from '../../../../src/domain/etl/asx';
+import { InvalidPlaylistError, decodeEntities, firstPlayableRef, isAsxUrl, parseAsxPlaylist, playableRefs } from '../../../../src/domain/etl/asx';
 import { storageKeyFor } from '../../../../src/domain/etl/storage-key';
 
 const BASE = 'http://media.example.com/lectures/list/play.asx';
@@ -83,6 +83,15 @@ describe('firstPlayableRef', () => {
   });
   test('throws when none is http(s)', () => {
     assert.throws(() => firstPlayableRef(['mms://m/a.wmv']), InvalidPlaylistError);
+  });
+});
+
+describe('playableRefs', () => {
+  test('keeps every http(s) ref in document order, as fallbacks for the first', () => {
+    assert.deepEqual(playableRefs(['http://m/missing.mp4', 'mms://m/a.wmv', 'http://m/a.mp4', 'https://m/b.mp4']), ['http://m/missing.mp4', 'http://m/a.mp4', 'https://m/b.mp4']);
+  });
+  test('throws when none is http(s)', () => {
+    assert.throws(() => playableRefs(['mms://m/a.wmv', 'rtsp://m/a']), InvalidPlaylistError);
   });
 });
 

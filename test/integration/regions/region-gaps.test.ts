@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_REGION_YEARS } from '../../../src/domain/regions/types';
+import { generateGridPoints, SYNTHETIC_SOURCE } from '../../../src/domain/risk/synthetic';
+import { regionScores, REGION_SCORES_SQL, type RegionScoreQuery } from '../../../src/infra/db/queries/region-scores';
+import { analyzeReferenceTables, findNearestGridPoints, upsertGridPoints } from '../../../src/infra/db/queries/risk-reference';
+import { upsertRegions } from '../../../src/infra/db/queries/risk-regions';
+import { ensureRegions } from '../../../src/infra/reference-data/regions';
+import { fillHazardResults, regionScratchDatabase } from '../../support/regions';
+import { startTestStack, testConfig, type TestStack } from '../../support/stack';
+
+/**
+ * A database of this file's own, so it can leave holes in hazard_results and add a region off
+ * the grid without disturbing other tests. The grid is the 0.05° synthetic lattice (points only:
+ * region queries read no yearly indicators), so the planner sees a realistically sized index.
+ */
+const POINTS = generateGridPoints({ resolutionDeg: 0.05, seed: 42 });
+const SCENARIO = 'SSP126';
+const HAZARD = 'typhoon';
+const score = (gridId: number, year: number) => (gridId * 7 + year) % 101;
+
+let scratch: Awaited<ReturnType<typeof regionScratchDatabase>>;
+let stack: TestStack;
+
+before(async () => {
+  scratch = await regionScratchDatabase();
+  stack = await startTestStack({ config: testConfig({ DATABASE_URL: scratch.url }), queues: false });
+});
+after(async () => {
+  await stack.stop();
+  await scratch.close();
+});
+
+const get = async (query: string) => {
+  const res = await fetch(`${stack.apiUrl}/api/regions/scores?${query}`);
+  return { status: res.status, body: (await res.json()) as any };
+};
+const q = (years: readonly number[] = DEFAULT_REGION_YEARS): RegionScoreQuery => ({ hazard: HAZARD, scenario: SCENARIO, years, maxDistanceKm: 20 });
+const ASK = `hazard=${HAZARD}&scenario=${SCENARIO}`;
+
+describe('region scores with missing data', () => {
+  test('no regions loaded: 409 saying so', async () => {
+    const { status, body } = await get(ASK);
+    assert.equal(status, 409);
+    assert.match(body.detail, /No regions are loaded/);
+  });
+
+  test('regions but no grid: every region is reported, none dropped', async () => {
+    await ensureRegions(scratch.pools[0], () => undefined);
+    const result = await regionScores(scratch.pools[0], q());
+    assert.equal(result.regions, 250);
+    assert.equal(result.gaps.length, 250);
+    assert.ok(result.gaps.every((g) => g.reason === 'no_grid'));
+    const { status, body } = await get(ASK);
+    assert.equal(status, 409);
+    assert.match(body.detail, /^4000 of 4000 region × year scores are missing \(typhoon, SSP126\): 250 region\(s\) without a grid point within 20 km, 0 region/);
+    assert.equal(body.errors.length, 10);
+    assert.deepEqual(body.errors[0], { field: 'regionScores.SYN-001', message: 'no reference grid is loaded' });
+  });
+
+  test('complete scores: 200 with every region × year', async () => {
+    for (let i = 0; i < POINTS.length; i += 2000) await upsertGridPoints(scratch.pools[0], POINTS.slice(i, i + 2000), SYNTHETIC_SOURCE);
+    await analyzeReferenceTables(scratch.pools[0]);
+    const located = await regionScores(scratch.pools[0], q());
+    const gridIds = Object.values(located.grid).map((g) => g!.gridId);
+    await fillHazardResults(scratch.pools[0], { gridIds, scenario: SCENARIO, hazard: HAZARD, years: DEFAULT_REGION_YEARS, score });
+    const { status, body } = await get(ASK);
+    assert.equal(status, 200, JSON.stringify(body).slice(0, 500));
+    assert.equal(Object.keys(body.regionScores).length, 250);
+    for (const [code, years] of Object.entries<Record<string, number>>(body.regionScores)) {
+      const gridId = located.grid[code]!.gridId;
+      assert.deepEqual(years, Object.fromEntries(DEFAULT_REGION_YEARS.map((y) => [y, score(gridId, y)])), code);
+    }
+  });
+
+  test('one missing (point, year) row and one region off the grid: 409 listing both, with totals', async () => {
+    const pool = scratch.pools[0];
+    const located = await regionScores(pool, q());
+    const hole = located.grid['SYN-100']!.gridId;
+    const sharing = Object.entries(located.grid).filter(([, g]) => g!.gridId === hole).length;
+    await pool.query("DELETE FROM hazard_results WHERE grid_id = $1 AND year = 2060 AND scenario = 'SSP126' AND hazard = 'typhoon'", [hole]);
+    // East of Busan, over open sea: the nearest grid point is far beyond the 20 km limit.
+    await upsertRegions(pool, [{ code: 'OFFSHORE-1', name: 'Off the grid', latitude: 34.2, longitude: 131.5, source: 'test' }]);
+
+    const { status, body } = await get(ASK);
+    assert.equal(status, 409);
+    assert.equal(body.title, 'Region scores incomplete');
+    assert.match(body.detail, new RegExp(`^${sharing + 16} of ${251 * 16} region × year scores are missing .*: 1 region\\(s\\) without a grid point within 20 km, ${sharing} region\\(s\\) whose`));
+    const byField = Object.fromEntries(body.errors.map((e: { field: string; message: string }) => [e.field, e.message]));
+    assert.match(byField['regionScores.OFFSHORE-1'], /^outside the reference grid: nearest grid point \d+ is \d+\.\d km away \(limit 20 km\)$/);
+    assert.match(byField['regionScores.SYN-100'], new RegExp(`^no stored typhoon score for grid point ${hole} \\(SSP126\\) in 2060; run the grid batch`));
+    assert.equal(body.regionScores, undefined);
+
+    const otherYears = await get(`${ASK}&years=2050,2070`);
+    assert.equal(otherYears.status, 409, 'the off-grid region is missing whatever the years');
+    await pool.query("DELETE FROM risk_regions WHERE code = 'OFFSHORE-1'");
+    assert.equal((await get(`${ASK}&years=2050,2070`)).status, 200, 'years without the hole are complete');
+  });
+
+  test('centroids in the middle of a lattice cell take the circle probe and still match findNearestGridPoints', async () => {
+    const pool = scratch.pools[0];
+    // Four equidistant corners (in the scaled plane) defeat the four KNN candidates; offsets around them do not.
+    const centres = [[36.025, 127.525], [35.525, 128.025], [37.275, 127.075]].flatMap(([lat, lon]) => [
+      [lat, lon],
+      [lat + 0.001, lon],
+      [lat, lon - 0.002],
+      [lat + 0.0123, lon + 0.0177],
+    ]);
+    const probes = centres.map(([latitude, longitude], i) => ({ code: `CELL-${i}`, name: 'cell probe', latitude, longitude, source: 'test' }));
+    await upsertRegions(pool, probes);
+    try {
+      const explained = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${REGION_SCORES_SQL}`, [SCENARIO, HAZARD, [2050]]);
+      const circleProbes = explained.rows.map((r) => r['QUERY PLAN']).join('\n').match(/Bitmap Index Scan on risk_grid_points_location \(actual time=[\d.]+ rows=\d+ loops=(\d+)\)/);
+      assert.ok(circleProbes && Number(circleProbes[1]) >= 3, `the circle probe ran for the cell centres: ${circleProbes?.[0]}`);
+      const result = await regionScores(pool, q());
+      const nearest = await findNearestGridPoints(pool, probes);
+      for (const [i, p] of probes.entries()) {
+        assert.equal(result.grid[p.code]?.gridId, nearest[i]?.gridId, p.code);
+        assert.ok(Math.abs(result.grid[p.code]!.distanceKm - nearest[i]!.distanceKm) < 1e-9, p.code);
+      }
+    } finally {
+      await pool.query("DELETE FROM risk_regions WHERE code LIKE 'CELL-%'");
+    }
+  });
+
+  test('EXPLAIN: both nearest-point probes use the GiST index, never a sequential scan of the grid', async () => {
+    const { rows } = await scratch.pools[0].query<{ 'QUERY PLAN': string }>(`EXPLAIN ${REGION_SCORES_SQL}`, [SCENARIO, HAZARD, DEFAULT_REGION_YEARS]);
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.doesNotMatch(plan, /Seq Scan on risk_grid_points/, plan);
+    assert.match(plan, /Index (Only )?Scan using risk_grid_points_location[\s\S]*Order By: \(location <-> r\.location\)/, plan);
+    assert.match(plan, /One-Time Filter: \(NOT/, plan);
+    assert.match(plan, /Index Scan (using|on) risk_grid_points_location[\s\S]*Index Cond: \(location <@ circle\(r\.location/, plan);
+    assert.doesNotMatch(plan, /Seq Scan on hazard_results/, plan);
+  });
+});

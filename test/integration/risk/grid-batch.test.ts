@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { computeGridCells, MODEL_VERSION } from '../../../src/domain/risk/cell';
+import { SCENARIOS } from '../../../src/domain/risk/types';
+import { loadSiteInputs } from '../../../src/infra/db/queries/risk-reference';
+import { hangWhen } from '../../support/fault-injection';
+import { apiJson, firstGridPoints, gridRowCounts, startGridBatch } from '../../support/grid-batch';
+import { postAssessment, site, waitForAssessment } from '../../support/risk';
+import { startTestStack, testConfig } from '../../support/stack';
+
+const ROWS_PER_POINT = SCENARIOS.length * 80 * 9;
+const ALL_YEARS = Array.from({ length: 80 }, (_, i) => 2021 + i);
+
+describe('hazard grid batch', () => {
+  test('every (point, scenario, year, hazard) is stored exactly once with the domain values; a second batch updates in place', { timeout: 240_000 }, async () => {
+    const stack = await startTestStack({ queues: ['risk'] });
+    try {
+      const grid = await firstGridPoints(stack, 24);
+      // Small children and runs, so this small grid still fans out and continues as new.
+      const tuning = { pointsPerChild: 8, pointsPerActivity: 3, maxChildrenInFlight: 2, childrenPerRun: 2 };
+      const first = await startGridBatch(stack, `grid-batch-a-${Date.now()}`, grid, tuning);
+      const status = await first.result();
+      assert.equal(status.pointsDone, 24);
+      assert.equal(status.failedChunks, 0);
+      assert.deepEqual(await gridRowCounts(stack, grid), { hazard: 24 * ROWS_PER_POINT, probability: 24 * ROWS_PER_POINT });
+
+      // The stored numbers are the domain's, bit for bit, for a sampled point.
+      const sample = grid.ids[5];
+      const expected = computeGridCells(await loadSiteInputs(stack.pool, sample), SCENARIOS, ALL_YEARS, { windowYears: stack.config.riskBatch.windowYears });
+      const { rows } = await stack.pool.query(
+        `SELECT h.scenario, h.year, h.hazard, h.h, p.p_bins, p.base_aal, p.window_years, h.batch_id
+         FROM hazard_results h JOIN probability_results p USING (grid_id, scenario, year, hazard) WHERE grid_id = $1`,
+        [sample],
+      );
+      assert.equal(rows.length, ROWS_PER_POINT);
+      const stored = new Map(rows.map((r) => [`${r.scenario}/${r.year}/${r.hazard}`, r]));
+      for (const cell of expected) {
+        for (const r of cell.results) {
+          const row = stored.get(`${cell.scenario}/${cell.year}/${r.hazard}`);
+          assert.ok(row, `${cell.scenario} ${cell.year} ${r.hazard} stored`);
+          assert.equal(row.h, r.h);
+          assert.deepEqual(row.p_bins, r.pBins);
+          assert.equal(row.base_aal, r.baseAal);
+          assert.equal(row.batch_id, first.workflowId);
+        }
+      }
+
+      const view = await apiJson(stack, 'GET', `/api/risk-batches/${first.workflowId}`);
+      assert.equal(view.status, 200);
+      assert.equal(view.body.status, 'COMPLETED');
+      assert.equal(view.body.pointsDone, 24);
+      assert.equal(view.body.pointsTotal, 24);
+
+      const second = await startGridBatch(stack, `grid-batch-b-${Date.now()}`, grid, tuning);
+      await second.result();
+      assert.deepEqual(await gridRowCounts(stack, grid), { hazard: 24 * ROWS_PER_POINT, probability: 24 * ROWS_PER_POINT });
+      const writers = await stack.pool.query(`SELECT DISTINCT batch_id FROM hazard_results WHERE grid_id BETWEEN $1 AND $2`, [grid.from, grid.to]);
+      assert.deepEqual(writers.rows, [{ batch_id: second.workflowId }]);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  test('a chunk that hangs is timed out by its heartbeat and retried; the batch completes', { timeout: 120_000 }, async () => {
+    let hung = 0;
+    let target = -1;
+    const hangFirstAttempt = hangWhen((type, args, attempt) => {
+      const input = args[0] as { chunk?: { firstGridId: number } } | undefined;
+      const hit = type === 'computeGridChunk' && attempt === 1 && input?.chunk?.firstGridId === target;
+      if (hit) hung += 1;
+      return hit;
+    });
+    const stack = await startTestStack({ config: testConfig({ RISK_HEARTBEAT_TIMEOUT_S: '2' }), queues: ['risk'], interceptors: hangFirstAttempt });
+    try {
+      const grid = await firstGridPoints(stack, 6, 30);
+      target = grid.ids[3];
+      const batch = await startGridBatch(stack, `grid-batch-hang-${Date.now()}`, grid, { pointsPerChild: 6, pointsPerActivity: 3 });
+      const status = await batch.result();
+      assert.equal(hung, 1, 'the first attempt of one chunk hung');
+      assert.equal(status.pointsDone, 6);
+      const chunks = await stack.pool.query(`SELECT first_grid_id, attempts FROM risk_grid_batch_chunks WHERE batch_id = $1 ORDER BY first_grid_id`, [batch.workflowId]);
+      assert.deepEqual(
+        chunks.rows.map((r) => [Number(r.first_grid_id), r.attempts]),
+        [
+          [grid.ids[0], 1],
+          [target, 2],
+        ],
+      );
+      assert.deepEqual(await gridRowCounts(stack, grid), { hazard: 6 * ROWS_PER_POINT, probability: 6 * ROWS_PER_POINT });
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  test('site assessments reuse batch rows and give the same results as computing on the fly', { timeout: 180_000 }, async () => {
+    const stack = await startTestStack({ queues: ['risk'] });
+    try {
+      const place = site('reuse', 2, { latitude: 36.05, longitude: 127.95 });
+      const computed = await postAssessment(stack, { sites: [place] }, `reuse-fresh-${Date.now()}`);
+      await waitForAssessment(stack, computed.body.id, 'COMPLETED');
+      const { rows: located } = await stack.pool.query(`SELECT grid_id FROM risk_sites WHERE assessment_id = $1`, [computed.body.id]);
+      const gridId = Number(located[0].grid_id);
+
+      const batch = await startGridBatch(stack, `grid-batch-reuse-${Date.now()}`, { from: gridId, to: gridId });
+      await batch.result();
+      const reused = await postAssessment(stack, { sites: [place] }, `reuse-batch-${Date.now()}`);
+      await waitForAssessment(stack, reused.body.id, 'COMPLETED');
+
+      const results = async (id: string) =>
+        (
+          await stack.pool.query(
+            `SELECT scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade
+             FROM risk_results WHERE assessment_id = $1 ORDER BY scenario, year, hazard`,
+            [id],
+          )
+        ).rows;
+      const fresh = await results(computed.body.id);
+      assert.equal(fresh.length, 2880);
+      assert.deepEqual(await results(reused.body.id), fresh);
+      // The second site read the batch's rows instead of writing its own.
+      const writers = await stack.pool.query(`SELECT DISTINCT batch_id, model_version FROM hazard_results WHERE grid_id = $1`, [gridId]);
+      assert.deepEqual(writers.rows, [{ batch_id: batch.workflowId, model_version: MODEL_VERSION }]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
