@@ -79,10 +79,12 @@ interface EtlRun {
 async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string): Promise<EtlRun> {
   const env = {
     FETCH_ALLOW_HOSTS: '127.0.0.1',
-    // CHUNKS chunks × ETL_VIDEOS_IN_FLIGHT transfers = the copy's CONCURRENCY downloads.
+    // The worker downloads CONCURRENCY files at once, like the copy (ETL_CONNECTIONS_PER_HOST). The
+    // chunks keep twice as many transfers in flight, so the next one waits at the worker while one
+    // runs, and as many lanes again probe and load around them: activity slots for all of those.
     ETL_CHUNK_SIZE: String(Math.ceil(files / CHUNKS)),
     ETL_CHUNKS_IN_FLIGHT: String(CHUNKS),
-    ETL_VIDEOS_IN_FLIGHT: String(CONCURRENCY / CHUNKS),
+    ETL_VIDEOS_IN_FLIGHT: String((2 * CONCURRENCY) / CHUNKS),
     ETL_CONNECTIONS_PER_HOST: String(CONCURRENCY),
     ETL_MAX_ACTIVITIES: String(4 * CONCURRENCY),
     WORKER_METRICS_PORT: String(await findFreePort()),

@@ -55,7 +55,7 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
-  RISK_YEARS_PER_ACTIVITY: z.coerce.number().int().min(1).max(80).default(10),
+  RISK_YEARS_PER_ACTIVITY: z.coerce.number().int().min(1).max(80).default(80),
   RISK_MAX_SITES_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(20),
   RISK_SITES_PER_RUN: z.coerce.number().int().min(1).max(2000).default(500),
   RISK_HEARTBEAT_TIMEOUT_S: positiveInt.default(20),

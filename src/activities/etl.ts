@@ -9,6 +9,7 @@ import { openRemote, RemoteFetchError } from '../infra/http/fetch-remote';
 import { UnsafeUrlError } from '../infra/http/url-guard';
 import type { ObjectStore } from '../infra/storage';
 import { classified } from './failures';
+import { HostSlots } from './etl-host-slots';
 import { stageInput } from './etl-stage';
 import { transferToStorage, type TransferResult } from './etl-transfer';
 
@@ -25,6 +26,7 @@ export interface ProbeResult {
 }
 
 const PLAYLIST_MAX_BYTES = 1024 * 1024;
+const PROBE_CONNECTIONS_PER_HOST = 2;
 
 async function readText(body: NodeJS.ReadableStream, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -57,16 +59,19 @@ function isDeadEntry(err: unknown): boolean {
 
 export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
   const { pool, store, config } = deps;
-  // Bounded connections per host: the original's 50 threads on one link were the outage.
+  // Bounded downloads per host: the original's 50 threads on one link were the outage.
+  const downloads = new HostSlots(config.etl.connectionsPerHost);
   const dispatcher = new Agent({ connections: config.etl.connectionsPerHost });
+  // Probes (HEAD, playlists) have connections of their own, so a long download never holds one up past its timeout.
+  const probeDispatcher = new Agent({ connections: PROBE_CONNECTIONS_PER_HOST });
   const fetchOptions = { ...config.fetch };
 
   async function probe(url: string, depth: number): Promise<ProbeResult & { skipped?: string[] }> {
-    let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
+    let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher: probeDispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
     if (isAsxUrl(remote.finalUrl.href, remote.contentType)) {
       if (depth > 0) throw ApplicationFailure.nonRetryable('a playlist points at another playlist', 'BadPlaylist');
       // Recognised only by its content type after a HEAD: fetch the playlist itself.
-      if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher });
+      if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher: probeDispatcher });
       let refs: string[];
       try {
         refs = playableRefs(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
@@ -112,14 +117,21 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
     }),
 
     transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
+      const context = Context.current();
       const key = storageKeyFor(input.jobId, input.videoId);
-      const attempt = Context.current().info.attempt;
-      const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
-      // The event and the connection go out together: the row is not worth a round trip of idle link.
-      const [, result] = await Promise.all([
-        etl.logVideoEvents(pool, input.jobId, input.videoId, events),
-        transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key),
-      ]);
+      const { attempt, heartbeatDetails } = context.info;
+      // Waiting for a slot is progress too; the details are passed on so a resume still finds them.
+      const release = await downloads.acquire(new URL(input.mediaUrl).host, context.cancellationSignal, () => context.heartbeat(heartbeatDetails));
+      let result: TransferResult;
+      try {
+        const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
+        if (!(await etl.logTransferStart(pool, input.jobId, input.videoId, events))) {
+          throw ApplicationFailure.nonRetryable(`job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`, 'JobCanceled');
+        }
+        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key);
+      } finally {
+        release();
+      }
       await etl.recordDownloaded(pool, input.jobId, input.videoId, attempt, { ...result, attempt });
       return { ...result, attempt };
     }),
@@ -143,6 +155,8 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
       const video = { ...input, resolvedUrl: null, storageKey: null, sizeBytes: null, sha256: null, status: 'FAILED' as const };
       await etl.recordVideoOutcome(pool, video, { error: input.error, event: 'failed', detail: { error: input.error, httpStatus: input.httpStatus } });
     }),
+
+    stopTransfers: classified(async (input: { jobId: string }) => etl.markEtlJobCanceling(pool, input.jobId)),
 
     finishEtlJob: classified(async (input: { jobId: string; status: string; error?: string }) => etl.finishEtlJob(pool, input.jobId, input.status, input.error)),
   };

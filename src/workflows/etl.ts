@@ -153,13 +153,16 @@ export async function etlChunkWorkflow(input: { jobId: string; from: number; to:
       else result.failed += 1;
     }
   };
-  const running = Array.from({ length: Math.min(lanes, videoIds.length) }, lane);
   if (!slots) {
-    await Promise.all(running);
+    await Promise.all(Array.from({ length: Math.min(lanes, videoIds.length) }, lane));
     return result;
   }
+  // Workers hold queued transfers of their own; tell them at once that none of this job's may start.
+  const stopping = CancellationScope.current().cancelRequested.catch(() => CancellationScope.nonCancellable(() => quick.stopTransfers({ jobId: input.jobId })));
+  const running = Array.from({ length: Math.min(lanes, videoIds.length) }, lane);
   // Every lane settles before the chunk ends, so a cancelled chunk leaves no step of it running.
   const failure = (await Promise.allSettled(running)).find((r) => r.status === 'rejected');
+  if (failure && isCancellation(failure.reason)) await stopping;
   if (failure) throw failure.reason;
   return result;
 }

@@ -10,6 +10,7 @@ describe('failed cells, cancellation and retry-failed', () => {
   test('a cell group that keeps failing is recorded as failed, and retry-failed re-runs only those cells', async () => {
     let failing = true;
     const stack = await startTestStack({
+      config: testConfig({ RISK_YEARS_PER_ACTIVITY: '10' }),
       queues: ['risk'],
       interceptors: failWhen((type, args) => failing && isGroup('SSP126', 2041)(type, args), 'injected: indicator file unreadable'),
     });

@@ -7,7 +7,7 @@ import { startTestStack, testConfig } from '../../support/stack';
 describe('a hung or disconnected worker costs one retry, never a stuck job', () => {
   test('an activity that hangs on its first attempt is timed out by its heartbeat and retried', async () => {
     const stack = await startTestStack({
-      config: testConfig({ RISK_HEARTBEAT_TIMEOUT_S: '2', WORKER_SHUTDOWN_GRACE_MS: '1000' }),
+      config: testConfig({ RISK_HEARTBEAT_TIMEOUT_S: '2', WORKER_SHUTDOWN_GRACE_MS: '1000', RISK_YEARS_PER_ACTIVITY: '10' }),
       queues: ['risk'],
       interceptors: hangWhen((type, args, attempt) => attempt === 1 && isGroup('SSP370', 2031)(type, args)),
     });

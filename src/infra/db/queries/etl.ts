@@ -103,6 +103,25 @@ export async function logVideoEvents(db: Queryable, jobId: string, videoId: stri
   );
 }
 
+/**
+ * Logs a transfer's start unless the job is being cancelled (`markEtlJobCanceling`), in one
+ * statement; false means the job is stopping and the download must not begin.
+ */
+export async function logTransferStart(db: Queryable, jobId: string, videoId: string, events: ReadonlyArray<{ event: string; detail?: Record<string, unknown> }>): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO video_events (job_id, video_id, event, detail)
+     SELECT $1, $2, e.event, e.detail FROM unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(event, detail, n)
+     WHERE EXISTS (SELECT 1 FROM etl_jobs WHERE id = $1 AND status <> 'CANCELING') ORDER BY e.n`,
+    [jobId, videoId, events.map((e) => e.event), events.map((e) => JSON.stringify(e.detail ?? {}))],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** From now on no transfer of the job starts (`logTransferStart` refuses); the final status follows with `finishEtlJob`. */
+export async function markEtlJobCanceling(db: Queryable, jobId: string): Promise<void> {
+  await db.query(`UPDATE etl_jobs SET status = 'CANCELING' WHERE id = $1 AND finished_at IS NULL`, [jobId]);
+}
+
 /** The media is in storage: status DOWNLOADED and the `downloaded` event, in one statement (one commit). */
 export async function recordDownloaded(db: Queryable, jobId: string, videoId: string, attempts: number, detail: Record<string, unknown>): Promise<void> {
   await db.query(

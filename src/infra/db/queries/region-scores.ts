@@ -55,8 +55,10 @@ function regionScoresSql(oneRegion: boolean): string {
     ORDER BY distance_km, g.id
     LIMIT 1
   ) wide ON true
+  -- No ORDER BY in the aggregates (it costs two sorts per region): both consume the same rows in
+  -- the same order, so years[i] pairs with scores[i], which is all the caller relies on.
   LEFT JOIN LATERAL (
-    SELECT array_agg(h.year ORDER BY h.year) AS years, array_agg(h.h ORDER BY h.year) AS scores
+    SELECT array_agg(h.year) AS years, array_agg(h.h) AS scores
     FROM hazard_results h
     WHERE h.grid_id = coalesce(wide.id, knn.id) AND h.scenario = $1 AND h.hazard = $2 AND h.year = ANY ($3::smallint[])
   ) s ON true

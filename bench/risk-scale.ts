@@ -1,0 +1,77 @@
+// `npm run bench:risk-scale`: the region query (one statement vs 250), the grid batch at the
+// default resolution, and 100- vs 1,000-site portfolios end to end through REST with the worker
+// in its own process (its peak RSS sampled), all in the same run.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { SCENARIOS } from '../src/domain/risk/types';
+import { firstGridPoints, startGridBatch } from '../test/support/grid-batch';
+import { postAssessment, site, waitForAssessment } from '../test/support/risk';
+import { startTestStack, testConfig, type TestStack } from '../test/support/stack';
+import { spawnWorker } from '../test/support/worker-process';
+import { benchRegionQuery, REGION_BENCH_TARGETS } from './risk-scale-regions';
+
+const CELLS_PER_SITE = SCENARIOS.length * 80;
+const fmt = (seconds: number) => `${seconds.toFixed(1)} s`;
+
+/** Resident set of a process now and at its peak, in MB, from /proc. */
+function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(field)) ?? '0')?.[0] ?? 0);
+  return { rssMb: kb('VmRSS:') / 1024, peakMb: kb('VmHWM:') / 1024 };
+}
+
+async function gridBatch(stack: TestStack): Promise<{ seconds: number; points: number; rowsPerSecond: number }> {
+  const grid = await firstGridPoints(stack, 1_000_000);
+  const started = performance.now();
+  const status = await (await startGridBatch(stack, `bench-grid-${Date.now()}`, grid)).result();
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, points: status.pointsDone, rowsPerSecond: (status.pointsDone * CELLS_PER_SITE * 9) / seconds };
+}
+
+async function portfolio(stack: TestStack, sites: number, workerPid: number): Promise<{ seconds: number; rssAfterMb: number }> {
+  const body = { sites: Array.from({ length: sites }, (_, i) => site(`p${sites}-${i}`, i)) };
+  const started = performance.now();
+  const { status, body: created } = await postAssessment(stack, body, `bench-portfolio-${sites}-${Date.now()}`);
+  if (status !== 202) throw new Error(`POST answered ${status}: ${JSON.stringify(created)}`);
+  const view = await waitForAssessment(stack, created.id, 'COMPLETED', 30 * 60_000);
+  const seconds = (performance.now() - started) / 1000;
+  if (view.progress.completedCells !== sites * CELLS_PER_SITE) throw new Error(`expected ${sites * CELLS_PER_SITE} cells, got ${view.progress.completedCells}`);
+  return { seconds, rssAfterMb: memoryOf(workerPid).rssMb };
+}
+
+async function main(): Promise<void> {
+  const regions = await benchRegionQuery();
+  const stack = await startTestStack({ config: testConfig(), queues: false });
+  const worker = spawnWorker(stack.config, ['--queue', 'risk']);
+  try {
+    const batch = await gridBatch(stack);
+    const afterBatch = memoryOf(worker.child.pid!);
+    await portfolio(stack, 10, worker.child.pid!); // warm-up: connections, caches, JIT
+    const p100 = await portfolio(stack, 100, worker.child.pid!);
+    const p1000 = await portfolio(stack, 1000, worker.child.pid!);
+    const peak = memoryOf(worker.child.pid!).peakMb;
+    const region = regions.asLoaded;
+    const rows = [
+      [`region scores, 250 regions × 16 years, one statement (${regions.resolutionDeg}° grid, ${regions.gridPoints} points)`, `${region.oneStatementMs.toFixed(1)} ms`, `target ≤ ${REGION_BENCH_TARGETS.maxMs} ms`],
+      ['same, 250 separate per-region queries', `${region.singleQueriesMs.toFixed(1)} ms`, 'baseline'],
+      ['speed-up', `${region.ratio.toFixed(1)}×`, `target ≥ ${REGION_BENCH_TARGETS.minRatio}×`],
+      [`grid batch, ${batch.points} points × 4 × 80 × 9`, `${fmt(batch.seconds)} (${Math.round(batch.rowsPerSecond).toLocaleString('en')} results/s)`, ''],
+      ['portfolio 100 sites (REST → COMPLETED)', fmt(p100.seconds), ''],
+      ['portfolio 1,000 sites', fmt(p1000.seconds), 'target ≤ 300 s'],
+      ['cost ratio 1,000 / 100', `${(p1000.seconds / p100.seconds).toFixed(2)}×`, 'target ≤ 11×'],
+      ['worker RSS after batch / after 100 / after 1,000 sites', `${afterBatch.rssMb.toFixed(0)} / ${p100.rssAfterMb.toFixed(0)} / ${p1000.rssAfterMb.toFixed(0)} MB`, 'flat'],
+      ['worker peak RSS (whole run)', `${peak.toFixed(0)} MB`, ''],
+    ];
+    console.log('\nbench:risk-scale');
+    for (const [what, value, note] of rows) console.log(`  ${what.padEnd(96)} ${value.padEnd(30)} ${note}`);
+  } finally {
+    worker.child.kill('SIGTERM');
+    await worker.exited();
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
