@@ -102,10 +102,11 @@ async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string
     await stack.temporal.workflow.getHandle(body.id).result();
     const seconds = (performance.now() - started) / 1000;
     const peak = peakRssMb(worker.child.pid!);
+    if (process.env.BENCH_DUMP_METRICS) require('node:fs').writeFileSync(`/tmp/wprof/metrics-${tag}.txt`, await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text());
     const job = await getJob(stack, body.id);
     if (job.counts.loaded !== files) throw new Error(`only ${job.counts.loaded} of ${files} loaded: ${JSON.stringify(job.counts)}`);
     const chunkIds = Array.from({ length: Math.ceil(files / Number(env.ETL_CHUNK_SIZE)) }, (_, i) => `${body.id}-chunk-${i * Number(env.ETL_CHUNK_SIZE)}`);
-    const { lines } = await breakdown(stack.temporal, chunkIds, bytes);
+    const { lines } = await breakdown(stack.temporal, stack.pool, body.id, chunkIds, bytes);
     return { seconds, peakRssMb: peak, details: lines };
   } finally {
     worker.child.kill('SIGTERM');
@@ -118,7 +119,7 @@ async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string
 async function main(): Promise<void> {
   const host = await startSampleVideoHost();
   try {
-    const bytes = MB * 1024 * 1024;
+    const bytes = Math.round(MB * 1024 * 1024);
     const run = Date.now();
     const copy = await plainCopy({ url: host.url, files: FILES, bytes, tag: `copy-${run}` });
     const etl = await viaEtl(host.url, FILES, bytes, `etl-${run}`);

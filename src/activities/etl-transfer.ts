@@ -39,11 +39,15 @@ function expectedTotal(headers: Record<string, string | string[] | undefined>, o
   return typeof length === 'string' ? offset + Number(length) : undefined;
 }
 
-/** Counts bytes on their way to storage and heartbeats the offset they reach, at most once a second. */
+/**
+ * Counts bytes on their way to storage and heartbeats the offset they reach, once a second. The
+ * first one waits a second too: every heartbeat is a write on the Temporal server, and a file that
+ * takes less than that is better retried from the start than recorded.
+ */
 async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number): AsyncGenerator<Uint8Array> {
   const context = Context.current();
   let bytes = start;
-  let last = 0;
+  let last = Date.now();
   for await (const chunk of body) {
     bytes += chunk.byteLength;
     const now = Date.now();

@@ -3,101 +3,45 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { Agent } from 'undici';
 import type { Config } from '../config';
-import { InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, playableRefs, storageKeyFor } from '../domain/etl';
+import { storageKeyFor } from '../domain/etl';
 import * as etl from '../infra/db/queries/etl';
-import { openRemote, RemoteFetchError } from '../infra/http/fetch-remote';
-import { UnsafeUrlError } from '../infra/http/url-guard';
 import type { ObjectStore } from '../infra/storage';
 import { classified } from './failures';
 import { HostSlots } from './etl-host-slots';
+import { createProber, describeProbeFailure, probeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './etl-probe';
 import { stageInput } from './etl-stage';
 import { transferToStorage, type TransferResult } from './etl-transfer';
+
+export type { ProbeOutcome, ProbeResult } from './etl-probe';
 
 export interface VideoRef {
   jobId: string;
   videoId: string;
 }
 
-export interface ProbeResult {
-  httpStatus: number;
-  /** The media to download: the URL itself, or the first playable entry of an .asx playlist. */
-  mediaUrl: string;
-  resolvedFromPlaylist: boolean;
+/** What loading a video needs from the steps before it. */
+export interface VideoToLoad {
+  videoId: string;
+  probe: ProbeResult;
+  transfer: TransferResult;
+  attempts: number;
 }
 
-const PLAYLIST_MAX_BYTES = 1024 * 1024;
-const PROBE_CONNECTIONS_PER_HOST = 2;
+const resultOf = ({ httpStatus, mediaUrl, resolvedFromPlaylist }: ProbeFinding): ProbeResult => ({ httpStatus, mediaUrl, resolvedFromPlaylist });
 
-async function readText(body: NodeJS.ReadableStream, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw ApplicationFailure.nonRetryable(`playlist larger than ${maxBytes} bytes`, 'BadPlaylist');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** 404/410 and other client errors will not heal: stop at once, keeping the status for the record. */
-function probeFailure(err: unknown): unknown {
-  if (err instanceof UnsafeUrlError) return ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
-  if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
-    return ApplicationFailure.create({ message: err.message, type: 'HttpClientError', nonRetryable: true, details: [{ status: err.status }] });
-  }
-  return err;
-}
-
-/**
- * A playlist entry that cannot play whatever we do: the next entry is tried instead. A 5xx or a
- * reset is not one of these; it fails the probe so the retry asks the same entry again, rather
- * than settling for a fallback clip because the main one hiccuped.
- */
-function isDeadEntry(err: unknown): boolean {
-  return err instanceof UnsafeUrlError || (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500);
-}
+const probeEvent = (videoId: string, finding: ProbeFinding) => ({
+  videoId,
+  event: finding.resolvedFromPlaylist ? 'resolved' : 'probed',
+  detail: { ...resultOf(finding), ...(finding.skipped?.length ? { skipped: finding.skipped } : {}) },
+});
 
 export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
   const { pool, store, config } = deps;
   // Bounded downloads per host: the original's 50 threads on one link were the outage.
   const downloads = new HostSlots(config.etl.connectionsPerHost);
   const dispatcher = new Agent({ connections: config.etl.connectionsPerHost });
-  // Probes (HEAD, playlists) have connections of their own, so a long download never holds one up past its timeout.
-  const probeDispatcher = new Agent({ connections: PROBE_CONNECTIONS_PER_HOST });
   const fetchOptions = { ...config.fetch };
-
-  async function probe(url: string, depth: number): Promise<ProbeResult & { skipped?: string[] }> {
-    let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher: probeDispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
-    if (isAsxUrl(remote.finalUrl.href, remote.contentType)) {
-      if (depth > 0) throw ApplicationFailure.nonRetryable('a playlist points at another playlist', 'BadPlaylist');
-      // Recognised only by its content type after a HEAD: fetch the playlist itself.
-      if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher: probeDispatcher });
-      let refs: string[];
-      try {
-        refs = playableRefs(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
-      } catch (err) {
-        if (err instanceof InvalidPlaylistError) throw ApplicationFailure.nonRetryable(err.message, 'BadPlaylist');
-        throw err;
-      }
-      return { ...(await firstAnswering(refs, depth + 1)), resolvedFromPlaylist: true };
-    }
-    remote.body.resume();
-    return { httpStatus: remote.status, mediaUrl: remote.finalUrl.href, resolvedFromPlaylist: false };
-  }
-
-  /** Entries in order; the first that answers is the media. Only when none does, the last failure stands. */
-  async function firstAnswering(refs: string[], depth: number): Promise<ProbeResult & { skipped: string[] }> {
-    const skipped: string[] = [];
-    for (const ref of refs) {
-      try {
-        return { ...(await probe(ref, depth)), skipped };
-      } catch (err) {
-        if (!isDeadEntry(err) || skipped.length === refs.length - 1) throw err;
-        skipped.push(`${ref}: ${(err as Error).message}`);
-      }
-    }
-    throw new Error('unreachable: a playlist has at least one playable ref');
-  }
+  const prober = createProber(fetchOptions);
 
   return {
     stageInput: classified(async (input: { jobId: string }) => stageInput(pool, store, input.jobId)),
@@ -108,12 +52,35 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
       const video = await etl.findJobVideo(pool, ref.jobId, ref.videoId);
       if (!video) throw ApplicationFailure.nonRetryable(`video ${ref.videoId} is not staged in ${ref.jobId}`, 'BadData');
       try {
-        const { skipped, ...result } = await probe(video.source_url, 0);
-        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, result.resolvedFromPlaylist ? 'resolved' : 'probed', { ...result, ...(skipped?.length ? { skipped } : {}) });
-        return result;
+        const finding = await prober.probe(video.source_url);
+        const { event, detail } = probeEvent(ref.videoId, finding);
+        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, event, detail);
+        return resultOf(finding);
       } catch (err) {
         throw probeFailure(err);
       }
+    }),
+
+    /**
+     * Probes several videos at once: one Temporal round trip and one event insert for all of them.
+     * One URL's failure is its outcome, not the batch's; a retryable one is retried by `probeVideo`.
+     */
+    probeVideos: classified(async (input: { jobId: string; videoIds: string[] }): Promise<ProbeOutcome[]> => {
+      const sources = await etl.jobVideoSources(pool, input.jobId, input.videoIds);
+      const findings = await Promise.all(
+        input.videoIds.map(async (videoId): Promise<ProbeOutcome & { finding?: ProbeFinding }> => {
+          const url = sources.get(videoId);
+          if (url === undefined) return { videoId, failure: { message: `video ${videoId} is not staged in ${input.jobId}`, retryable: false } };
+          try {
+            const finding = await prober.probe(url);
+            return { videoId, finding, result: resultOf(finding) };
+          } catch (err) {
+            return { videoId, failure: describeProbeFailure(err) };
+          }
+        }),
+      );
+      await etl.logJobEvents(pool, input.jobId, findings.flatMap((f) => (f.finding ? [probeEvent(f.videoId, f.finding)] : [])));
+      return findings.map(({ finding: _, ...outcome }) => outcome);
     }),
 
     transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
@@ -149,6 +116,23 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
         attempts: input.attempts,
       };
       await etl.recordVideoOutcome(pool, video, { event: 'loaded', detail: {} });
+    }),
+
+    /** Loads several transferred videos in one statement: one commit, one round trip. */
+    loadVideos: classified(async (input: { jobId: string; videos: VideoToLoad[] }) => {
+      await etl.recordLoadedVideos(
+        pool,
+        input.jobId,
+        input.videos.map((v) => ({
+          videoId: v.videoId,
+          resolvedUrl: v.probe.mediaUrl,
+          httpStatus: v.probe.httpStatus,
+          storageKey: v.transfer.storageKey,
+          sizeBytes: v.transfer.size,
+          sha256: v.transfer.sha256,
+          attempts: v.attempts,
+        })),
+      );
     }),
 
     recordVideoFailure: classified(async (input: VideoRef & { error: string; httpStatus: number | null; attempts: number }) => {

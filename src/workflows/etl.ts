@@ -14,14 +14,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EtlActivities, ProbeResult, VideoRef } from '../activities/etl';
+import type { EtlActivities, ProbeResult, VideoRef, VideoToLoad } from '../activities/etl';
+import { Batcher, TransferSlots } from './etl-batching';
 import { STATUS_DETAIL } from './search-attributes';
 
 export interface EtlTuning {
   /** Videos per child workflow: keeps every history far below Temporal's limits. */
   chunkSize: number;
   chunksInFlight: number;
-  /** Videos processed at once inside one chunk. */
+  /** Transfers in flight at once inside one chunk; as many videos again are probed and loaded around them. */
   videosInFlight: number;
 }
 
@@ -56,11 +57,8 @@ const transferRetry = { initialInterval: '1 second', backoffCoefficient: 2, maxi
 const probeSummary = 'probe the URL (resolve .asx playlists)';
 const transferSummary = 'stream the media into object storage';
 
-/** The activities one video goes through, and their options (the paths below differ in them). */
-type VideoSteps = Pick<EtlActivities, 'probeVideo' | 'transferVideo' | 'loadVideo'>;
-
-/** Chunks that predate TRANSFER_SLOTS run every video through these, start to finish, one per lane. */
-const laneSteps: VideoSteps = {
+/** Chunks that predate PIPELINED_CHUNK run every video through these, start to finish, one lane per download. */
+const laneSteps = {
   probeVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: probeRetry, summary: probeSummary }).probeVideo,
   transferVideo: proxyActivities<EtlActivities>({
     startToCloseTimeout: '2 hours',
@@ -73,11 +71,13 @@ const laneSteps: VideoSteps = {
 };
 
 /**
- * Chunks since TRANSFER_SLOTS. On cancellation each step is waited for until it has stopped, so a
- * cancelled job ends with nothing of it still running and its counts final.
+ * Chunks since PIPELINED_CHUNK. On cancellation each step is waited for until it has stopped, so
+ * a cancelled job ends with nothing of it still running and its counts final.
  */
 const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const slotSteps: VideoSteps = {
+const LOAD_ATTEMPTS = 10;
+const pipelineSteps = {
+  probeVideos: proxyActivities<EtlActivities>({ startToCloseTimeout: '2 minutes', retry: probeRetry, summary: 'probe a batch of URLs', cancellationType: WAIT }).probeVideos,
   probeVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: probeRetry, summary: probeSummary, cancellationType: WAIT }).probeVideo,
   transferVideo: proxyActivities<EtlActivities>({
     startToCloseTimeout: '2 hours',
@@ -87,16 +87,24 @@ const slotSteps: VideoSteps = {
     summary: transferSummary,
     cancellationType: WAIT,
   }).transferVideo,
-  loadVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 10 }, cancellationType: WAIT }).loadVideo,
+  loadVideos: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumAttempts: LOAD_ATTEMPTS },
+    summary: 'load a batch of videos',
+    cancellationType: WAIT,
+  }).loadVideos,
 };
 
 /**
- * Chunks keep more videos in flight than they transfer at once: while `videosInFlight` downloads
- * run, the other lanes probe their next video or load their last, so a link never idles for the
- * round trips of those short steps. Histories without this marker keep one lane per download.
+ * Every activity call costs the Temporal server a few writes, and those, not the links, were what
+ * bounded throughput. So a chunk probes and loads in batches, and keeps more videos in flight than
+ * it downloads at once: while `videosInFlight` transfers run (or wait at a worker for a free
+ * connection), the other lanes probe their next video or load their last. Histories without this
+ * marker keep one lane per download and one activity per step.
  */
-const TRANSFER_SLOTS = 'etl-transfer-slots';
-const LANES_PER_TRANSFER = 2;
+const PIPELINED_CHUNK = 'etl-pipelined-chunk';
+const LANES_PER_TRANSFER = 3;
+const MAX_BATCH = 50;
 
 /** A job: stage the input, then process videos in chunks of child workflows, a few at a time. */
 export async function etlJobWorkflow(input: EtlJobInput): Promise<EtlJobProgress> {
@@ -142,71 +150,91 @@ export async function etlJobWorkflow(input: EtlJobInput): Promise<EtlJobProgress
 /** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
 export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
   const videoIds = await quick.listChunk(input);
+  return patched(PIPELINED_CHUNK) ? pipelinedChunk(input, videoIds) : laneChunk(input, videoIds);
+}
+
+async function laneChunk(input: { jobId: string; videosInFlight: number }, videoIds: string[]): Promise<{ loaded: number; failed: number }> {
   const result = { loaded: 0, failed: 0 };
-  const slots = patched(TRANSFER_SLOTS) ? new TransferSlots(input.videosInFlight) : undefined;
-  const lanes = slots ? input.videosInFlight * LANES_PER_TRANSFER : input.videosInFlight;
   let next = 0;
   const lane = async () => {
     while (next < videoIds.length) {
       const videoId = videoIds[next++];
-      if (await processVideo({ jobId: input.jobId, videoId }, slots)) result.loaded += 1;
+      if (await laneVideo({ jobId: input.jobId, videoId })) result.loaded += 1;
       else result.failed += 1;
     }
   };
-  if (!slots) {
-    await Promise.all(Array.from({ length: Math.min(lanes, videoIds.length) }, lane));
-    return result;
+  await Promise.all(Array.from({ length: Math.min(input.videosInFlight, videoIds.length) }, lane));
+  return result;
+}
+
+async function laneVideo(ref: VideoRef): Promise<boolean> {
+  let probe: ProbeResult | undefined;
+  try {
+    probe = await laneSteps.probeVideo(ref);
+    const transfer = await laneSteps.transferVideo({ ...ref, mediaUrl: probe.mediaUrl });
+    await laneSteps.loadVideo({ ...ref, probe, transfer, attempts: transfer.attempt });
+    return true;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return recordFailure(ref, describe(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
   }
+}
+
+async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, videoIds: string[]): Promise<{ loaded: number; failed: number }> {
+  const { jobId } = input;
+  const transfers = new TransferSlots(input.videosInFlight);
+  const probes = new Batcher((ids: string[]) => pipelineSteps.probeVideos({ jobId, videoIds: ids }), MAX_BATCH);
+  const loads = new Batcher(async (videos: VideoToLoad[]) => {
+    await pipelineSteps.loadVideos({ jobId, videos });
+    return videos.map(() => undefined);
+  }, MAX_BATCH);
+
+  const video = async (videoId: string): Promise<boolean> => {
+    const ref = { jobId, videoId };
+    let probe: ProbeResult | undefined;
+    try {
+      const outcome = await probes.call(videoId);
+      if (outcome.failure && !outcome.failure.retryable) return await recordFailure(ref, outcome.failure.message, outcome.failure.httpStatus ?? null, 1);
+      // A URL that hiccuped in the batch gets the single probe and its retries.
+      probe = outcome.result ?? (await pipelineSteps.probeVideo(ref));
+      const mediaUrl = probe.mediaUrl;
+      const transfer = await transfers.run(() => pipelineSteps.transferVideo({ ...ref, mediaUrl }));
+      await loads.call({ videoId, probe, transfer, attempts: transfer.attempt });
+      return true;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return recordFailure(ref, describe(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
+    }
+  };
+
+  const result = { loaded: 0, failed: 0 };
+  let next = 0;
+  const lane = async () => {
+    while (next < videoIds.length) {
+      if (await video(videoIds[next++])) result.loaded += 1;
+      else result.failed += 1;
+    }
+  };
   // Workers hold queued transfers of their own; tell them at once that none of this job's may start.
-  const stopping = CancellationScope.current().cancelRequested.catch(() => CancellationScope.nonCancellable(() => quick.stopTransfers({ jobId: input.jobId })));
-  const running = Array.from({ length: Math.min(lanes, videoIds.length) }, lane);
+  const stopping = CancellationScope.current().cancelRequested.catch(() => CancellationScope.nonCancellable(() => quick.stopTransfers({ jobId })));
+  const lanes = Array.from({ length: Math.min(input.videosInFlight * LANES_PER_TRANSFER, videoIds.length) }, lane);
   // Every lane settles before the chunk ends, so a cancelled chunk leaves no step of it running.
-  const failure = (await Promise.allSettled(running)).find((r) => r.status === 'rejected');
+  const failure = (await Promise.allSettled(lanes)).find((r) => r.status === 'rejected');
   if (failure && isCancellation(failure.reason)) await stopping;
   if (failure) throw failure.reason;
   return result;
 }
 
-/** Downloads at once in one chunk; a lane that has probed its video waits here for its turn. */
-class TransferSlots {
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private free: number) {}
-
-  async run<T>(step: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await step();
-    } finally {
-      // Handed straight to the next lane in line, so a freed slot is taken in the same workflow task.
-      const nextInLine = this.waiting.shift();
-      if (nextInLine) nextInLine();
-      else this.free += 1;
-    }
-  }
-}
-
-async function processVideo(ref: VideoRef, slots: TransferSlots | undefined): Promise<boolean> {
-  const steps = slots ? slotSteps : laneSteps;
-  let probe: ProbeResult | undefined;
-  try {
-    probe = await steps.probeVideo(ref);
-    const mediaUrl = probe.mediaUrl;
-    const transfer = slots ? await slots.run(() => steps.transferVideo({ ...ref, mediaUrl })) : await steps.transferVideo({ ...ref, mediaUrl });
-    await steps.loadVideo({ ...ref, probe, transfer, attempts: transfer.attempt });
-    return true;
-  } catch (err) {
-    if (isCancellation(err)) throw err;
-    await quick.recordVideoFailure({ ...ref, error: describe(err), httpStatus: httpStatusOf(err) ?? probe?.httpStatus ?? null, attempts: attemptsOf(err) });
-    return false;
-  }
+async function recordFailure(ref: VideoRef, error: string, httpStatus: number | null, attempts: number): Promise<false> {
+  await quick.recordVideoFailure({ ...ref, error, httpStatus, attempts });
+  return false;
 }
 
 /** Attempts the failed step made: one when it stopped at once, all of them when retries ran out. */
 function attemptsOf(err: unknown): number {
   if (!(err instanceof ActivityFailure) || err.retryState !== 'MAXIMUM_ATTEMPTS_REACHED') return 1;
-  return err.activityType === 'transferVideo' ? TRANSFER_ATTEMPTS : PROBE_ATTEMPTS;
+  if (err.activityType === 'transferVideo') return TRANSFER_ATTEMPTS;
+  return err.activityType === 'loadVideos' ? LOAD_ATTEMPTS : PROBE_ATTEMPTS;
 }
 
 function httpStatusOf(err: unknown): number | undefined {

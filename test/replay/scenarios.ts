@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkerInterceptors } from '@temporalio/worker';
 import { isGroup } from '../support/fault-injection';
+import { firstGridPoints, startGridBatch } from '../support/grid-batch';
 import { getAssessment, postAssessment, site, waitForAssessment } from '../support/risk';
 import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../src/devtools/sample-video-host';
 import { postCsv, waitForJob } from '../support/etl';
@@ -76,6 +77,19 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       const cancelledSite = sitesView.find((s) => s.status === 'CANCELED' && s.siteId !== 'x0');
       const cancelledChild: Array<[string, string]> = cancelledSite ? [['risk-site-cancelled', `${body.id}-site-${cancelledSite.siteId}`]] : [];
       return [['risk-assessment-cancelled', body.id], ...cancelledChild];
+    },
+  },
+  {
+    // Small children and runs, so the history holds the fan-out and a continue-as-new.
+    name: 'risk-grid-batch',
+    async run(stack) {
+      const grid = await firstGridPoints(stack, 8, 100);
+      const batch = await startGridBatch(stack, `grid-batch-replay-${Date.now()}`, grid, { pointsPerChild: 4, pointsPerActivity: 2, childrenPerRun: 1 });
+      await batch.result();
+      return [
+        ['risk-grid-batch', batch.workflowId],
+        ['risk-grid-chunk', `${batch.workflowId}-points-${grid.ids[4]}-${grid.ids[7]}`],
+      ];
     },
   },
   {

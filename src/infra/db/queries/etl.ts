@@ -81,6 +81,15 @@ export async function findJobVideo(db: Queryable, jobId: string, videoId: string
   return rows[0] as { video_id: string; source_url: string; title: string; status: string } | undefined;
 }
 
+/** Source URLs of several staged videos of a job, by video id. */
+export async function jobVideoSources(db: Queryable, jobId: string, videoIds: readonly string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ video_id: string; source_url: string }>(
+    `SELECT video_id, source_url FROM etl_job_videos WHERE job_id = $1 AND video_id = ANY($2::text[])`,
+    [jobId, videoIds],
+  );
+  return new Map(rows.map((r) => [r.video_id, r.source_url]));
+}
+
 /** Video ids of a chunk of ordinals still to process (a re-run skips what is already loaded). */
 export async function videosInRange(db: Queryable, jobId: string, fromOrdinal: number, toOrdinal: number): Promise<string[]> {
   const { rows } = await db.query<{ video_id: string }>(
@@ -100,6 +109,16 @@ export async function logVideoEvents(db: Queryable, jobId: string, videoId: stri
     `INSERT INTO video_events (job_id, video_id, event, detail)
      SELECT $1, $2, e.event, e.detail FROM unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(event, detail, n) ORDER BY e.n`,
     [jobId, videoId, events.map((e) => e.event), events.map((e) => JSON.stringify(e.detail ?? {}))],
+  );
+}
+
+/** Events of several videos of one job in one round trip, in the given order. */
+export async function logJobEvents(db: Queryable, jobId: string, events: ReadonlyArray<{ videoId: string; event: string; detail?: Record<string, unknown> }>): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO video_events (job_id, video_id, event, detail)
+     SELECT $1, e.video_id, e.event, e.detail FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(video_id, event, detail, n) ORDER BY e.n`,
+    [jobId, events.map((e) => e.videoId), events.map((e) => e.event), events.map((e) => JSON.stringify(e.detail ?? {}))],
   );
 }
 
@@ -165,6 +184,52 @@ export async function recordVideoOutcome(db: Queryable, v: LoadedVideo, outcome:
      )
      INSERT INTO video_events (job_id, video_id, event, detail) VALUES ($1, $2, $11, $12)`,
     [v.jobId, v.videoId, v.resolvedUrl, v.httpStatus, v.storageKey, v.sizeBytes, v.sha256, v.status, v.attempts, outcome.error ?? null, outcome.event, outcome.detail],
+  );
+}
+
+export interface LoadedBatchVideo {
+  videoId: string;
+  resolvedUrl: string;
+  httpStatus: number;
+  storageKey: string;
+  sizeBytes: number;
+  sha256: string;
+  attempts: number;
+}
+
+/** `recordVideoOutcome` for a batch of loaded videos of one job (distinct ids): one statement, one commit. */
+export async function recordLoadedVideos(db: Queryable, jobId: string, videos: readonly LoadedBatchVideo[]): Promise<void> {
+  if (videos.length === 0) return;
+  await db.query(
+    `WITH input AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::int[]) WITH ORDINALITY
+         AS i(video_id, resolved_url, http_status, storage_key, size_bytes, sha256, attempts, n)
+     ), catalogued AS (
+       INSERT INTO videos (video_id, title, category, instructor, duration_seconds, published_at, source_url, resolved_url, http_status,
+                           storage_key, size_bytes, sha256, status, attempts, last_job_id)
+       SELECT j.video_id, j.title, j.category, j.instructor, j.duration_seconds, j.published_at, j.source_url, i.resolved_url, i.http_status,
+              i.storage_key, i.size_bytes, i.sha256, 'LOADED', i.attempts, j.job_id
+       FROM input i JOIN etl_job_videos j ON j.job_id = $1 AND j.video_id = i.video_id
+       ON CONFLICT (video_id) DO UPDATE SET title = EXCLUDED.title, category = EXCLUDED.category, instructor = EXCLUDED.instructor,
+         duration_seconds = EXCLUDED.duration_seconds, published_at = EXCLUDED.published_at, source_url = EXCLUDED.source_url,
+         resolved_url = EXCLUDED.resolved_url, http_status = EXCLUDED.http_status, storage_key = EXCLUDED.storage_key,
+         size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+         last_job_id = EXCLUDED.last_job_id, updated_at = now()
+     ), marked AS (
+       UPDATE etl_job_videos j SET status = 'LOADED', attempts = i.attempts, error = NULL, updated_at = now()
+       FROM input i WHERE j.job_id = $1 AND j.video_id = i.video_id
+     )
+     INSERT INTO video_events (job_id, video_id, event, detail) SELECT $1, video_id, 'loaded', '{}' FROM input ORDER BY n`,
+    [
+      jobId,
+      videos.map((v) => v.videoId),
+      videos.map((v) => v.resolvedUrl),
+      videos.map((v) => v.httpStatus),
+      videos.map((v) => v.storageKey),
+      videos.map((v) => v.sizeBytes),
+      videos.map((v) => v.sha256),
+      videos.map((v) => v.attempts),
+    ],
   );
 }
 

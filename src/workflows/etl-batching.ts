@@ -1,0 +1,66 @@
+/**
+ * Workflow-side plumbing of the video pipeline (deterministic: promises only, no timers). Every
+ * activity call is a few writes on the Temporal server, so short steps go in batches and the long
+ * one (the download) gets a bounded number of turns.
+ */
+
+/** At most `free` steps at once; the others wait in line and get a turn as one ends. */
+export class TransferSlots {
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private free: number) {}
+
+  async run<T>(step: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await step();
+    } finally {
+      // Handed straight to the next in line, so a freed turn is taken in the same workflow task.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+}
+
+interface Pending<I, O> {
+  input: I;
+  resolve(output: O): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Group commit for one short activity: while a batch is in flight, callers queue; when it ends,
+ * everything queued goes out as the next batch (at most `maxBatch`). Under load a batch carries
+ * whatever arrived during one round trip; alone, a call goes out at once.
+ */
+export class Batcher<I, O> {
+  private pending: Array<Pending<I, O>> = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly step: (inputs: I[]) => Promise<O[]>,
+    private readonly maxBatch: number,
+  ) {}
+
+  call(input: I): Promise<O> {
+    const output = new Promise<O>((resolve, reject) => this.pending.push({ input, resolve, reject }));
+    // Started a microtask later, so lanes resuming in the same activation join the first batch.
+    this.draining ??= Promise.resolve().then(() => this.drain());
+    return output;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      try {
+        const outputs = await this.step(batch.map((p) => p.input));
+        batch.forEach((p, i) => p.resolve(outputs[i]));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.draining = undefined;
+  }
+}
