@@ -1,5 +1,6 @@
 import type { Building, HazardResult, Scenario, SiteProfile } from '../../../domain/risk/types';
 import type { Queryable } from '../queryable';
+import { binaryArray, float8s } from './risk-reference-rows';
 
 /** Every SQL statement of site assessments, by name. Writes are upserts on natural keys. */
 
@@ -146,11 +147,22 @@ export async function upsertCellsResults(
 ): Promise<void> {
   if (cells.length === 0) return;
   const rows = cells.flatMap((cell) => cell.results.map((r) => ({ year: cell.year, r })));
+  // Floats travel as binary arrays and each row's bins as a slice of one flat array: no text or
+  // JSON parsing per value, and the numbers arrive bit for bit.
+  const bins: number[] = [];
+  const binStart: number[] = [];
+  const binEnd: number[] = [];
+  for (const { r } of rows) {
+    binStart.push(bins.length + 1);
+    bins.push(...r.pBins);
+    binEnd.push(bins.length);
+  }
+  const column = (pick: (r: HazardResult) => number) => float8s(rows.map((x) => pick(x.r)));
   await db.query(
     `INSERT INTO risk_results (assessment_id, site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version)
-     SELECT $1, $2, $3, r.year, r.hazard, r.h, r.e, r.v, ARRAY(SELECT jsonb_array_elements_text(r.p_bins)::float8), r.base_aal, r.final_aal, r.expected_loss, r.integrated_score, r.grade, $4
-     FROM unnest($5::smallint[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::jsonb[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[])
-       AS r(year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade)
+     SELECT $1, $2, $3, r.year, r.hazard, r.h, r.e, r.v, ($16::float8[])[r.lo:r.hi], r.base_aal, r.final_aal, r.expected_loss, r.integrated_score, r.grade, $4
+     FROM unnest($5::smallint[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::int[], $17::int[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[])
+       AS r(year, hazard, h, e, v, lo, hi, base_aal, final_aal, expected_loss, integrated_score, grade)
      ON CONFLICT (assessment_id, site_id, scenario, year, hazard) DO UPDATE SET
        h = EXCLUDED.h, e = EXCLUDED.e, v = EXCLUDED.v, p_bins = EXCLUDED.p_bins, base_aal = EXCLUDED.base_aal,
        final_aal = EXCLUDED.final_aal, expected_loss = EXCLUDED.expected_loss, integrated_score = EXCLUDED.integrated_score,
@@ -160,17 +172,19 @@ export async function upsertCellsResults(
       target.siteId,
       target.scenario,
       modelVersion,
-      rows.map((x) => x.year),
+      binaryArray(rows.map((x) => x.year), 'int2'),
       rows.map((x) => x.r.hazard),
-      rows.map((x) => x.r.h),
-      rows.map((x) => x.r.e),
-      rows.map((x) => x.r.v),
-      rows.map((x) => JSON.stringify(x.r.pBins)),
-      rows.map((x) => x.r.baseAal),
-      rows.map((x) => x.r.finalAal),
-      rows.map((x) => x.r.expectedLoss),
-      rows.map((x) => x.r.integratedScore),
+      column((r) => r.h),
+      column((r) => r.e),
+      column((r) => r.v),
+      binStart,
+      column((r) => r.baseAal),
+      column((r) => r.finalAal),
+      column((r) => r.expectedLoss),
+      column((r) => r.integratedScore),
       rows.map((x) => x.r.grade),
+      float8s(bins),
+      binEnd,
     ],
   );
   await db.query(
