@@ -51,6 +51,7 @@ const envSchema = z.object({
   STT_MAX_ACTIVITIES: positiveInt.default(20),
   ETL_MAX_ACTIVITIES: positiveInt.default(8),
   MAX_WORKFLOW_TASKS: positiveInt.default(10),
+  MAX_CACHED_WORKFLOWS: positiveInt.default(250),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   WORKER_METRICS_PORT: port.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
@@ -220,6 +221,8 @@ export interface Config {
   queues: Record<QueueName, QueueConfig>;
   worker: {
     maxConcurrentWorkflowTasks: number;
+    /** Workflows kept in memory between tasks; bounded so a 1,000-site portfolio keeps worker memory flat. */
+    maxCachedWorkflows: number;
     shutdownGraceMs: number;
     metricsPort: number;
     workflowBundlePath?: string;
@@ -282,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     worker: {
       maxConcurrentWorkflowTasks: e.MAX_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
       metricsPort: e.WORKER_METRICS_PORT,
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,

@@ -89,6 +89,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
         activities: host.activities[queue],
         maxConcurrentActivityTaskExecutions: config.queues[queue].maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+        maxCachedWorkflows: config.worker.maxCachedWorkflows,
         shutdownGraceTime: config.worker.shutdownGraceMs,
         interceptors: opts.interceptors,
       }),
