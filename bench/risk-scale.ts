@@ -39,29 +39,41 @@ async function portfolio(stack: TestStack, sites: number, workerPid: number): Pr
   return { seconds, rssAfterMb: memoryOf(workerPid).rssMb };
 }
 
+/** `-- regions batch portfolio` picks parts (default: all); the portfolio part runs the batch first when asked for both. */
+const parts = new Set(process.argv.slice(2).filter((a) => ['regions', 'batch', 'portfolio'].includes(a)));
+const wants = (part: string) => parts.size === 0 || parts.has(part);
+
 async function main(): Promise<void> {
-  const regions = await benchRegionQuery();
-  const stack = await startTestStack({ config: testConfig(), queues: false });
-  const worker = spawnWorker(stack.config, ['--queue', 'risk']);
-  try {
-    const batch = await gridBatch(stack);
-    const afterBatch = memoryOf(worker.child.pid!);
-    await portfolio(stack, 10, worker.child.pid!); // warm-up: connections, caches, JIT
-    const p100 = await portfolio(stack, 100, worker.child.pid!);
-    const p1000 = await portfolio(stack, 1000, worker.child.pid!);
-    const peak = memoryOf(worker.child.pid!).peakMb;
+  const rows: string[][] = [];
+  if (wants('regions')) {
+    const regions = await benchRegionQuery();
     const region = regions.asLoaded;
-    const rows = [
+    rows.push(
       [`region scores, 250 regions × 16 years, one statement (${regions.resolutionDeg}° grid, ${regions.gridPoints} points)`, `${region.oneStatementMs.toFixed(1)} ms`, `target ≤ ${REGION_BENCH_TARGETS.maxMs} ms`],
       ['same, 250 separate per-region queries', `${region.singleQueriesMs.toFixed(1)} ms`, 'baseline'],
       ['speed-up', `${region.ratio.toFixed(1)}×`, `target ≥ ${REGION_BENCH_TARGETS.minRatio}×`],
-      [`grid batch, ${batch.points} points × 4 × 80 × 9`, `${fmt(batch.seconds)} (${Math.round(batch.rowsPerSecond).toLocaleString('en')} results/s)`, ''],
-      ['portfolio 100 sites (REST → COMPLETED)', fmt(p100.seconds), ''],
-      ['portfolio 1,000 sites', fmt(p1000.seconds), 'target ≤ 300 s'],
-      ['cost ratio 1,000 / 100', `${(p1000.seconds / p100.seconds).toFixed(2)}×`, 'target ≤ 11×'],
-      ['worker RSS after batch / after 100 / after 1,000 sites', `${afterBatch.rssMb.toFixed(0)} / ${p100.rssAfterMb.toFixed(0)} / ${p1000.rssAfterMb.toFixed(0)} MB`, 'flat'],
-      ['worker peak RSS (whole run)', `${peak.toFixed(0)} MB`, ''],
-    ];
+    );
+  }
+  const stack = await startTestStack({ config: testConfig(), queues: false });
+  const worker = spawnWorker(stack.config, ['--queue', 'risk']);
+  try {
+    if (wants('batch')) {
+      const batch = await gridBatch(stack);
+      const rss = memoryOf(worker.child.pid!);
+      rows.push([`grid batch, ${batch.points} points × 4 × 80 × 9`, `${fmt(batch.seconds)} (${Math.round(batch.rowsPerSecond).toLocaleString('en')} results/s)`, `worker RSS ${rss.rssMb.toFixed(0)} MB`]);
+    }
+    if (wants('portfolio')) {
+      await portfolio(stack, 10, worker.child.pid!); // warm-up: connections, caches, JIT
+      const p100 = await portfolio(stack, 100, worker.child.pid!);
+      const p1000 = await portfolio(stack, 1000, worker.child.pid!);
+      rows.push(
+        ['portfolio 100 sites (REST → COMPLETED)', fmt(p100.seconds), ''],
+        ['portfolio 1,000 sites', fmt(p1000.seconds), 'target ≤ 300 s'],
+        ['cost ratio 1,000 / 100', `${(p1000.seconds / p100.seconds).toFixed(2)}×`, 'target ≤ 11×'],
+        ['worker RSS after 100 / after 1,000 sites', `${p100.rssAfterMb.toFixed(0)} / ${p1000.rssAfterMb.toFixed(0)} MB`, 'flat'],
+      );
+    }
+    rows.push(['worker peak RSS (whole run)', `${memoryOf(worker.child.pid!).peakMb.toFixed(0)} MB`, '']);
     console.log('\nbench:risk-scale');
     for (const [what, value, note] of rows) console.log(`  ${what.padEnd(96)} ${value.padEnd(30)} ${note}`);
   } finally {

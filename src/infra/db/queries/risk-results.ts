@@ -14,12 +14,15 @@ export interface SiteStatusRow {
 }
 
 export async function siteStatuses(db: Queryable, assessmentId: string, limit: number): Promise<SiteStatusRow[]> {
+  // Sites first, then each one's cells: the view is polled while a 1,000-site portfolio runs, so
+  // it must not aggregate every cell of the assessment to show the first few sites.
   const { rows } = await db.query(
-    `SELECT s.site_id, s.name, s.status, s.error, s.grid_id, s.grid_distance_km,
-            count(c.*) FILTER (WHERE c.status = 'COMPLETED')::int AS completed, count(c.*) FILTER (WHERE c.status = 'FAILED')::int AS failed
-     FROM risk_sites s LEFT JOIN risk_cells c ON c.assessment_id = s.assessment_id AND c.site_id = s.site_id
-     WHERE s.assessment_id = $1
-     GROUP BY s.assessment_id, s.site_id ORDER BY min(s.ordinal) LIMIT $2`,
+    `SELECT s.site_id, s.name, s.status, s.error, s.grid_id, s.grid_distance_km, c.completed, c.failed
+     FROM (SELECT * FROM risk_sites WHERE assessment_id = $1 ORDER BY ordinal LIMIT $2) s
+     CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+       FROM risk_cells c WHERE c.assessment_id = s.assessment_id AND c.site_id = s.site_id) c
+     ORDER BY s.ordinal`,
     [assessmentId, limit],
   );
   return rows.map((r) => ({
