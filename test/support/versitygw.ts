@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { findFreePort, isPortInUse, waitFor } from '../../src/infra/net';
+import { goInstallEnv, isExecutable } from '../../src/infra/process/go-tools';
 import { spawnSupervised } from '../../src/infra/process/supervised-child';
 
 /**
@@ -12,24 +13,10 @@ import { spawnSupervised } from '../../src/infra/process/supervised-child';
  */
 export const VERSITYGW_MODULE = 'github.com/versity/versitygw/cmd/versitygw@v1.8.0';
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The project's copy in `<toolsDir>/bin`, else one on PATH. */
 export function findVersitygw(toolsDir: string): string | undefined {
   const dirs = [path.join(toolsDir, 'bin'), ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
-  return dirs.map((dir) => path.join(dir, 'versitygw')).find(executable);
-}
-
-export function goAvailable(): boolean {
-  const go = spawnSync('go', ['version'], { stdio: 'ignore' });
-  return !go.error && go.status === 0;
+  return dirs.map((dir) => path.join(dir, 'versitygw')).find(isExecutable);
 }
 
 /** `go install` into `<toolsDir>/bin`; asynchronous so a test file's timers keep running meanwhile. */
@@ -38,14 +25,14 @@ export async function buildVersitygw(toolsDir: string, log: (msg: string) => voi
   log(`building versitygw from source into ${gobin} (first run only, about two minutes)…`);
   const started = Date.now();
   const child = spawn('go', ['install', VERSITYGW_MODULE], {
-    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+    env: goInstallEnv(gobin),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const built = path.join(gobin, 'versitygw');
-  if (code !== 0 || !executable(built)) throw new Error(`go install ${VERSITYGW_MODULE} exited ${code}:\n${stderr}`);
+  if (code !== 0 || !isExecutable(built)) throw new Error(`go install ${VERSITYGW_MODULE} exited ${code}:\n${stderr}`);
   log(`built versitygw in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return built;
 }

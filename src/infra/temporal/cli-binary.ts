@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { goAvailable, goInstallEnv, isExecutable } from '../process/go-tools';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
@@ -16,18 +16,9 @@ export interface CliLookup {
   isExecutable?: (file: string) => boolean;
 }
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Where to find the CLI, in the documented order: TEMPORAL_CLI_PATH, PATH, the project's tools directory. */
 export function findTemporalCli(lookup: CliLookup): string | undefined {
-  const isExec = lookup.isExecutable ?? executable;
+  const isExec = lookup.isExecutable ?? isExecutable;
   if (lookup.explicitPath) {
     if (!isExec(lookup.explicitPath)) {
       throw new TemporalCliNotFoundError(`TEMPORAL_CLI_PATH: ${lookup.explicitPath} is not an executable file`);
@@ -54,16 +45,15 @@ const INSTALL_HINT =
 export function resolveTemporalCli(lookup: CliLookup, log: (msg: string) => void): string {
   const found = findTemporalCli(lookup);
   if (found) return found;
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) throw new TemporalCliNotFoundError(`Temporal CLI not found. ${INSTALL_HINT}`);
+  if (!goAvailable()) throw new TemporalCliNotFoundError(`Temporal CLI not found. ${INSTALL_HINT}`);
   const gobin = path.join(lookup.toolsDir, 'bin');
   log(`building the Temporal CLI from source into ${gobin} (first run only, takes a few minutes)…`);
   const build = spawnSync('go', ['install', TEMPORAL_CLI_MODULE], {
-    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+    env: goInstallEnv(gobin),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const built = path.join(gobin, 'temporal');
-  if (build.status !== 0 || !executable(built)) {
+  if (build.status !== 0 || !isExecutable(built)) {
     throw new TemporalCliNotFoundError(`building the Temporal CLI failed (go install exited ${build.status}). ${INSTALL_HINT}`);
   }
   return built;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
 import { S3ObjectStore, type S3StoreOptions } from '../../../src/infra/storage';
-import { buildVersitygw, findVersitygw, goAvailable, startVersitygw } from '../../support/versitygw';
+import { goAvailable } from '../../../src/infra/process/go-tools';
+import { buildVersitygw, findVersitygw, startVersitygw } from '../../support/versitygw';
 import { objectStoreContract, type ContractTarget } from './object-store-contract';
 
 /**
