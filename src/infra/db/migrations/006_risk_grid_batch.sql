@@ -13,8 +13,11 @@ CREATE TABLE hazard_results (
   computed_at   timestamptz      NOT NULL DEFAULT now(),
   PRIMARY KEY (grid_id, scenario, year, hazard)
 );
--- The region query asks for one (scenario, hazard) over a few years of ~250 points.
-CREATE INDEX hazard_results_by_hazard ON hazard_results (scenario, hazard, year, grid_id) INCLUDE (h);
+-- The region query (src/infra/db/queries/region-scores.ts) reads, for each of ~250 grid points,
+-- one (scenario, hazard) over some years: one descent and a short leaf range per point, from the
+-- index alone. `year` is included rather than a key column on purpose: as a key, `year = ANY (...)`
+-- becomes an index condition, which PostgreSQL 15 answers with one descent per year.
+CREATE INDEX hazard_results_by_point ON hazard_results (grid_id, scenario, hazard) INCLUDE (year, h);
 
 CREATE TABLE probability_results (
   grid_id       bigint             NOT NULL REFERENCES risk_grid_points (id),
