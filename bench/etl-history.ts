@@ -69,10 +69,17 @@ export async function breakdown(client: Client, pool: Pool, jobId: string, chunk
     const ran = mean(of.map((s) => s.closed! - s.started!));
     lines.push(`${type.padEnd(20)} ×${String(of.length).padEnd(5)} waited ${queued.toFixed(1).padStart(6)} ms  ran ${ran.toFixed(1).padStart(7)} ms`);
   }
+  const { rows } = await pool.query(
+    `SELECT extract(epoch FROM min(e.at) FILTER (WHERE e.event = 'download_started') - j.created_at) AS first,
+            extract(epoch FROM j.finished_at - max(e.at) FILTER (WHERE e.event = 'downloaded')) AS tail
+     FROM etl_jobs j JOIN video_events e ON e.job_id = j.id WHERE j.id = $1 GROUP BY j.id`,
+    [jobId],
+  );
+  lines.push(`first download ${Number(rows[0].first).toFixed(2)} s after the job was created; job finished ${Number(rows[0].tail).toFixed(2)} s after the last one`);
   const transfersBusy = concurrency(spans.filter((s) => s.type === 'transferVideo').map((s) => ({ started: s.started!, closed: s.closed! })));
   const downloads = await downloadSpans(pool, jobId);
   const downloading = concurrency(downloads);
   const perDownload = bytesPerFile / 1024 / 1024 / (mean(downloads.map((s) => s.closed - s.started)) / 1000);
-  lines.push(`transfer activities running at once: ${transfersBusy.toFixed(1)} on average; downloads: ${downloading.toFixed(1)} (${perDownload.toFixed(0)} MB/s each)`);
+  lines.push(`transfer activities running at once: ${transfersBusy.toFixed(1)} on average, downloading or publishing: ${downloading.toFixed(1)} (${perDownload.toFixed(0)} MB/s each)`);
   return { lines, transfersBusy };
 }

@@ -1,11 +1,14 @@
 // `npm run bench:etl`: N files × S MB from the sample video host through the ETL pipeline, against a
-// plain undici stream-to-disk copy at the same concurrency, measured in the same run; then the
-// worker's peak RSS at S MB and at 10 × S MB files. The copy and the worker each run in a process
-// of their own beside the host (so neither shares the host's thread), and RSS is the worker
-// process's own high-water mark (VmHWM), not this process's.
-// Knobs: BENCH_ETL_FILES (200), BENCH_ETL_MB (10), BENCH_ETL_BIG_FILES (20).
+// plain undici stream-to-disk copy at the same concurrency, measured in the same run (before and
+// after the pipeline, so drift on a shared machine shows); then the worker's peak RSS at S MB and
+// at 10 × S MB files. The copy and the worker each run in a process of their own beside the host,
+// RSS is the worker process's own high-water mark (VmHWM), and CPU seconds are counted per process
+// so the comparison says where the cycles went (Linux /proc).
+// Knobs: BENCH_ETL_FILES (200), BENCH_ETL_MB (10), BENCH_ETL_BIG_FILES (20), BENCH_ETL_WORKER (tsx),
+// BENCH_ETL_HOST_BANDWIDTH (bytes/s per connection; unset = unthrottled loopback, where both sides are
+// CPU-bound, while a throttled host makes the link the bottleneck, as on a real network).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,21 +18,14 @@ import { mediaPath, startSampleVideoHost } from '../src/devtools/sample-video-ho
 import { findFreePort } from '../src/infra/net';
 import { getJob, postCsv } from '../test/support/etl';
 import { startTestStack, testConfig, waitUntil } from '../test/support/stack';
-import { spawnWorker } from '../test/support/worker-process';
 import { breakdown } from './etl-history';
+import { cpuSeconds, peakRssMb, startEtlWorker, temporalServerPid } from './etl-processes';
 
 const FILES = Number(process.env.BENCH_ETL_FILES ?? 200);
 const MB = Number(process.env.BENCH_ETL_MB ?? 10);
 const BIG_FILES = Number(process.env.BENCH_ETL_BIG_FILES ?? 20);
 const CONCURRENCY = 8;
-const CHUNKS = 2;
-
-/** The peak resident set of a process so far, in MB (Linux). */
-function peakRssMb(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmHWM for process ${pid}`);
-  return Number(match[1]) / 1024;
-}
+const HOST_BANDWIDTH = Number(process.env.BENCH_ETL_HOST_BANDWIDTH ?? 0);
 
 interface CopyJob {
   url: string;
@@ -38,11 +34,19 @@ interface CopyJob {
   tag: string;
 }
 
+interface Run {
+  seconds: number;
+  /** CPU seconds by process, over the measured interval. */
+  cpu: Record<string, number>;
+  peakRssMb: number;
+}
+
 /** The baseline, run by a child process: CONCURRENCY lanes of request → file, nothing else. */
 async function copyFiles(job: CopyJob): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-bench-copy-'));
   const agent = new Agent({ connections: CONCURRENCY });
   try {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     let next = 0;
     const lane = async () => {
@@ -54,60 +58,64 @@ async function copyFiles(job: CopyJob): Promise<void> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
     const seconds = (performance.now() - started) / 1000;
-    console.log(JSON.stringify({ seconds, peakRssMb: peakRssMb(process.pid) }));
+    const used = process.cpuUsage(cpu);
+    console.log(JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: peakRssMb(process.pid) }));
   } finally {
     await agent.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function plainCopy(job: CopyJob): Promise<{ seconds: number; peakRssMb: number }> {
+const ownCpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
+
+async function plainCopy(job: CopyJob): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--copy', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
+  const host = process.cpuUsage();
   const code = await new Promise((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`the copy exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop()!);
+  const result = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; peakRssMb: number };
+  return { seconds: result.seconds, cpu: { copier: result.cpuSeconds, host: ownCpuSeconds(host) }, peakRssMb: result.peakRssMb };
 }
 
-interface EtlRun {
-  seconds: number;
-  peakRssMb: number;
-  details: string[];
-}
-
-async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string): Promise<EtlRun> {
+async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string): Promise<Run & { details: string[]; worker: string }> {
   const env = {
     FETCH_ALLOW_HOSTS: '127.0.0.1',
-    // The worker downloads CONCURRENCY files at once, like the copy (ETL_CONNECTIONS_PER_HOST). The
-    // chunks keep twice as many transfers in flight, so the next one waits at the worker while one
-    // runs, and as many lanes again probe and load around them: activity slots for all of those.
-    ETL_CHUNK_SIZE: String(Math.ceil(files / CHUNKS)),
-    ETL_CHUNKS_IN_FLIGHT: String(CHUNKS),
-    ETL_VIDEOS_IN_FLIGHT: String((2 * CONCURRENCY) / CHUNKS),
+    // The worker downloads CONCURRENCY files at once, like the copy (ETL_CONNECTIONS_PER_HOST). Its
+    // chunk keeps twice as many transfers in flight, so the next one waits at the worker while one
+    // runs, and twice as many lanes again probe and load around them: activity slots for those.
+    ETL_VIDEOS_IN_FLIGHT: String(2 * CONCURRENCY),
     ETL_CONNECTIONS_PER_HOST: String(CONCURRENCY),
     ETL_MAX_ACTIVITIES: String(4 * CONCURRENCY),
     WORKER_METRICS_PORT: String(await findFreePort()),
     LOG_LEVEL: 'info',
-    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   const stack = await startTestStack({ config: testConfig(env), queues: false });
-  const worker = spawnWorker(stack.config, ['--queue', 'etl'], { ...env, STORAGE_DIR: stack.config.storage.rootDir });
+  const worker = startEtlWorker(stack.config, { ...env, STORAGE_DIR: stack.config.storage.rootDir });
   try {
     await waitUntil('the worker to poll', async () => worker.output().includes('workers polling'), 120_000);
+    const pids = { worker: worker.child.pid!, 'Temporal server': temporalServerPid() };
+    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) : 0]));
+    const host = process.cpuUsage();
     const rows = Array.from({ length: files }, (_, i) => `${tag}-${i},Video ${i},${hostUrl}${mediaPath(`${tag}-${i}`, bytes)}`);
     const started = performance.now();
     const { body } = await postCsv(stack, `id,title,video_url\n${rows.join('\n')}\n`, `bench-${tag}`);
     // Waiting on the result rather than polling the API keeps queries off the worker being measured.
     await stack.temporal.workflow.getHandle(body.id).result();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) - cpuBefore[name] : 0]));
+    cpu['host and API'] = ownCpuSeconds(host);
     const peak = peakRssMb(worker.child.pid!);
-    if (process.env.BENCH_DUMP_METRICS) require('node:fs').writeFileSync(`/tmp/wprof/metrics-${tag}.txt`, await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text());
     const job = await getJob(stack, body.id);
     if (job.counts.loaded !== files) throw new Error(`only ${job.counts.loaded} of ${files} loaded: ${JSON.stringify(job.counts)}`);
-    const chunkIds = Array.from({ length: Math.ceil(files / Number(env.ETL_CHUNK_SIZE)) }, (_, i) => `${body.id}-chunk-${i * Number(env.ETL_CHUNK_SIZE)}`);
+    const chunkSize = stack.config.etl.chunkSize;
+    const chunkIds = Array.from({ length: Math.ceil(files / chunkSize) }, (_, i) => `${body.id}-chunk-${i * chunkSize}`);
     const { lines } = await breakdown(stack.temporal, stack.pool, body.id, chunkIds, bytes);
-    return { seconds, peakRssMb: peak, details: lines };
+    return { seconds, cpu, peakRssMb: peak, details: lines, worker: worker.kind };
   } finally {
     worker.child.kill('SIGTERM');
     await worker.exited();
@@ -116,23 +124,34 @@ async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string
   }
 }
 
+function describeCpu(run: Run, megabytes: number): string {
+  const perMb = (s: number) => ((1000 * s) / megabytes).toFixed(1);
+  const total = Object.values(run.cpu).reduce((a, b) => a + b, 0);
+  return `CPU ${perMb(total)} ms/MB (${Object.entries(run.cpu).map(([name, s]) => `${name} ${perMb(s)}`).join(', ')})`;
+}
+
 async function main(): Promise<void> {
-  const host = await startSampleVideoHost();
+  const host = await startSampleVideoHost({ bandwidthBytesPerSecond: HOST_BANDWIDTH });
   try {
     const bytes = Math.round(MB * 1024 * 1024);
+    const megabytes = (FILES * bytes) / 1024 / 1024;
     const run = Date.now();
-    const copy = await plainCopy({ url: host.url, files: FILES, bytes, tag: `copy-${run}` });
+    const before = await plainCopy({ url: host.url, files: FILES, bytes, tag: `copy-a-${run}` });
     const etl = await viaEtl(host.url, FILES, bytes, `etl-${run}`);
+    const afterwards = await plainCopy({ url: host.url, files: FILES, bytes, tag: `copy-b-${run}` });
     const big = await viaEtl(host.url, BIG_FILES, bytes * 10, `big-${run}`);
-    const mbps = (seconds: number, n: number, size: number) => ((n * size) / 1024 / 1024 / seconds).toFixed(0);
-    console.log(`\nbench:etl — ${FILES} files × ${MB} MB, ${CONCURRENCY} concurrent downloads`);
-    console.log(`  plain undici stream-to-disk   ${copy.seconds.toFixed(1)} s  ${mbps(copy.seconds, FILES, bytes)} MB/s  (baseline; its peak RSS ${copy.peakRssMb.toFixed(0)} MB)`);
-    console.log(
-      `  ETL pipeline (Temporal)       ${etl.seconds.toFixed(1)} s  ${mbps(etl.seconds, FILES, bytes)} MB/s  = ${((100 * copy.seconds) / etl.seconds).toFixed(0)} % of baseline (target ≥ 80 %)`,
-    );
+    const baseline = (before.seconds + afterwards.seconds) / 2;
+    const rate = (seconds: number, n: number, size: number) => `${((n * size) / 1024 / 1024 / seconds).toFixed(0)} MB/s`;
+    const link = HOST_BANDWIDTH ? `, host sending ${(HOST_BANDWIDTH / 1024 / 1024).toFixed(1)} MB/s per connection` : '';
+    console.log(`\nbench:etl — ${FILES} files × ${MB} MB, ${CONCURRENCY} concurrent downloads${link}, ${os.cpus().length} CPUs shared by every process below`);
+    for (const [when, copy] of [['before', before], ['after', afterwards]] as const) {
+      console.log(`  plain undici stream-to-disk (${when.padEnd(6)})  ${copy.seconds.toFixed(1)} s  ${rate(copy.seconds, FILES, bytes)}  ${describeCpu(copy, megabytes)}`);
+    }
+    console.log(`  ETL pipeline (Temporal)               ${etl.seconds.toFixed(1)} s  ${rate(etl.seconds, FILES, bytes)}  ${describeCpu(etl, megabytes)}`);
+    console.log(`    = ${((100 * baseline) / etl.seconds).toFixed(0)} % of the copy's throughput (mean of both copies; target ≥ 80 %)`);
     for (const line of etl.details) console.log(`    ${line}`);
-    console.log(`  worker peak RSS, ${FILES} × ${MB} MB files     ${etl.peakRssMb.toFixed(0)} MB (target < 250 MB)`);
-    console.log(`  worker peak RSS, ${BIG_FILES} × ${MB * 10} MB files     ${big.peakRssMb.toFixed(0)} MB (${big.seconds.toFixed(1)} s, ${mbps(big.seconds, BIG_FILES, bytes * 10)} MB/s; should stay flat)`);
+    console.log(`  worker peak RSS (${etl.worker}), ${FILES} × ${MB} MB files: ${etl.peakRssMb.toFixed(0)} MB (target < 250 MB; the copy's own: ${before.peakRssMb.toFixed(0)} MB)`);
+    console.log(`  worker peak RSS (${big.worker}), ${BIG_FILES} × ${MB * 10} MB files: ${big.peakRssMb.toFixed(0)} MB (${big.seconds.toFixed(1)} s, ${rate(big.seconds, BIG_FILES, bytes * 10)}; should stay flat)`);
   } finally {
     await host.stop();
   }

@@ -63,9 +63,10 @@ async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number
  * Streams one video into object storage without holding it in memory, hashing it on the way.
  * After a crash or a reset the retry asks for `Range: bytes=<offset>-`; a host that ignores Range
  * gets a fresh start. Cancelled by its workflow (the job was cancelled), it stops the download and
- * removes the partial: nothing will resume it, and no half file may outlive the job.
+ * removes the partial: nothing will resume it, and no half file may outlive the job. `onBodyRead`
+ * runs once the whole body is in the partial, before it is published.
  */
-export async function transferToStorage(deps: TransferDeps, url: string, key: string): Promise<TransferResult> {
+export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
   const context = Context.current();
   let offset = await resumeOffset(deps.store, key);
   let remote;
@@ -106,6 +107,8 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   } finally {
     context.cancellationSignal.removeEventListener('abort', stop);
   }
+  // The connection is done with; publishing (an fsync, a rename) need not hold up the next download.
+  onBodyRead?.();
   const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: 'video/mp4' });
   return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };
 }

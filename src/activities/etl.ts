@@ -35,6 +35,9 @@ const probeEvent = (videoId: string, finding: ProbeFinding) => ({
   detail: { ...resultOf(finding), ...(finding.skipped?.length ? { skipped: finding.skipped } : {}) },
 });
 
+/** Well inside the batch's start-to-close timeout (2 minutes), leaving room for its database writes. */
+const PROBE_BATCH_DEADLINE_MS = 45_000;
+
 export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
   const { pool, store, config } = deps;
   // Bounded downloads per host: the original's 50 threads on one link were the outage.
@@ -64,23 +67,31 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
     /**
      * Probes several videos at once: one Temporal round trip and one event insert for all of them.
      * One URL's failure is its outcome, not the batch's; a retryable one is retried by `probeVideo`.
+     * A slow host cannot hold the batch up: what has not answered by the deadline goes that way too.
      */
     probeVideos: classified(async (input: { jobId: string; videoIds: string[] }): Promise<ProbeOutcome[]> => {
       const sources = await etl.jobVideoSources(pool, input.jobId, input.videoIds);
-      const findings = await Promise.all(
-        input.videoIds.map(async (videoId): Promise<ProbeOutcome & { finding?: ProbeFinding }> => {
-          const url = sources.get(videoId);
-          if (url === undefined) return { videoId, failure: { message: `video ${videoId} is not staged in ${input.jobId}`, retryable: false } };
-          try {
-            const finding = await prober.probe(url);
-            return { videoId, finding, result: resultOf(finding) };
-          } catch (err) {
-            return { videoId, failure: describeProbeFailure(err) };
-          }
-        }),
-      );
-      await etl.logJobEvents(pool, input.jobId, findings.flatMap((f) => (f.finding ? [probeEvent(f.videoId, f.finding)] : [])));
-      return findings.map(({ finding: _, ...outcome }) => outcome);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, PROBE_BATCH_DEADLINE_MS)));
+      const late = { message: `no answer within the batch's ${PROBE_BATCH_DEADLINE_MS / 1000} s`, retryable: true };
+      try {
+        const findings = await Promise.all(
+          input.videoIds.map(async (videoId): Promise<ProbeOutcome & { finding?: ProbeFinding }> => {
+            const url = sources.get(videoId);
+            if (url === undefined) return { videoId, failure: { message: `video ${videoId} is not staged in ${input.jobId}`, retryable: false } };
+            // Never rejects, so one left behind by the deadline ends quietly on its own timeout.
+            const probed = prober.probe(url).then(
+              (finding) => ({ videoId, finding, result: resultOf(finding) }),
+              (err: unknown) => ({ videoId, failure: describeProbeFailure(err) }),
+            );
+            return Promise.race([probed, deadline.then(() => ({ videoId, failure: late }))]);
+          }),
+        );
+        await etl.logJobEvents(pool, input.jobId, findings.flatMap((f) => (f.finding ? [probeEvent(f.videoId, f.finding)] : [])));
+        return findings.map(({ finding: _, ...outcome }) => outcome);
+      } finally {
+        clearTimeout(timer);
+      }
     }),
 
     transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
@@ -95,7 +106,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
         if (!(await etl.logTransferStart(pool, input.jobId, input.videoId, events))) {
           throw ApplicationFailure.nonRetryable(`job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`, 'JobCanceled');
         }
-        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key);
+        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key, release);
       } finally {
         release();
       }

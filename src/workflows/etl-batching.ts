@@ -1,3 +1,6 @@
+import type { Duration } from '@temporalio/common';
+import { condition } from '@temporalio/workflow';
+
 /**
  * Workflow-side plumbing of the video pipeline (deterministic: promises only, no timers). Every
  * activity call is a few writes on the Temporal server, so short steps go in batches and the long
@@ -7,8 +10,16 @@
 /** At most `free` steps at once; the others wait in line and get a turn as one ends. */
 export class TransferSlots {
   private readonly waiting: Array<() => void> = [];
+  private free: number;
 
-  constructor(private free: number) {}
+  constructor(private readonly limit: number) {
+    this.free = limit;
+  }
+
+  /** Steps running now. */
+  get running(): number {
+    return this.limit - this.free;
+  }
 
   async run<T>(step: () => Promise<T>): Promise<T> {
     if (this.free > 0) this.free -= 1;
@@ -30,10 +41,20 @@ interface Pending<I, O> {
   reject(err: unknown): void;
 }
 
+export interface BatchOptions {
+  maxBatch: number;
+  /**
+   * While this holds (given how many calls wait), a batch is held back for more, up to `maxHold`:
+   * for steps nobody waits on urgently, fewer and fuller batches mean fewer server writes.
+   */
+  holdWhile?: (pending: number) => boolean;
+  maxHold?: Duration;
+}
+
 /**
  * Group commit for one short activity: while a batch is in flight, callers queue; when it ends,
  * everything queued goes out as the next batch (at most `maxBatch`). Under load a batch carries
- * whatever arrived during one round trip; alone, a call goes out at once.
+ * whatever arrived during one round trip; alone, a call goes out at once (unless held).
  */
 export class Batcher<I, O> {
   private pending: Array<Pending<I, O>> = [];
@@ -41,7 +62,7 @@ export class Batcher<I, O> {
 
   constructor(
     private readonly step: (inputs: I[]) => Promise<O[]>,
-    private readonly maxBatch: number,
+    private readonly options: BatchOptions,
   ) {}
 
   call(input: I): Promise<O> {
@@ -52,8 +73,13 @@ export class Batcher<I, O> {
   }
 
   private async drain(): Promise<void> {
+    const { maxBatch, holdWhile, maxHold } = this.options;
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch);
+      if (holdWhile?.(this.pending.length)) {
+        // Cancellation ends the hold as well; the batch then fails at once, as every step would.
+        await condition(() => !holdWhile(this.pending.length), maxHold ?? '5 seconds').catch(() => undefined);
+      }
+      const batch = this.pending.splice(0, maxBatch);
       try {
         const outputs = await this.step(batch.map((p) => p.input));
         batch.forEach((p, i) => p.resolve(outputs[i]));

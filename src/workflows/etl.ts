@@ -22,7 +22,7 @@ export interface EtlTuning {
   /** Videos per child workflow: keeps every history far below Temporal's limits. */
   chunkSize: number;
   chunksInFlight: number;
-  /** Transfers in flight at once inside one chunk; as many videos again are probed and loaded around them. */
+  /** Transfers in flight at once inside one chunk; twice as many videos again are probed and loaded around them. */
   videosInFlight: number;
 }
 
@@ -183,11 +183,16 @@ async function laneVideo(ref: VideoRef): Promise<boolean> {
 async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, videoIds: string[]): Promise<{ loaded: number; failed: number }> {
   const { jobId } = input;
   const transfers = new TransferSlots(input.videosInFlight);
-  const probes = new Batcher((ids: string[]) => pipelineSteps.probeVideos({ jobId, videoIds: ids }), MAX_BATCH);
-  const loads = new Batcher(async (videos: VideoToLoad[]) => {
-    await pipelineSteps.loadVideos({ jobId, videos });
-    return videos.map(() => undefined);
-  }, MAX_BATCH);
+  const probes = new Batcher((ids: string[]) => pipelineSteps.probeVideos({ jobId, videoIds: ids }), { maxBatch: MAX_BATCH });
+  // Nothing waits on a load but its lane: while downloads still run, collect a few before writing.
+  // A downloaded video is finished work, so it is loaded even when the job is being cancelled.
+  const loads = new Batcher(
+    async (videos: VideoToLoad[]) => {
+      await CancellationScope.nonCancellable(() => pipelineSteps.loadVideos({ jobId, videos }));
+      return videos.map(() => undefined);
+    },
+    { maxBatch: MAX_BATCH, holdWhile: (pending) => pending < input.videosInFlight && transfers.running > 0, maxHold: '5 seconds' },
+  );
 
   const video = async (videoId: string): Promise<boolean> => {
     const ref = { jobId, videoId };

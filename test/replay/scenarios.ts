@@ -159,6 +159,35 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // Chunks since the etl-pipelined-chunk marker: batched probes (one URL retried on its own after
+    // a 500, one 404), queued transfers and batched loads. The histories above predate it.
+    name: 'etl-pipelined',
+    videoHost: {},
+    async run(stack, { videoHost }) {
+      const host = videoHost!.url;
+      const playlist = `${host}/playlists/p.asx?variant=multi&target=${encodeURIComponent(mediaPath('p', 2000))}`;
+      const rows = [`a,A,${host}${mediaPath('a', 1000)}`, `b,B,${playlist}`, `c,C,${host}/status/404`, `d,D,${host}/flaky/d.mp4?size=3000&fail=1`, `e,E,${host}${mediaPath('e', 300_000)}`];
+      const { body } = await postCsv(stack, `id,title,video_url\n${rows.join('\n')}\n`, `replay-etl-pipelined-${Date.now()}`);
+      await waitForJob(stack, body.id, 'COMPLETED');
+      return [
+        ['etl-job-pipelined', body.id],
+        ['etl-chunk-pipelined', `${body.id}-chunk-0`],
+      ];
+    },
+  },
+  {
+    name: 'etl-pipelined-cancelled',
+    videoHost: { bandwidthBytesPerSecond: 200_000 },
+    async run(stack, { videoHost }) {
+      const rows = [`quick,Quick,${videoHost!.url}${mediaPath('quick', 1000)}`, `slow,Slow,${videoHost!.url}${mediaPath('slow', 5_000_000)}`];
+      const { body } = await postCsv(stack, `id,title,video_url\n${rows.join('\n')}\n`, `replay-etl-pipelined-cancel-${Date.now()}`);
+      await waitUntil('the transfer to start', async () => (videoHost!.admin.stats().bytesServed.byName.slow ?? 0) > 100_000);
+      await fetch(`${stack.apiUrl}/api/etl-jobs/${body.id}/cancel`, { method: 'POST' });
+      await waitForJob(stack, body.id, 'CANCELED', 60_000);
+      return [['etl-chunk-pipelined-cancelled', `${body.id}-chunk-0`]];
+    },
+  },
+  {
     name: 'etl-cancelled',
     videoHost: { bandwidthBytesPerSecond: 200_000 },
     async run(stack, { videoHost }) {

@@ -16,16 +16,19 @@ export class ByteMeter {
 
   /** Passes chunks through, counting and hashing; throws before the first byte past the limit. */
   async *pass(source: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Uint8Array> {
-    for await (const raw of source) {
-      const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Uint8Array);
-      const { limit, tooLarge } = this.opts;
-      if (limit !== undefined && this.bytes + chunk.byteLength > limit) {
-        throw tooLarge ? tooLarge() : new RangeError(`more than ${limit} bytes`);
-      }
-      this.bytes += chunk.byteLength;
-      this.hash?.update(chunk);
-      yield chunk;
+    for await (const raw of source) yield this.take(raw);
+  }
+
+  /** One chunk of `pass`, for a caller that iterates the source itself. */
+  take(raw: unknown): Uint8Array {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Uint8Array);
+    const { limit, tooLarge } = this.opts;
+    if (limit !== undefined && this.bytes + chunk.byteLength > limit) {
+      throw tooLarge ? tooLarge() : new RangeError(`more than ${limit} bytes`);
     }
+    this.bytes += chunk.byteLength;
+    this.hash?.update(chunk);
+    return chunk;
   }
 
   sha256(): string {
@@ -39,16 +42,18 @@ export class ByteMeter {
   }
 }
 
+/** Every write is a thread-pool round trip, and network chunks are small (16–64 KiB). */
+const WRITE_BATCH_BYTES = 256 * 1024;
 /** Bytes queued behind the write in progress before reading from the source pauses. */
-const WRITE_QUEUE_BYTES = 1024 * 1024;
+const WRITE_QUEUE_BYTES = 4 * WRITE_BATCH_BYTES;
 
 /**
  * Writes `source` into the open file from `start`, then (unless `sync: false`) fsyncs so the bytes
  * survive a crash. Plain writes on the handle rather than `handle.createWriteStream`: that stream
  * holds a reference on the handle until it closes it, so with the handle still needed afterwards
  * (sync, stat) `handle.close()` would never resolve. One write is in flight while the source keeps
- * being read; chunks that arrive meanwhile go out together in the next writev (each write is a
- * thread-pool round trip, and network chunks are small). At most WRITE_QUEUE_BYTES wait.
+ * being read, and chunks go out together, WRITE_BATCH_BYTES or more per writev. At most
+ * WRITE_QUEUE_BYTES wait, so memory per stream stays flat whatever the file size.
  */
 export async function streamInto(
   handle: FileHandle,
@@ -64,7 +69,7 @@ export async function streamInto(
   let failure: { error: unknown } | undefined;
   const drain = async () => {
     try {
-      while (queued.length > 0) {
+      while (queuedBytes >= WRITE_BATCH_BYTES) {
         const batch = queued;
         const bytes = queuedBytes;
         queued = [];
@@ -80,12 +85,13 @@ export async function streamInto(
   };
   try {
     // Leaving this loop by an exception ends the source's iterator, which destroys a Readable.
-    for await (const chunk of meter.pass(source)) {
+    for await (const raw of source) {
+      const chunk = meter.take(raw);
       if (failure) throw failure.error;
       if (chunk.byteLength === 0) continue;
       queued.push(chunk);
       queuedBytes += chunk.byteLength;
-      writing ??= drain();
+      if (queuedBytes >= WRITE_BATCH_BYTES) writing ??= drain();
       if (queuedBytes >= WRITE_QUEUE_BYTES) await writing;
     }
   } catch (err) {
@@ -96,6 +102,7 @@ export async function streamInto(
   }
   await writing;
   if (failure) throw failure.error;
+  await writeAll(handle, queued, position);
   if (opts.sync ?? true) await handle.sync();
 }
 

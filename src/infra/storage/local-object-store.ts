@@ -33,7 +33,8 @@ const MAX_PARTIAL_HASHES = 1024;
  *
  * Partial uploads are hashed as they are written, so completing one does not read it back. A
  * hash's state cannot be saved to disk, so it lives in memory until `completePartial`; a partial
- * this instance did not write last (another process, a restart) is read once to hash it.
+ * this instance did not write last (another process, a restart) is read once to hash it. Each
+ * append that reaches the end of its body syncs the data; completing syncs the directory.
  */
 export class LocalObjectStore implements ObjectStore {
   readonly rootDir: string;
@@ -89,8 +90,10 @@ export class LocalObjectStore implements ObjectStore {
         if (size > offset) await handle.truncate(offset);
         const prefix = known && size === offset && describes(known, stat) ? known.hash : await hashPrefix(p.partial, offset);
         const meter = new ByteMeter({ hash: prefix, limit: maxBytes === undefined ? undefined : maxBytes - offset, tooLarge });
-        // No fsync here: resuming never trusts more than the file holds, and completion syncs before publishing.
         await streamInto(handle, body, meter, offset, { sync: false });
+        // Synced here, where the handle is open anyway, so completing need not open the file again.
+        // (A failed call skips it: resuming never trusts more than the file holds.)
+        await handle.datasync();
         this.keepPartialHash(p.partial, meter.hashState(), await handle.stat({ bigint: true }));
         return { size: offset + meter.bytes };
       } finally {
@@ -114,10 +117,12 @@ export class LocalObjectStore implements ObjectStore {
     const stat = await statIfPresent(p.partial);
     if (!stat) return this.alreadyCompleted(key, opts);
     checkExpected(key, 'size', opts.expectedSize, Number(stat.size));
-    const { size, sha256 } = known && describes(known, stat) ? { size: Number(stat.size), sha256: known.hash.digest('hex') } : await hashFile(p.partial);
+    // What this store wrote last and still finds as it left it is hashed and synced already.
+    const written = known && describes(known, stat);
+    const { size, sha256 } = written ? { size: Number(stat.size), sha256: known.hash.digest('hex') } : await hashFile(p.partial);
     checkExpected(key, 'size', opts.expectedSize, size);
     checkExpected(key, 'sha256', opts.expectedSha256?.toLowerCase(), sha256);
-    await fsyncFile(p.partial);
+    if (!written) await fsyncFile(p.partial);
     // rename keeps the inode, so the sidecar can name it before the partial becomes the object.
     await writeSidecar(p.file, stat.ino, { size, sha256, ...contentTypeOf(opts) });
     await fsp.rename(p.partial, p.file);

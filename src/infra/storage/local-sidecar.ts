@@ -23,19 +23,18 @@ export type SidecarFields = Omit<Sidecar, 'v' | 'ino'>;
 
 export const sidecarPathOf = (file: string): string => `${file}.meta.json`;
 
-/** Writes the sidecar for the data file that will carry inode `ino`, atomically and durably. */
+/**
+ * Writes the sidecar for the data file that will carry inode `ino`, atomically. Not fsynced: the
+ * caller syncs the directory after publishing the data file, and a sidecar a crash left empty or
+ * torn fails to parse and is ignored like a stale one (the object then has no sha256 to vouch for
+ * until it is hashed again), so the sync would buy nothing for its cost on every object.
+ */
 export async function writeSidecar(file: string, ino: bigint, fields: SidecarFields): Promise<void> {
   const sidecar: Sidecar = { v: 1, ino: ino.toString(), ...fields };
   const target = sidecarPathOf(file);
   const tmp = tempPathFor(target);
   try {
-    const handle = await fsp.open(tmp, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify(sidecar));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await fsp.writeFile(tmp, JSON.stringify(sidecar), { flag: 'wx' });
     await fsp.rename(tmp, target);
   } catch (err) {
     await removeQuietly(tmp);

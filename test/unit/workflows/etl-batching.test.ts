@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Batcher, TransferSlots } from '../../../src/workflows/etl-batching';
+
+/** A promise and its resolver, to finish a step exactly when the test says so. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const ticks = async (n = 5) => {
+  for (let i = 0; i < n; i++) await Promise.resolve();
+};
+
+describe('TransferSlots', () => {
+  test('runs at most `limit` steps at once and starts waiters in the order they came', async () => {
+    const slots = new TransferSlots(2);
+    const gates = [deferred<void>(), deferred<void>(), deferred<void>(), deferred<void>()];
+    const started: number[] = [];
+    const runs = gates.map((gate, i) => slots.run(async () => (started.push(i), gate.promise)));
+    await ticks();
+    assert.deepEqual([started, slots.running], [[0, 1], 2]);
+    gates[1].resolve();
+    await ticks();
+    assert.deepEqual([started, slots.running], [[0, 1, 2], 2]);
+    gates[0].resolve();
+    gates[2].resolve();
+    gates[3].resolve();
+    await Promise.all(runs);
+    assert.deepEqual([started, slots.running], [[0, 1, 2, 3], 0]);
+  });
+});
+
+describe('Batcher', () => {
+  test('calls made together go out as one batch; calls made while it is in flight, as the next', async () => {
+    const batches: number[][] = [];
+    const inFlight: Array<ReturnType<typeof deferred<void>>> = [];
+    const batcher = new Batcher(async (inputs: number[]) => {
+      batches.push(inputs);
+      const gate = deferred<void>();
+      inFlight.push(gate);
+      await gate.promise;
+      return inputs.map((n) => n * 10);
+    }, { maxBatch: 3 });
+    const first = [1, 2].map((n) => batcher.call(n));
+    await ticks();
+    const later = [3, 4, 5, 6].map((n) => batcher.call(n));
+    await ticks();
+    assert.deepEqual(batches, [[1, 2]]);
+    inFlight[0].resolve();
+    assert.deepEqual(await Promise.all(first), [10, 20]);
+    await ticks();
+    assert.deepEqual(batches, [[1, 2], [3, 4, 5]], 'at most maxBatch per batch');
+    inFlight[1].resolve();
+    await ticks();
+    inFlight[2].resolve();
+    assert.deepEqual(await Promise.all(later), [30, 40, 50, 60]);
+    assert.deepEqual(batches, [[1, 2], [3, 4, 5], [6]]);
+  });
+
+  test('a failed batch fails its own calls only', async () => {
+    let calls = 0;
+    const batcher = new Batcher(async (inputs: string[]) => {
+      calls += 1;
+      if (calls === 1) throw new Error('database away');
+      return inputs.map((s) => s.toUpperCase());
+    }, { maxBatch: 10 });
+    const failed = batcher.call('a');
+    await assert.rejects(failed, /database away/);
+    assert.equal(await batcher.call('b'), 'B');
+  });
+});
