@@ -162,6 +162,13 @@ export interface LoadedVideo {
   attempts: number;
 }
 
+/** A video's catalogue row follows its latest job: every column but the id is replaced. */
+const UPSERT_VIDEO_ON_CONFLICT = `ON CONFLICT (video_id) DO UPDATE SET title = EXCLUDED.title, category = EXCLUDED.category,
+         instructor = EXCLUDED.instructor, duration_seconds = EXCLUDED.duration_seconds, published_at = EXCLUDED.published_at,
+         source_url = EXCLUDED.source_url, resolved_url = EXCLUDED.resolved_url, http_status = EXCLUDED.http_status,
+         storage_key = EXCLUDED.storage_key, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, status = EXCLUDED.status,
+         attempts = EXCLUDED.attempts, last_job_id = EXCLUDED.last_job_id, updated_at = now()`;
+
 /**
  * A video's outcome in one statement (one commit): the catalogue row upserted from the job's staged
  * metadata, the job's status for the video, and its event. The sub-statements share one snapshot:
@@ -174,11 +181,7 @@ export async function recordVideoOutcome(db: Queryable, v: LoadedVideo, outcome:
                            storage_key, size_bytes, sha256, status, attempts, last_job_id)
        SELECT video_id, title, category, instructor, duration_seconds, published_at, source_url, $3, $4, $5, $6, $7, $8, $9, job_id
        FROM etl_job_videos WHERE job_id = $1 AND video_id = $2
-       ON CONFLICT (video_id) DO UPDATE SET title = EXCLUDED.title, category = EXCLUDED.category, instructor = EXCLUDED.instructor,
-         duration_seconds = EXCLUDED.duration_seconds, published_at = EXCLUDED.published_at, source_url = EXCLUDED.source_url,
-         resolved_url = EXCLUDED.resolved_url, http_status = EXCLUDED.http_status, storage_key = EXCLUDED.storage_key,
-         size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-         last_job_id = EXCLUDED.last_job_id, updated_at = now()
+       ${UPSERT_VIDEO_ON_CONFLICT}
      ), marked AS (
        UPDATE etl_job_videos SET status = $8, attempts = $9, error = $10, updated_at = now() WHERE job_id = $1 AND video_id = $2
      )
@@ -210,11 +213,7 @@ export async function recordLoadedVideos(db: Queryable, jobId: string, videos: r
        SELECT j.video_id, j.title, j.category, j.instructor, j.duration_seconds, j.published_at, j.source_url, i.resolved_url, i.http_status,
               i.storage_key, i.size_bytes, i.sha256, 'LOADED', i.attempts, j.job_id
        FROM input i JOIN etl_job_videos j ON j.job_id = $1 AND j.video_id = i.video_id
-       ON CONFLICT (video_id) DO UPDATE SET title = EXCLUDED.title, category = EXCLUDED.category, instructor = EXCLUDED.instructor,
-         duration_seconds = EXCLUDED.duration_seconds, published_at = EXCLUDED.published_at, source_url = EXCLUDED.source_url,
-         resolved_url = EXCLUDED.resolved_url, http_status = EXCLUDED.http_status, storage_key = EXCLUDED.storage_key,
-         size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-         last_job_id = EXCLUDED.last_job_id, updated_at = now()
+       ${UPSERT_VIDEO_ON_CONFLICT}
      ), marked AS (
        UPDATE etl_job_videos j SET status = 'LOADED', attempts = i.attempts, error = NULL, updated_at = now()
        FROM input i WHERE j.job_id = $1 AND j.video_id = i.video_id
