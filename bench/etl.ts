@@ -14,7 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { Agent, request } from 'undici';
-import { mediaPath, startSampleVideoHost } from '../src/devtools/sample-video-host';
+import { mediaPath, startSampleVideoHost } from '../devtools/sample-video-host';
 import { findFreePort } from '../src/infra/net';
 import { getJob, postCsv } from '../test/support/etl';
 import { startTestStack, testConfig, waitUntil } from '../test/support/stack';

@@ -1,20 +1,20 @@
 // Region query benchmark (part of `npm run bench:risk-scale`): the one-statement region score
 // map against 250 separate per-region queries, measured in the same run on the same data, over
 // a scratch database holding the 0.05° synthetic grid (4,177 points) and H for every point of one
-// (scenario, hazard) and 16 years. Alone: node --import tsx src/bin/test.ts --script bench/risk-scale-regions.ts
+// (scenario, hazard) and 16 years. Alone: node --import tsx devtools/local-stack/test.ts --script bench/risk-scale-regions.ts
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
-import { DEFAULT_REGION_YEARS } from '../src/domain/regions/types';
+import { DEFAULT_REGION_YEARS } from '../src/domain/risk/regions/types';
 import { hazardScore } from '../src/domain/risk/hazard-scores';
 import type { GridPoint } from '../src/domain/risk/synthetic';
 import { generateGridPoints, generateYearlyIndicators, SYNTHETIC_SOURCE } from '../src/domain/risk/synthetic';
 import { FIRST_YEAR, type Hazard, type Scenario } from '../src/domain/risk/types';
 import { migrate } from '../src/infra/db/migrate';
-import { regionScores, regionScoreSingle, type RegionScoreQuery } from '../src/infra/db/queries/region-scores';
-import { analyzeReferenceTables, upsertGridPoints } from '../src/infra/db/queries/risk-reference';
-import { listRegions } from '../src/infra/db/queries/risk-regions';
-import { ensureRegions } from '../src/infra/reference-data/regions';
+import { regionScores, regionScoreSingle, type RegionScoreQuery } from '../src/infra/risk/queries/region-scores';
+import { analyzeReferenceTables, upsertGridPoints } from '../src/infra/risk/queries/reference';
+import { listRegions } from '../src/infra/risk/queries/regions';
+import { ensureRegions } from '../src/infra/risk/reference-data/regions';
 import { fillHazardResults } from '../test/support/regions';
 
 export const REGION_BENCH_TARGETS = Object.freeze({ minRatio: 20, maxMs: 100, resolutionDeg: 0.05 });
@@ -55,7 +55,7 @@ const SEED = 42;
 
 /** A database of the bench's own on the run's server, so nothing it loads touches the run's data. */
 async function scratchDatabase(serverUrl: string | undefined): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!serverUrl) throw new Error('DATABASE_URL is not set; run through src/bin/test.ts --script');
+  if (!serverUrl) throw new Error('DATABASE_URL is not set; run through devtools/local-stack/test.ts --script');
   const name = `dp_bench_regions_${Date.now()}_${process.pid}`;
   const admin = async (sql: string) => {
     const client = new Client({ connectionString: serverUrl });

@@ -6,9 +6,9 @@ import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type SiteCel
 import { planCellGroups } from '../src/domain/risk/cell-groups';
 import { HAZARDS, SCENARIOS } from '../src/domain/risk/types';
 import { withTransaction } from '../src/infra/db/pool';
-import * as assessments from '../src/infra/db/queries/risk-assessments';
-import { loadGridResults } from '../src/infra/db/queries/risk-grid-batch';
-import { findNearestGridPoints, loadSiteInputs } from '../src/infra/db/queries/risk-reference';
+import * as assessments from '../src/infra/risk/queries/assessments';
+import { loadGridResults } from '../src/infra/risk/queries/grid-batch';
+import { findNearestGridPoints, loadSiteInputs } from '../src/infra/risk/queries/reference';
 import { getAssessment, postAssessment, site } from '../test/support/risk';
 import { startTestStack, waitUntil, type TestStack } from '../test/support/stack';
 

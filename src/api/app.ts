@@ -1,19 +1,19 @@
 import express, { Router } from 'express';
 import helmet from 'helmet';
-import type { ApiDeps } from './deps';
-import { apiKeyAuth } from './middleware/api-key-auth';
-import { requestContext } from './middleware/request-context';
-import { buildOpenApi } from './openapi';
-import { ProblemError, problemHandler } from './problem';
-import { mountHealthRoutes } from './routes/health';
-import { mountRoutes, type RouteSpec } from './routes/route';
-import { etlJobRoutes } from './routes/etl-jobs';
-import { regionRoutes } from './routes/regions';
-import { riskRoutes } from './routes/risk';
-import { riskBatchRoutes } from './routes/risk-batches';
-import { runRoutes } from './routes/runs';
-import { systemCheckRoutes } from './routes/system-checks';
-import { transcriptionRoutes } from './routes/transcriptions';
+import type { ApiDeps } from './shared/deps';
+import { apiKeyAuth } from './shared/middleware/api-key-auth';
+import { requestContext } from './shared/middleware/request-context';
+import { buildOpenApi } from './shared/openapi';
+import { ProblemError, problemHandler } from './shared/problem';
+import { mountHealthRoutes } from './shared/health-routes';
+import { mountRoutes, type RouteSpec } from './shared/route';
+import { etlJobRoutes } from './etl/routes';
+import { regionRoutes } from './risk/region-routes';
+import { riskRoutes } from './risk/assessment-routes';
+import { riskBatchRoutes } from './risk/grid-batch-routes';
+import { runRoutes } from './shared/run-routes';
+import { systemCheckRoutes } from './system-check/routes';
+import { transcriptionRoutes } from './stt/routes';
 
 /** Every documented /api route; each pipeline contributes its own list. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {

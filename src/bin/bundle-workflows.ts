@@ -1,7 +1,7 @@
 // Writes the pre-built workflow bundle that production images ship: `node dist/bin/bundle-workflows.js OUT`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildWorkflowBundle } from '../worker/workflow-bundle';
+import { buildWorkflowBundle } from '../stack/workflow-bundle';
 import { runMain } from './run-main';
 
 runMain(async () => {

@@ -9,12 +9,12 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import { assertDatabaseReachable } from '../infra/db/check';
 import { migrate } from '../infra/db/migrate';
 import { createPool } from '../infra/db/pool';
-import { readReferenceMeta, referenceDataStatus } from '../infra/db/queries/risk-reference';
-import { regionStatus } from '../infra/db/queries/risk-regions';
-import { CsvImportError } from '../infra/reference-data/csv-rows';
-import { DEFAULT_CSV_SOURCE, importReferenceCsv, MergeRefusedError } from '../infra/reference-data/import-csv';
-import { loadSyntheticReferenceData } from '../infra/reference-data/load-synthetic';
-import { importRegionCsv, loadSyntheticRegions } from '../infra/reference-data/regions';
+import { readReferenceMeta, referenceDataStatus } from '../infra/risk/queries/reference';
+import { regionStatus } from '../infra/risk/queries/regions';
+import { CsvImportError } from '../infra/risk/reference-data/csv-rows';
+import { DEFAULT_CSV_SOURCE, importReferenceCsv, MergeRefusedError } from '../infra/risk/reference-data/import-csv';
+import { loadSyntheticReferenceData } from '../infra/risk/reference-data/load-synthetic';
+import { importRegionCsv, loadSyntheticRegions } from '../infra/risk/reference-data/regions';
 import { runMain } from './run-main';
 
 const USAGE = `usage: npm run reference-data -- synthetic [--resolution DEG] [--seed N]

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, QUEUE_NAMES, type QueueName } from '../config';
 import { createLogger } from '../infra/logger';
 import { createMetrics } from '../infra/metrics/registry';
-import { close, listen } from '../stack/http-server';
+import { close, listen } from '../infra/http/server';
 import { startWorkerHost } from '../stack/worker-host';
 import { onShutdownSignal, runMain } from './run-main';
 

@@ -7,7 +7,7 @@ import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
 import { createObjectStore } from '../infra/storage';
 import { connectTemporalClient } from '../infra/temporal/client';
-import { close, listen } from './http-server';
+import { close, listen } from '../infra/http/server';
 
 export interface ApiHost {
   url: string;

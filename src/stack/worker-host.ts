@@ -5,8 +5,8 @@ import { createPool } from '../infra/db/pool';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
 import { connectTemporalClient } from '../infra/temporal/client';
-import { ensureGridBatchSchedule } from '../schedules/hazard-grid-batch';
-import { installTemporalRuntime, startWorkers } from '../worker/workers';
+import { ensureGridBatchSchedule } from '../pipelines/risk/grid-batch-schedule';
+import { installTemporalRuntime, startWorkers } from './workers';
 
 export interface WorkerHost {
   /** Resolves when the workers have stopped (after shutdown, or on a fatal worker error). */

@@ -21,7 +21,7 @@ interface Launch {
 
 function launch(env: Record<string, string | undefined>): Launch {
   const clean = { ...process.env, TEMPORAL_ADDRESS: undefined, DATABASE_URL: undefined, WORKFLOW_BUNDLE_PATH: undefined, ...env };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/start.ts'], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'devtools/local-stack/start.ts'], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startTestStack, testConfig } from '../support/stack';
-import { startSampleVideoHost } from '../../src/devtools/sample-video-host';
+import { startSampleVideoHost } from '../../devtools/sample-video-host';
 import { startFakeSttVendor, sttEnv } from '../support/stt';
 import { MANIFEST, readManifest } from './manifest';
 import { HISTORY_SCENARIOS } from './scenarios';

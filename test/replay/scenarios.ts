@@ -3,7 +3,7 @@ import type { WorkerInterceptors } from '@temporalio/worker';
 import { isGroup } from '../support/fault-injection';
 import { firstGridPoints, startGridBatch } from '../support/grid-batch';
 import { getAssessment, postAssessment, site, waitForAssessment } from '../support/risk';
-import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../src/devtools/sample-video-host';
+import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../devtools/sample-video-host';
 import { postCsv, waitForJob } from '../support/etl';
 import { startFakeSttVendor, upload, wav, waitForTranscription, type FakeVendor } from '../support/stt';
 import { testConfig, waitUntil, type TestStack, type TestStackOptions } from '../support/stack';

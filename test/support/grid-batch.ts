@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { GridIdRange } from '../../src/infra/db/queries/risk-grid-batch';
+import type { GridIdRange } from '../../src/infra/risk/queries/grid-batch';
 import type { GridBatchConfig } from '../../src/config';
-import type { hazardGridBatchWorkflow } from '../../src/workflows/hazard-grid-batch';
+import type { hazardGridBatchWorkflow } from '../../src/workflows/risk/grid-batch';
 import type { TestStack } from './stack';
 
 /** The first `count` grid points as an inclusive id range: a small grid for batch tests. */

@@ -4,7 +4,7 @@ import { hazardScore } from '../../src/domain/risk/hazard-scores';
 import type { Hazard, Scenario } from '../../src/domain/risk/types';
 import { FIRST_YEAR } from '../../src/domain/risk/types';
 import { migrate } from '../../src/infra/db/migrate';
-import { loadSiteInputs } from '../../src/infra/db/queries/risk-reference';
+import { loadSiteInputs } from '../../src/infra/risk/queries/reference';
 import { createScratchDatabase } from './scratch-database';
 
 /**

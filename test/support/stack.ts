@@ -13,8 +13,8 @@ import { createLogger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
 import { createObjectStore } from '../../src/infra/storage';
 import { connectTemporalClient } from '../../src/infra/temporal/client';
-import { close, listen } from '../../src/stack/http-server';
-import { installTemporalRuntime, startWorkers, type RunningWorkers } from '../../src/worker/workers';
+import { close, listen } from '../../src/infra/http/server';
+import { installTemporalRuntime, startWorkers, type RunningWorkers } from '../../src/stack/workers';
 
 /**
  * The production wiring, in-process, against the run's real Temporal server and database

@@ -1,4 +1,4 @@
-import { startFakeSttVendor } from '../../src/devtools/fake-stt-vendor';
+import { startFakeSttVendor } from '../../devtools/fake-stt-vendor';
 import type { TestStack } from './stack';
 import { waitUntil } from './stack';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes';
 import { isPortInUse, waitFor } from '../net';
 import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
 

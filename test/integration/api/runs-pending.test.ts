@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { temporalAddress } from '../../../src/config';
 import { createLogger } from '../../../src/infra/logger';
 import { createMetrics } from '../../../src/infra/metrics/registry';
-import { installTemporalRuntime } from '../../../src/worker/workers';
+import { installTemporalRuntime } from '../../../src/stack/workers';
 import { startTestStack, waitUntil, type TestStack } from '../../support/stack';
 
 // A worker whose activity fails on purpose, so the run view has a retrying activity to show.

@@ -15,7 +15,7 @@ import {
   type SampleVideoHost,
   type SampleVideoHostOptionsPatch,
   type SampleVideoHostStats,
-} from '../../../src/devtools/sample-video-host';
+} from '../../../devtools/sample-video-host';
 
 /** Streams a body, hashing it; a body that breaks off resolves with the error and the bytes received. */
 async function download(url: string, init: RequestInit = {}) {
@@ -292,7 +292,7 @@ describe('sample video host startup', () => {
   // The host runs as its own process (through the CLI) so the kernel's peak-RSS figure is the host's
   // alone, not mixed with the fetch client's garbage.
   test('the CLI host streams a 500 MB GET with RSS growth under 50 MB', { timeout: 120_000 }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/sample-video-host.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'devtools/bin/sample-video-host.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const base = await listeningUrl(child);
       const size = 500 * 1024 * 1024;

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { expectedSha256, mediaPath, startSampleVideoHost } from '../../../src/devtools/sample-video-host';
+import { expectedSha256, mediaPath, startSampleVideoHost } from '../../../devtools/sample-video-host';
 import { LocalObjectStore } from '../../../src/infra/storage';
 import { getJob, jobVideos, postCsv, waitForJob } from '../../support/etl';
 import { startTestStack, testConfig, waitUntil } from '../../support/stack';

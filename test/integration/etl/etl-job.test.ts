@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../src/devtools/sample-video-host';
+import { expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { getJob, jobVideos, postCsv, waitForJob } from '../../support/etl';
 import { startTestStack, testConfig, type TestStack } from '../../support/stack';
 

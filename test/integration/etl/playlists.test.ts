@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ASX_VARIANTS, expectedResolution, expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../src/devtools/sample-video-host';
+import { ASX_VARIANTS, expectedResolution, expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { LocalObjectStore } from '../../../src/infra/storage';
 import { jobVideos, postCsv, waitForJob } from '../../support/etl';
 import { startTestStack, testConfig, type TestStack } from '../../support/stack';
 
 /**
- * Every spelling of `.asx` the sample host serves (src/devtools/sample-video-host/asx.ts), through
+ * Every spelling of `.asx` the sample host serves (devtools/sample-video-host/asx.ts), through
  * the whole pipeline over HTTP: the playlist resolves to its target, which is what gets stored.
  */
 describe('.asx playlists resolve to their media', () => {

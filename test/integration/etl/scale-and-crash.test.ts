@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { expectedSha256, mediaPath, startSampleVideoHost } from '../../../src/devtools/sample-video-host';
+import { expectedSha256, mediaPath, startSampleVideoHost } from '../../../devtools/sample-video-host';
 import { jobVideos, postCsv, waitForJob } from '../../support/etl';
 import { startTestStack, testConfig, waitUntil } from '../../support/stack';
 import { spawnWorker } from '../../support/worker-process';

@@ -6,9 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
 import type { GridStatic, Scenario, YearIndicators } from '../../../src/domain/risk/types';
 import { SCENARIOS } from '../../../src/domain/risk/types';
-import { loadSiteInputs, readReferenceMeta, ReferenceDataMissingError } from '../../../src/infra/db/queries/risk-reference';
-import { CsvImportError } from '../../../src/infra/reference-data/csv-rows';
-import { importReferenceCsv, MergeRefusedError } from '../../../src/infra/reference-data/import-csv';
+import { loadSiteInputs, readReferenceMeta, ReferenceDataMissingError } from '../../../src/infra/risk/queries/reference';
+import { CsvImportError } from '../../../src/infra/risk/reference-data/csv-rows';
+import { importReferenceCsv, MergeRefusedError } from '../../../src/infra/risk/reference-data/import-csv';
 import { migratedScratchDatabase } from './scratch';
 
 const quiet = () => undefined;

@@ -8,7 +8,7 @@ import {
   findNearestGridPoints,
   NEAREST_GRID_POINTS_SQL,
   upsertGridPoints,
-} from '../../../src/infra/db/queries/risk-reference';
+} from '../../../src/infra/risk/queries/reference';
 import { migratedScratchDatabase } from './scratch';
 
 // 0.05°: 4,177 points, enough for the planner to prefer the index as it will in production.

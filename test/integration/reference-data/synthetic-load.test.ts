@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
-import { loadSiteInputs, readReferenceMeta, ReferenceDataMissingError, referenceDataStatus } from '../../../src/infra/db/queries/risk-reference';
-import { ensureReferenceData } from '../../../src/infra/reference-data/ensure';
-import { loadSyntheticReferenceData } from '../../../src/infra/reference-data/load-synthetic';
+import { loadSiteInputs, readReferenceMeta, ReferenceDataMissingError, referenceDataStatus } from '../../../src/infra/risk/queries/reference';
+import { ensureReferenceData } from '../../../src/infra/risk/reference-data/ensure';
+import { loadSyntheticReferenceData } from '../../../src/infra/risk/reference-data/load-synthetic';
 import { generateGridPoints, generateYearlyIndicators, SYNTHETIC_SOURCE } from '../../../src/domain/risk/synthetic';
 import { SCENARIOS } from '../../../src/domain/risk/types';
 import { migratedScratchDatabase } from './scratch';

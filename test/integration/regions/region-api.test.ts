@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_REGION_YEARS } from '../../../src/domain/regions/types';
-import { findNearestGridPoints } from '../../../src/infra/db/queries/risk-reference';
-import { regionScores, regionScoreSingle, type RegionScoreQuery } from '../../../src/infra/db/queries/region-scores';
-import { listRegions } from '../../../src/infra/db/queries/risk-regions';
+import { DEFAULT_REGION_YEARS } from '../../../src/domain/risk/regions/types';
+import { findNearestGridPoints } from '../../../src/infra/risk/queries/reference';
+import { regionScores, regionScoreSingle, type RegionScoreQuery } from '../../../src/infra/risk/queries/region-scores';
+import { listRegions } from '../../../src/infra/risk/queries/regions';
 import { fillHazardResults } from '../../support/regions';
 import { startTestStack, type TestStack } from '../../support/stack';
 

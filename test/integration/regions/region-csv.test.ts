@@ -6,10 +6,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
-import { SYNTHETIC_REGION_SOURCE } from '../../../src/domain/regions/synthetic';
-import { listRegions } from '../../../src/infra/db/queries/risk-regions';
-import { CsvImportError } from '../../../src/infra/reference-data/csv-rows';
-import { ensureRegions, importRegionCsv, loadSyntheticRegions } from '../../../src/infra/reference-data/regions';
+import { SYNTHETIC_REGION_SOURCE } from '../../../src/domain/risk/regions/synthetic';
+import { listRegions } from '../../../src/infra/risk/queries/regions';
+import { CsvImportError } from '../../../src/infra/risk/reference-data/csv-rows';
+import { ensureRegions, importRegionCsv, loadSyntheticRegions } from '../../../src/infra/risk/reference-data/regions';
 import { regionScratchDatabase } from '../../support/regions';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_REGION_YEARS } from '../../../src/domain/regions/types';
+import { DEFAULT_REGION_YEARS } from '../../../src/domain/risk/regions/types';
 import { generateGridPoints, SYNTHETIC_SOURCE } from '../../../src/domain/risk/synthetic';
 import { mulberry32 } from '../../../src/domain/risk/synthetic/random';
-import { regionScores, regionScoreSingle, REGION_SCORES_SQL, type RegionScoreQuery } from '../../../src/infra/db/queries/region-scores';
-import { analyzeReferenceTables, findNearestGridPoints, upsertGridPoints } from '../../../src/infra/db/queries/risk-reference';
-import { upsertRegions } from '../../../src/infra/db/queries/risk-regions';
-import { ensureRegions } from '../../../src/infra/reference-data/regions';
+import { regionScores, regionScoreSingle, REGION_SCORES_SQL, type RegionScoreQuery } from '../../../src/infra/risk/queries/region-scores';
+import { analyzeReferenceTables, findNearestGridPoints, upsertGridPoints } from '../../../src/infra/risk/queries/reference';
+import { upsertRegions } from '../../../src/infra/risk/queries/regions';
+import { ensureRegions } from '../../../src/infra/risk/reference-data/regions';
 import { fillHazardResults, regionScratchDatabase } from '../../support/regions';
 import { startTestStack, testConfig, type TestStack } from '../../support/stack';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { ensureGridBatchSchedule, GRID_BATCH_TIMEZONE } from '../../../src/schedules/hazard-grid-batch';
+import { ensureGridBatchSchedule, GRID_BATCH_TIMEZONE } from '../../../src/pipelines/risk/grid-batch-schedule';
 import { hangWhen } from '../../support/fault-injection';
 import { apiJson } from '../../support/grid-batch';
 import { startTestStack, testConfig, waitUntil } from '../../support/stack';

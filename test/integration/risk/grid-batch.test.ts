@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { computeGridCells, MODEL_VERSION } from '../../../src/domain/risk/cell';
 import { SCENARIOS } from '../../../src/domain/risk/types';
-import { loadSiteInputs } from '../../../src/infra/db/queries/risk-reference';
+import { loadSiteInputs } from '../../../src/infra/risk/queries/reference';
 import { hangWhen } from '../../support/fault-injection';
 import { apiJson, firstGridPoints, gridRowCounts, startGridBatch } from '../../support/grid-batch';
 import { postAssessment, site, waitForAssessment } from '../../support/risk';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { computeCell, summarizeCell, DEFAULT_CELL_OPTIONS, MODEL_VERSION } from '../../../src/domain/risk/cell';
 import { HAZARDS, SCENARIOS, type SiteProfile } from '../../../src/domain/risk/types';
-import { loadSiteInputs } from '../../../src/infra/db/queries/risk-reference';
+import { loadSiteInputs } from '../../../src/infra/risk/queries/reference';
 import { getAssessment, postAssessment, resultCount, site, waitForAssessment } from '../../support/risk';
 import { startTestStack, type TestStack } from '../../support/stack';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SttQuotaExceededError, SttRateLimitedError, SttRejectedError } from '../../../src/infra/stt/errors';
 import { OpenAiCompatibleClient } from '../../../src/infra/stt/openai-compatible-client';
-import { close, listen } from '../../../src/stack/http-server';
+import { close, listen } from '../../../src/infra/http/server';
 
 /** A minimal synchronous `/v1/audio/transcriptions` whose answer the test picks per request. */
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };

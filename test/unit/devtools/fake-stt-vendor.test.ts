@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { parseFakeSttVendorCli } from '../../../src/devtools/fake-stt-vendor/cli-options';
-import { DEFAULT_FAKE_STT_VENDOR_OPTIONS, FakeSttVendorOptionsError, type FakeSttVendorOptionsPatch } from '../../../src/devtools/fake-stt-vendor/options';
-import { FakeSttVendorState, type UploadedAudio, type VendorReply } from '../../../src/devtools/fake-stt-vendor/state';
-import { transcriptFor } from '../../../src/devtools/fake-stt-vendor/transcript';
+import { parseFakeSttVendorCli } from '../../../devtools/fake-stt-vendor/cli-options';
+import { DEFAULT_FAKE_STT_VENDOR_OPTIONS, FakeSttVendorOptionsError, type FakeSttVendorOptionsPatch } from '../../../devtools/fake-stt-vendor/options';
+import { FakeSttVendorState, type UploadedAudio, type VendorReply } from '../../../devtools/fake-stt-vendor/state';
+import { transcriptFor } from '../../../devtools/fake-stt-vendor/transcript';
 import { ConfigError } from '../../../src/config';
 
 /** The state machine on a clock the test moves by hand. */

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ConfigError } from '../../../src/config';
-import { ASX_VARIANTS, expectedResolution, playlistEntries, renderAsx, type PlaylistUrls } from '../../../src/devtools/sample-video-host/asx';
-import { parseSampleVideoHostCli } from '../../../src/devtools/sample-video-host/cli-options';
-import { ByteReader, etagFor, expectedSha256, generateBytes, MP4_HEADER } from '../../../src/devtools/sample-video-host/generator';
-import { parseSize } from '../../../src/devtools/sample-video-host/media';
-import { DEFAULT_SAMPLE_VIDEO_HOST_OPTIONS, SampleVideoHostOptionsError } from '../../../src/devtools/sample-video-host/options';
-import { parseRange, requestedStart } from '../../../src/devtools/sample-video-host/range';
-import { SampleVideoHostState } from '../../../src/devtools/sample-video-host/state';
+import { ASX_VARIANTS, expectedResolution, playlistEntries, renderAsx, type PlaylistUrls } from '../../../devtools/sample-video-host/asx';
+import { parseSampleVideoHostCli } from '../../../devtools/sample-video-host/cli-options';
+import { ByteReader, etagFor, expectedSha256, generateBytes, MP4_HEADER } from '../../../devtools/sample-video-host/generator';
+import { parseSize } from '../../../devtools/sample-video-host/media';
+import { DEFAULT_SAMPLE_VIDEO_HOST_OPTIONS, SampleVideoHostOptionsError } from '../../../devtools/sample-video-host/options';
+import { parseRange, requestedStart } from '../../../devtools/sample-video-host/range';
+import { SampleVideoHostState } from '../../../devtools/sample-video-host/state';
 
 describe('sample video host: byte generator', () => {
   test('the same name gives the same bytes; another name gives others', () => {

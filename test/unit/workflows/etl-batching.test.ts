@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Batcher, TransferSlots } from '../../../src/workflows/etl-batching';
+import { Batcher, TransferSlots } from '../../../src/workflows/etl/batching';
 
 /** A promise and its resolver, to finish a step exactly when the test says so. */
 function deferred<T>() {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCsv } from '../../../../src/domain/csv';
+import { parseCsv } from '../../../../src/domain/etl/csv';
 import { isBlankRecord, mapHeader, normaliseRows, recordValues, validateRow, type RowResult } from '../../../../src/domain/etl';
 
 const CSV = [

@@ -1,0 +1,22 @@
+// `npm run fake-stt-vendor -- --max-concurrent-jobs 3 --random-429-rate 0.1`: the fake RTZR vendor on
+// loopback, for local runs against the real client. `--help` lists every knob and its variable.
+import { fakeSttVendorUsage, parseFakeSttVendorCli } from '../fake-stt-vendor/cli-options';
+import { startFakeSttVendor } from '../fake-stt-vendor';
+import { onShutdownSignal, runMain } from '../../src/bin/run-main';
+
+runMain(async () => {
+  const cli = parseFakeSttVendorCli(process.argv.slice(2), process.env);
+  if (cli.help) {
+    console.log(fakeSttVendorUsage());
+    return;
+  }
+  const vendor = await startFakeSttVendor(cli.options);
+  onShutdownSignal(vendor.stop);
+  const o = vendor.admin.options();
+  console.log(`fake STT vendor listening on ${vendor.url}`);
+  console.log(
+    `  ${o.maxConcurrentJobs || 'unlimited'} concurrent jobs, ${o.processingMs} ms per job, min poll gap ${o.minPollIntervalMs} ms, ` +
+      `random 429 ${o.random429Rate}, random 500 ${o.random500Rate}, failures ${o.failureRate}, hang ${o.hang}`,
+  );
+  console.log(`  admin: ${vendor.url}/admin/stats, ${vendor.url}/admin/config`);
+});

@@ -1,0 +1,160 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { Agent } from 'undici';
+import type { Config } from '../../config';
+import { storageKeyFor } from '../../domain/etl';
+import * as etl from '../../infra/etl/queries';
+import type { ObjectStore } from '../../infra/storage';
+import { classified } from '../shared/failures';
+import { HostSlots } from './host-slots';
+import { createProber, describeProbeFailure, probeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './probe';
+import { stageInput } from './stage';
+import { transferToStorage, type TransferResult } from './transfer';
+
+export type { ProbeOutcome, ProbeResult } from './probe';
+
+export interface VideoRef {
+  jobId: string;
+  videoId: string;
+}
+
+/** What loading a video needs from the steps before it. */
+export interface VideoToLoad {
+  videoId: string;
+  probe: ProbeResult;
+  transfer: TransferResult;
+  attempts: number;
+}
+
+const resultOf = ({ httpStatus, mediaUrl, resolvedFromPlaylist }: ProbeFinding): ProbeResult => ({ httpStatus, mediaUrl, resolvedFromPlaylist });
+
+const probeEvent = (videoId: string, finding: ProbeFinding) => ({
+  videoId,
+  event: finding.resolvedFromPlaylist ? 'resolved' : 'probed',
+  detail: { ...resultOf(finding), ...(finding.skipped?.length ? { skipped: finding.skipped } : {}) },
+});
+
+/** Well inside the batch's start-to-close timeout (2 minutes), leaving room for its database writes. */
+const PROBE_BATCH_DEADLINE_MS = 45_000;
+
+export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
+  const { pool, store, config } = deps;
+  // Bounded downloads per host: the original's 50 threads on one link were the outage.
+  const downloads = new HostSlots(config.etl.connectionsPerHost);
+  const dispatcher = new Agent({ connections: config.etl.connectionsPerHost });
+  const fetchOptions = { ...config.fetch };
+  const prober = createProber(fetchOptions);
+
+  return {
+    stageInput: classified(async (input: { jobId: string }) => stageInput(pool, store, input.jobId)),
+
+    listChunk: classified(async (input: { jobId: string; from: number; to: number }) => etl.videosInRange(pool, input.jobId, input.from, input.to)),
+
+    probeVideo: classified(async (ref: VideoRef): Promise<ProbeResult> => {
+      const video = await etl.findJobVideo(pool, ref.jobId, ref.videoId);
+      if (!video) throw ApplicationFailure.nonRetryable(`video ${ref.videoId} is not staged in ${ref.jobId}`, 'BadData');
+      try {
+        const finding = await prober.probe(video.source_url);
+        const { event, detail } = probeEvent(ref.videoId, finding);
+        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, event, detail);
+        return resultOf(finding);
+      } catch (err) {
+        throw probeFailure(err);
+      }
+    }),
+
+    /**
+     * Probes several videos at once: one Temporal round trip and one event insert for all of them.
+     * One URL's failure is its outcome, not the batch's; a retryable one is retried by `probeVideo`.
+     * A slow host cannot hold the batch up: what has not answered by the deadline goes that way too.
+     */
+    probeVideos: classified(async (input: { jobId: string; videoIds: string[] }): Promise<ProbeOutcome[]> => {
+      const sources = await etl.jobVideoSources(pool, input.jobId, input.videoIds);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, PROBE_BATCH_DEADLINE_MS)));
+      const late = { message: `no answer within the batch's ${PROBE_BATCH_DEADLINE_MS / 1000} s`, retryable: true };
+      try {
+        const findings = await Promise.all(
+          input.videoIds.map(async (videoId): Promise<ProbeOutcome & { finding?: ProbeFinding }> => {
+            const url = sources.get(videoId);
+            if (url === undefined) return { videoId, failure: { message: `video ${videoId} is not staged in ${input.jobId}`, retryable: false } };
+            // Never rejects, so one left behind by the deadline ends quietly on its own timeout.
+            const probed = prober.probe(url).then(
+              (finding) => ({ videoId, finding, result: resultOf(finding) }),
+              (err: unknown) => ({ videoId, failure: describeProbeFailure(err) }),
+            );
+            return Promise.race([probed, deadline.then(() => ({ videoId, failure: late }))]);
+          }),
+        );
+        await etl.logJobEvents(pool, input.jobId, findings.flatMap((f) => (f.finding ? [probeEvent(f.videoId, f.finding)] : [])));
+        return findings.map(({ finding: _, ...outcome }) => outcome);
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+
+    transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
+      const context = Context.current();
+      const key = storageKeyFor(input.jobId, input.videoId);
+      const { attempt, heartbeatDetails } = context.info;
+      // Waiting for a slot is progress too; the details are passed on so a resume still finds them.
+      const release = await downloads.acquire(new URL(input.mediaUrl).host, context.cancellationSignal, () => context.heartbeat(heartbeatDetails));
+      let result: TransferResult;
+      try {
+        const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
+        if (!(await etl.logTransferStart(pool, input.jobId, input.videoId, events))) {
+          throw ApplicationFailure.nonRetryable(`job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`, 'JobCanceled');
+        }
+        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key, release);
+      } finally {
+        release();
+      }
+      await etl.recordDownloaded(pool, input.jobId, input.videoId, attempt, { ...result, attempt });
+      return { ...result, attempt };
+    }),
+
+    loadVideo: classified(async (input: VideoRef & { probe: ProbeResult; transfer: TransferResult; attempts: number }) => {
+      const video = {
+        jobId: input.jobId,
+        videoId: input.videoId,
+        resolvedUrl: input.probe.mediaUrl,
+        httpStatus: input.probe.httpStatus,
+        storageKey: input.transfer.storageKey,
+        sizeBytes: input.transfer.size,
+        sha256: input.transfer.sha256,
+        status: 'LOADED' as const,
+        attempts: input.attempts,
+      };
+      await etl.recordVideoOutcome(pool, video, { event: 'loaded', detail: {} });
+    }),
+
+    /** Loads several transferred videos in one statement: one commit, one round trip. */
+    loadVideos: classified(async (input: { jobId: string; videos: VideoToLoad[] }) => {
+      await etl.recordLoadedVideos(
+        pool,
+        input.jobId,
+        input.videos.map((v) => ({
+          videoId: v.videoId,
+          resolvedUrl: v.probe.mediaUrl,
+          httpStatus: v.probe.httpStatus,
+          storageKey: v.transfer.storageKey,
+          sizeBytes: v.transfer.size,
+          sha256: v.transfer.sha256,
+          attempts: v.attempts,
+        })),
+      );
+    }),
+
+    recordVideoFailure: classified(async (input: VideoRef & { error: string; httpStatus: number | null; attempts: number }) => {
+      const video = { ...input, resolvedUrl: null, storageKey: null, sizeBytes: null, sha256: null, status: 'FAILED' as const };
+      await etl.recordVideoOutcome(pool, video, { error: input.error, event: 'failed', detail: { error: input.error, httpStatus: input.httpStatus } });
+    }),
+
+    stopTransfers: classified(async (input: { jobId: string }) => etl.markEtlJobCanceling(pool, input.jobId)),
+
+    finishEtlJob: classified(async (input: { jobId: string; status: string; error?: string }) => etl.finishEtlJob(pool, input.jobId, input.status, input.error)),
+  };
+}
+
+export type EtlActivities = ReturnType<typeof createEtlActivities>;

@@ -1,0 +1,106 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Agent } from 'undici';
+import { InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, playableRefs } from '../../domain/etl';
+import { openRemote, RemoteFetchError, type RemoteOptions } from '../../infra/http/fetch-remote';
+import { UnsafeUrlError } from '../../infra/http/url-guard';
+
+export interface ProbeResult {
+  httpStatus: number;
+  /** The media to download: the URL itself, or the first playable entry of an .asx playlist. */
+  mediaUrl: string;
+  resolvedFromPlaylist: boolean;
+}
+
+/** A probe and what its event records besides: the playlist entries passed over on the way. */
+export type ProbeFinding = ProbeResult & { skipped?: string[] };
+
+/** How one probe of a batch ended, so a batch never fails for one URL. */
+export interface ProbeOutcome {
+  videoId: string;
+  result?: ProbeResult;
+  /** `retryable`: worth asking again (5xx, reset); otherwise final (4xx, refused URL, bad playlist). */
+  failure?: { message: string; retryable: boolean; httpStatus?: number };
+}
+
+const PLAYLIST_MAX_BYTES = 1024 * 1024;
+// Probes have connections of their own, so a long download never holds one up past its timeout.
+const PROBE_CONNECTIONS_PER_HOST = 2;
+
+async function readText(body: NodeJS.ReadableStream, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw ApplicationFailure.nonRetryable(`playlist larger than ${maxBytes} bytes`, 'BadPlaylist');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** 404/410 and other client errors will not heal: stop at once, keeping the status for the record. */
+export function probeFailure(err: unknown): unknown {
+  if (err instanceof UnsafeUrlError) return ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
+  if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
+    return ApplicationFailure.create({ message: err.message, type: 'HttpClientError', nonRetryable: true, details: [{ status: err.status }] });
+  }
+  return err;
+}
+
+/** The same decision as `probeFailure`, as data for a batch's outcome. */
+export function describeProbeFailure(err: unknown): NonNullable<ProbeOutcome['failure']> {
+  const failure = probeFailure(err);
+  if (failure instanceof ApplicationFailure && failure.nonRetryable) {
+    const status = (failure.details?.[0] as { status?: number } | undefined)?.status;
+    return { message: failure.message, retryable: false, ...(status === undefined ? {} : { httpStatus: status }) };
+  }
+  return { message: failure instanceof Error ? failure.message : String(failure), retryable: true };
+}
+
+/**
+ * A playlist entry that cannot play whatever we do: the next entry is tried instead. A 5xx or a
+ * reset is not one of these; it fails the probe so the retry asks the same entry again, rather
+ * than settling for a fallback clip because the main one hiccuped.
+ */
+function isDeadEntry(err: unknown): boolean {
+  return err instanceof UnsafeUrlError || (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500);
+}
+
+/** Probes a URL (HEAD, or GET for a playlist) and resolves `.asx` playlists to their media. */
+export function createProber(fetchOptions: Omit<RemoteOptions, 'headers' | 'method' | 'acceptStatuses' | 'dispatcher'>) {
+  const dispatcher = new Agent({ connections: PROBE_CONNECTIONS_PER_HOST });
+
+  async function probe(url: string, depth = 0): Promise<ProbeFinding> {
+    let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
+    if (isAsxUrl(remote.finalUrl.href, remote.contentType)) {
+      if (depth > 0) throw ApplicationFailure.nonRetryable('a playlist points at another playlist', 'BadPlaylist');
+      // Recognised only by its content type after a HEAD: fetch the playlist itself.
+      if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher });
+      let refs: string[];
+      try {
+        refs = playableRefs(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
+      } catch (err) {
+        if (err instanceof InvalidPlaylistError) throw ApplicationFailure.nonRetryable(err.message, 'BadPlaylist');
+        throw err;
+      }
+      return { ...(await firstAnswering(refs, depth + 1)), resolvedFromPlaylist: true };
+    }
+    remote.body.resume();
+    return { httpStatus: remote.status, mediaUrl: remote.finalUrl.href, resolvedFromPlaylist: false };
+  }
+
+  /** Entries in order; the first that answers is the media. Only when none does, the last failure stands. */
+  async function firstAnswering(refs: string[], depth: number): Promise<ProbeFinding> {
+    const skipped: string[] = [];
+    for (const ref of refs) {
+      try {
+        return { ...(await probe(ref, depth)), skipped };
+      } catch (err) {
+        if (!isDeadEntry(err) || skipped.length === refs.length - 1) throw err;
+        skipped.push(`${ref}: ${(err as Error).message}`);
+      }
+    }
+    throw new Error('unreachable: a playlist has at least one playable ref');
+  }
+
+  return { probe };
+}

@@ -1,0 +1,77 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { CsvParser, type CsvRecord } from '../../domain/etl/csv';
+import { DuplicateIdFilter, isBlankRecord, mapHeader, recordValues, validateJsonRecord, validateRow, type Field, type RowResult, type VideoRecord } from '../../domain/etl';
+import * as etl from '../../infra/etl/queries';
+import type { ObjectStore } from '../../infra/storage';
+
+const BATCH = 1_000;
+
+/**
+ * Parses the CSV as it streams from storage: a header row, then one checked row per record.
+ * Row numbers are spreadsheet rows (the header is row 1), whatever line breaks cells hold.
+ */
+async function* csvRows(store: ObjectStore, key: string): AsyncGenerator<RowResult> {
+  const parser = new CsvParser();
+  const decoder = new TextDecoder('utf-8');
+  let columns: ReadonlyMap<number, Field> | undefined;
+  let row = 0;
+  const check = function* (records: CsvRecord[]): Generator<RowResult> {
+    for (const record of records) {
+      row += 1;
+      if (!columns) {
+        const header = mapHeader(record.fields);
+        if (header.missing.length) throw ApplicationFailure.nonRetryable(`the CSV header lacks required columns: ${header.missing.join(', ')}`, 'BadInput');
+        columns = header.columns;
+      } else if (!isBlankRecord(record.fields)) {
+        yield validateRow(recordValues(columns, record.fields), row);
+      }
+    }
+  };
+  for await (const chunk of await store.get(key)) yield* check(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
+  yield* check(parser.push(decoder.decode()));
+  yield* check(parser.end());
+  if (!columns) throw ApplicationFailure.nonRetryable('the CSV is empty', 'BadInput');
+}
+
+async function* jsonRows(store: ObjectStore, key: string): AsyncGenerator<RowResult> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
+  const records = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[];
+  for (const [index, record] of records.entries()) yield validateJsonRecord(record, index);
+}
+
+/**
+ * Reads the job's input from object storage into the staging table, in batches, and records
+ * every rejected row with its number and reason; a repeated id keeps its first row. Re-running
+ * stages the same rows again (upserts), so a retried attempt changes nothing.
+ */
+export async function stageInput(pool: Pool, store: ObjectStore, jobId: string): Promise<{ totalRows: number; validRows: number; rejected: number }> {
+  const job = await etl.findEtlJob(pool, jobId);
+  if (!job) throw ApplicationFailure.nonRetryable(`ETL job ${jobId} does not exist`, 'BadData');
+  const duplicates = new DuplicateIdFilter();
+  let valid: VideoRecord[] = [];
+  let rejections: Array<{ rowNumber: number; column: string | null; reason: string }> = [];
+  let totalRows = 0;
+  let validRows = 0;
+  const flush = async () => {
+    await etl.stageVideos(pool, jobId, validRows - valid.length, valid);
+    await etl.recordRejections(pool, jobId, rejections);
+    valid = [];
+    rejections = [];
+    Context.current().heartbeat(totalRows);
+  };
+  for await (const row of job.source === 'csv' ? csvRows(store, job.input_key) : jsonRows(store, job.input_key)) {
+    totalRows += 1;
+    const checked = duplicates.check(row);
+    if (checked.ok) {
+      valid.push(checked.video);
+      validRows += 1;
+    } else rejections.push(checked.rejection);
+    if (valid.length + rejections.length >= BATCH) await flush();
+  }
+  await flush();
+  await etl.setJobCounts(pool, jobId, totalRows, validRows);
+  return { totalRows, validRows, rejected: totalRows - validRows };
+}

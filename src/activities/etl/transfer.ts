@@ -1,0 +1,114 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Dispatcher } from 'undici';
+import { openRemote, RemoteFetchError, type RemoteOptions } from '../../infra/http/fetch-remote';
+import { UnsafeUrlError } from '../../infra/http/url-guard';
+import { ObjectTooLargeError, type ObjectStore } from '../../infra/storage';
+
+export interface TransferResult {
+  storageKey: string;
+  size: number;
+  sha256: string;
+  /** Byte offset this attempt resumed from (0 = from the start). */
+  resumedFrom: number;
+  httpStatus: number;
+}
+
+interface TransferDeps {
+  store: ObjectStore;
+  fetch: Omit<RemoteOptions, 'headers' | 'method' | 'acceptStatuses' | 'dispatcher'>;
+  dispatcher: Dispatcher;
+  maxBytes: number;
+}
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** Where to start: never past what the partial file really holds, nor past the last heartbeat. */
+async function resumeOffset(store: ObjectStore, key: string): Promise<number> {
+  const partial = await store.partialSize(key);
+  const details = Context.current().info.heartbeatDetails as { bytes?: number } | undefined;
+  return Math.min(details?.bytes ?? partial, partial);
+}
+
+/** Total size from `Content-Range: bytes a-b/total` or the body length plus the offset. */
+function expectedTotal(headers: Record<string, string | string[] | undefined>, offset: number): number | undefined {
+  const range = headers['content-range'];
+  const match = typeof range === 'string' ? /\/(\d+)$/.exec(range) : null;
+  if (match) return Number(match[1]);
+  const length = headers['content-length'];
+  return typeof length === 'string' ? offset + Number(length) : undefined;
+}
+
+/**
+ * Counts bytes on their way to storage and heartbeats the offset they reach, once a second. The
+ * first one waits a second too: every heartbeat is a write on the Temporal server, and a file that
+ * takes less than that is better retried from the start than recorded.
+ */
+async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number): AsyncGenerator<Uint8Array> {
+  const context = Context.current();
+  let bytes = start;
+  let last = Date.now();
+  for await (const chunk of body) {
+    bytes += chunk.byteLength;
+    const now = Date.now();
+    if (now - last >= HEARTBEAT_EVERY_MS) {
+      last = now;
+      context.heartbeat({ bytes });
+    }
+    yield chunk;
+  }
+}
+
+/**
+ * Streams one video into object storage without holding it in memory, hashing it on the way.
+ * After a crash or a reset the retry asks for `Range: bytes=<offset>-`; a host that ignores Range
+ * gets a fresh start. Cancelled by its workflow (the job was cancelled), it stops the download and
+ * removes the partial: nothing will resume it, and no half file may outlive the job. `onBodyRead`
+ * runs once the whole body is in the partial, before it is published.
+ */
+export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
+  const context = Context.current();
+  let offset = await resumeOffset(deps.store, key);
+  let remote;
+  try {
+    remote = await openRemote(new URL(url), {
+      ...deps.fetch,
+      dispatcher: deps.dispatcher,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      acceptStatuses: [206],
+    });
+  } catch (err) {
+    if (err instanceof UnsafeUrlError) throw ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
+    if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
+      throw ApplicationFailure.nonRetryable(err.message, 'HttpClientError', { status: err.status });
+    }
+    throw err;
+  }
+  if (remote.status !== 206) offset = 0; // the host ignored Range (or we had nothing): start over
+  const total = expectedTotal(remote.headers, offset);
+  if (total !== undefined && total > deps.maxBytes) {
+    remote.body.destroy();
+    throw ApplicationFailure.nonRetryable(`${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`, 'TooLarge');
+  }
+  const body = remote.body;
+  const stop = () => body.destroy(context.cancellationSignal.reason as Error);
+  context.cancellationSignal.addEventListener('abort', stop, { once: true });
+  try {
+    if (context.cancellationSignal.aborted) stop();
+    await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes });
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) throw ApplicationFailure.nonRetryable(err.message, 'TooLarge');
+    if (context.cancellationSignal.aborted) {
+      // A worker shutting down is also a cancellation, but there the retry resumes from the partial.
+      if (context.cancellationDetails?.cancelRequested) await deps.store.discardPartial(key);
+      throw context.cancellationSignal.reason;
+    }
+    throw err;
+  } finally {
+    context.cancellationSignal.removeEventListener('abort', stop);
+  }
+  // The connection is done with; publishing (an fsync, a rename) need not hold up the next download.
+  onBodyRead?.();
+  const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: 'video/mp4' });
+  return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };
+}

@@ -1,0 +1,120 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type GridHazardResult, type SiteCellResult } from '../../domain/risk/cell';
+import { HAZARDS, type GridStatic, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from '../../domain/risk/types';
+import { withTransaction } from '../../infra/db/pool';
+import * as assessments from '../../infra/risk/queries/assessments';
+import { loadGridResults, upsertGridResults } from '../../infra/risk/queries/grid-batch';
+import { findNearestGridPoints, loadSiteInputs } from '../../infra/risk/queries/reference';
+import { LruCache } from '../../infra/cache/lru';
+import type { Logger } from '../../infra/logger';
+import { classified, NON_RETRYABLE } from '../shared/failures';
+
+export interface SiteRef {
+  assessmentId: string;
+  siteId: string;
+}
+
+export interface CellGroupInput extends SiteRef {
+  scenario: Scenario;
+  years: number[];
+  windowYears: number;
+}
+
+export interface CellGroupOutcome {
+  completed: number;
+  failed: number;
+}
+
+type ReferenceSeries = { grid: GridStatic; series: Record<Scenario, YearIndicators[]> };
+
+/**
+ * Side effects of site assessments. Inputs are read from PostgreSQL inside the activities
+ * (workflows only pass ids), and each worker keeps recently used grid series in memory.
+ */
+export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGridDistanceKm: number }) {
+  const { pool } = deps;
+  const referenceCache = new LruCache<number, ReferenceSeries>(256);
+  const reference = (gridId: number) => referenceCache.getOrLoad(gridId, () => loadSiteInputs(pool, gridId));
+
+  async function siteInputs(ref: SiteRef): Promise<{ gridId: number; inputs: SiteInputs }> {
+    const site = await assessments.findSite(pool, ref.assessmentId, ref.siteId);
+    if (!site) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} of ${ref.assessmentId} does not exist`, NON_RETRYABLE.badData);
+    if (site.gridId === null) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} has no grid point yet`, NON_RETRYABLE.badData);
+    return { gridId: site.gridId, inputs: { site: site.profile, ...(await reference(site.gridId)) } };
+  }
+
+  const gridPart = ({ hazard, h, pBins, baseAal }: HazardResult): GridHazardResult => ({ hazard, h, pBins, baseAal });
+
+  return {
+    /** Resolves the site's grid point (one nearest-grid rule, with a distance limit) and checks its series load. */
+    prepareSite: classified(async (ref: SiteRef): Promise<{ gridId: number; distanceKm: number }> => {
+      const site = await assessments.findSite(pool, ref.assessmentId, ref.siteId);
+      if (!site) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} of ${ref.assessmentId} does not exist`, NON_RETRYABLE.badData);
+      const [nearest] = await findNearestGridPoints(pool, [site.profile]);
+      if (!nearest || nearest.distanceKm > deps.maxGridDistanceKm) {
+        const where = nearest ? `${nearest.distanceKm.toFixed(1)} km` : 'no grid loaded';
+        throw ApplicationFailure.nonRetryable(
+          `site ${ref.siteId} is outside the reference grid (nearest point: ${where}, limit ${deps.maxGridDistanceKm} km)`,
+          NON_RETRYABLE.outsideCoverage,
+        );
+      }
+      await reference(nearest.gridId);
+      await assessments.setSiteGrid(pool, ref.assessmentId, ref.siteId, nearest.gridId, nearest.distanceKm);
+      return nearest;
+    }),
+
+    /**
+     * Computes one group of cells and stores them (nine hazard rows + a status per cell) in one
+     * transaction, then heartbeats. H and P(H) come from the grid batch when it has them for this
+     * grid point and window; otherwise they are computed here and stored for the next site. A
+     * retry skips cells already committed, so nothing is computed into a duplicate.
+     */
+    computeCellGroup: classified(async (input: CellGroupInput): Promise<CellGroupOutcome> => {
+      const ctx = Context.current();
+      const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
+      const todo = input.years.filter((year) => !done.has(year));
+      const { gridId, inputs } = await siteInputs(input);
+      const gridQuery = { gridId, scenario: input.scenario, years: todo, windowYears: input.windowYears, modelVersion: MODEL_VERSION, hazards: HAZARDS };
+      const precomputed = todo.length === 0 ? new Map() : await loadGridResults(pool, gridQuery);
+      const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
+      const cells = computeScenarioCells(inputs, input.scenario, todo, options, precomputed);
+      const computed = cells.filter((c): c is SiteCellResult => 'results' in c);
+      const fresh = computed.filter((c) => !precomputed.has(c.year));
+      if (fresh.length > 0) {
+        await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: MODEL_VERSION }, [
+          { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
+        ]);
+      }
+      await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
+      // Bad data in one year cannot heal on retry: record those cells and keep the rest.
+      for (const cell of cells) {
+        if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
+      }
+      ctx.heartbeat(todo.length);
+      const failed = cells.length - computed.length;
+      return { completed: input.years.length - failed, failed };
+    }),
+
+    markCellsFailed: classified(async (input: SiteRef & { scenario: Scenario; years: number[]; error: string; attempts: number }) => {
+      await assessments.markCellsFailed(pool, input, input.error, input.attempts);
+    }),
+
+    incompleteCellsOfSite: classified(async (ref: SiteRef) => assessments.incompleteCellsOfSite(pool, ref.assessmentId, ref.siteId)),
+
+    finishSite: classified(async (input: SiteRef & { expectedCells: number; canceled?: boolean; error?: string }) =>
+      assessments.finishSite(pool, input.assessmentId, input.siteId, input.expectedCells, input),
+    ),
+
+    listSitePage: classified(async (input: { assessmentId: string; afterOrdinal: number; limit: number; onlyWithFailures: boolean }) =>
+      assessments.listSitePage(pool, input.assessmentId, input.afterOrdinal, input.limit, input.onlyWithFailures),
+    ),
+
+    finishAssessment: classified(async (input: { assessmentId: string; status: string; error?: string }) => {
+      await assessments.finishAssessment(pool, input.assessmentId, input.status, input.error);
+    }),
+  };
+}
+
+export type RiskActivities = ReturnType<typeof createRiskActivities>;

@@ -1,0 +1,139 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import type { SttConfig } from '../../config';
+import { backoffDelayMs } from '../../domain/stt/backoff';
+import type { NotificationListener } from '../../infra/db/notifications';
+import { withTransaction } from '../../infra/db/pool';
+import * as jobs from '../../infra/stt/queries/jobs';
+import * as coordination from '../../infra/stt/queries/vendor-coordination';
+import type { ObjectStore } from '../../infra/storage/object-store';
+import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
+import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
+import { classified } from '../shared/failures';
+
+/** The vendor said "not now": nobody calls it again before `retryAt`. */
+export interface RateLimited {
+  rateLimited: true;
+  retryAt: string;
+  reason: string;
+}
+
+export type SubmitOutcome = { rateLimited: false; vendorJobId: string } | RateLimited;
+export type PollOutcome =
+  | { rateLimited: false; status: 'transcribing' }
+  | { rateLimited: false; status: 'completed'; utterances: number }
+  | { rateLimited: false; status: 'failed'; error: string }
+  | RateLimited;
+
+export interface SttActivityDeps {
+  pool: Pool;
+  store: ObjectStore;
+  provider: SttProvider;
+  slotReleases: NotificationListener;
+  stt: SttConfig;
+}
+
+const PROBE_MS = 10_000;
+
+export function createSttActivities(deps: SttActivityDeps) {
+  const { pool, provider, stt } = deps;
+  const vendor = provider.name;
+  /** Without the shared gate (benchmark contrast only) each call backs off on its own. */
+  let localStreak = 0;
+
+  async function gateClosed(): Promise<RateLimited | undefined> {
+    if (!stt.gateEnabled) return undefined;
+    const gate = await coordination.passGate(pool, vendor, PROBE_MS);
+    return gate.open ? undefined : { rateLimited: true, retryAt: gate.until.toISOString(), reason: gate.reason ?? 'rate_limited' };
+  }
+
+  /** The one place a vendor's "slow down" turns into a shared pause; other vendor errors pass through. */
+  async function onVendorError(err: unknown): Promise<RateLimited> {
+    if (!(err instanceof SttRateLimitedError) && !(err instanceof SttQuotaExceededError)) throw err;
+    const quota = err instanceof SttQuotaExceededError;
+    const reason = quota ? 'quota_exceeded' : `rate_limited_${err.code}`;
+    const streak = stt.gateEnabled ? (await coordination.consecutive429s(pool, vendor)) + 1 : ++localStreak;
+    const delayMs = err.retryAfterMs ?? (quota ? stt.quotaPauseMs : backoffDelayMs(streak, stt.backoffBaseMs, stt.backoffMaxMs, Math.random()));
+    const until = stt.gateEnabled ? await coordination.closeGate(pool, vendor, delayMs, reason) : new Date(Date.now() + delayMs);
+    return { rateLimited: true, retryAt: until.toISOString(), reason };
+  }
+
+  async function onVendorSuccess(): Promise<void> {
+    localStreak = 0;
+    if (stt.gateEnabled) await coordination.openGate(pool, vendor);
+  }
+
+  async function loadJob(jobId: string): Promise<jobs.SttJobRow> {
+    const job = await jobs.findSttJob(pool, jobId);
+    if (!job) throw ApplicationFailure.nonRetryable(`transcription ${jobId} does not exist`, 'BadData');
+    return job;
+  }
+
+  return {
+    /** Waits (heartbeating) for one of the account's concurrent-job slots; a release anywhere wakes it. */
+    acquireSlot: classified(async (input: { jobId: string; maxWaitMs: number }): Promise<{ acquired: boolean }> => {
+      if (!stt.capEnabled) return { acquired: true };
+      const ctx = Context.current();
+      const deadline = Date.now() + input.maxWaitMs;
+      for (;;) {
+        const acquired = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, input.jobId, stt.maxInFlight, stt.slotLeaseMs));
+        if (acquired || Date.now() >= deadline) return { acquired };
+        ctx.heartbeat();
+        await deps.slotReleases.wait(Math.min(1_000, deadline - Date.now()));
+      }
+    }),
+
+    /** Submits once per job: a vendor job id already recorded is returned instead of submitting again. */
+    submitTranscription: classified(async (input: { jobId: string }): Promise<SubmitOutcome> => {
+      const job = await loadJob(input.jobId);
+      if (job.vendor_job_id) return { rateLimited: false, vendorJobId: job.vendor_job_id };
+      const closed = await gateClosed();
+      if (closed) return closed;
+      let submission;
+      try {
+        const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
+        submission = await provider.submit(
+          // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
+          { body: () => deps.store.get(job.audio_key), filename: `${job.id}${extension}`, contentType: job.content_type },
+          { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
+        );
+      } catch (err) {
+        return onVendorError(err);
+      }
+      const vendorJobId = await jobs.recordVendorJobId(pool, job.id, submission.vendorJobId);
+      await onVendorSuccess();
+      if (submission.completed) await jobs.replaceUtterances(pool, job.id, submission.completed.utterances);
+      return { rateLimited: false, vendorJobId };
+    }),
+
+    /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
+    pollTranscription: classified(async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
+      if (stt.capEnabled) await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
+      const closed = await gateClosed();
+      if (closed) return closed;
+      let status;
+      try {
+        status = await provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal });
+      } catch (err) {
+        return onVendorError(err);
+      }
+      await onVendorSuccess();
+      if (status.status === 'completed') {
+        await withTransaction(pool, (tx) => jobs.replaceUtterances(tx, input.jobId, status.utterances));
+        return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
+      }
+      return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };
+    }),
+
+    releaseSlot: classified(async (input: { jobId: string }): Promise<void> => {
+      if (stt.capEnabled) await coordination.releaseSlot(pool, vendor, input.jobId);
+    }),
+
+    finishTranscription: classified(async (input: { jobId: string; status: string; error?: string }): Promise<void> => {
+      await jobs.finishSttJob(pool, input.jobId, input.status, input.error);
+    }),
+  };
+}
+
+export type SttActivities = ReturnType<typeof createSttActivities>;

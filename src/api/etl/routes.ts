@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { z } from 'zod';
+import * as etl from '../../infra/etl/queries';
+import type { ObjectStore } from '../../infra/storage';
+import { webUiRunUrl } from '../../infra/temporal/client';
+import { etlProgressQuery, type etlJobWorkflow } from '../../workflows/etl/etl';
+import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
+import type { ApiDeps } from '../shared/deps';
+import { notFound, ProblemError } from '../shared/problem';
+import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
+import { cancelActiveRun, isActive, jobStatus } from '../shared/workflow-status';
+import { defineRoute } from '../shared/route';
+
+const Id = z.object({ id: z.string().min(1).max(200) });
+const JsonInput = z.union([
+  z.object({ records: z.array(z.record(z.string(), z.unknown())).min(1).max(100_000) }),
+  z.object({ csvKey: z.string().min(1).max(1024) }),
+]);
+const Page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
+
+const invalid = (field: string, message: string) => new ProblemError(400, 'Invalid request', `${field}: ${message}`, [{ field, message }]);
+
+/** Streams a multipart CSV upload into object storage as it arrives. */
+function receiveCsv(req: Request, store: ObjectStore, key: string, maxBytes: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes } });
+    let stored: Promise<unknown> | undefined;
+    parser.on('file', (name, file) => {
+      if (name !== 'file') return void file.resume();
+      stored = store.put(key, file, { contentType: 'text/csv', maxBytes });
+      stored.catch(() => undefined);
+    });
+    parser.on('error', () => reject(invalid('body', 'malformed multipart body')));
+    parser.on('close', () => (stored ? stored.then(() => resolve(), reject) : reject(invalid('file', 'a multipart field named "file" is required'))));
+    req.pipe(parser);
+  });
+}
+
+/** Stores the input as received, so the workflow (and every retry) reads it from storage, never from the client. */
+async function storeInput(deps: ApiDeps, req: Request, jobId: string): Promise<{ source: 'csv' | 'json'; key: string }> {
+  if (req.is('multipart/form-data')) {
+    const key = `etl/inputs/${jobId}-${randomUUID()}.csv`;
+    await receiveCsv(req, deps.store, key, deps.config.etl.maxFileBytes);
+    return { source: 'csv', key };
+  }
+  const parsed = JsonInput.safeParse(req.body);
+  if (!parsed.success) throw invalid('body', 'send multipart/form-data with a CSV "file", or JSON {"records": [...]} or {"csvKey": "..."}');
+  if ('csvKey' in parsed.data) {
+    if (!(await deps.store.head(parsed.data.csvKey).catch(() => undefined))) throw invalid('body.csvKey', 'no such object in storage');
+    return { source: 'csv', key: parsed.data.csvKey };
+  }
+  const key = `etl/inputs/${jobId}-${randomUUID()}.json`;
+  await deps.store.put(key, Buffer.from(JSON.stringify(parsed.data.records)), { contentType: 'application/json' });
+  return { source: 'json', key };
+}
+
+async function loadJob(deps: ApiDeps, id: string): Promise<etl.EtlJobRow> {
+  const job = await etl.findEtlJob(deps.pool, id);
+  if (!job) throw notFound(`ETL job ${id}`);
+  return job;
+}
+
+export function etlJobRoutes(deps: ApiDeps) {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/etl-jobs',
+      summary: 'Load video metadata: multipart CSV `file`, JSON {records}, or JSON {csvKey} of a CSV in object storage',
+      tag: 'etl',
+      headers: { 'Idempotency-Key': 'Same key → same job' },
+      responses: { 202: { description: 'Accepted' }, 200: { description: 'Already accepted earlier' } },
+      async handler({ req, res }) {
+        const id = workflowIdFromRequest(req, 'etl');
+        if (!(await etl.findEtlJob(deps.pool, id))) {
+          const input = await storeInput(deps, req, id);
+          await etl.insertEtlJob(deps.pool, { id, source: input.source, inputKey: input.key });
+        } else req.resume();
+        const { created } = await startOrGetExisting<typeof etlJobWorkflow>(deps.temporal, 'etlJobWorkflow', {
+          workflowId: id,
+          taskQueue: deps.config.queues.etl.taskQueue,
+          args: [{ jobId: id, tuning: { chunkSize: deps.config.etl.chunkSize, chunksInFlight: deps.config.etl.chunksInFlight, videosInFlight: deps.config.etl.videosInFlight } }],
+          typedSearchAttributes: [
+            { key: PIPELINE, value: 'etl' },
+            { key: BUSINESS_KEY, value: id },
+          ],
+          staticSummary: `video ETL job ${id}`,
+        });
+        res.status(created ? 202 : 200).location(`/api/etl-jobs/${id}`).json({ id, created, links: { self: `/api/etl-jobs/${id}`, run: `/api/runs/${id}`, webUi: webUiRunUrl(deps.config, id) } });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/etl-jobs/:id',
+      summary: 'Status and counts of an ETL job',
+      tag: 'etl',
+      params: Id,
+      responses: { 200: { description: 'The job' } },
+      async handler({ params, res }) {
+        const job = await loadJob(deps, params.id);
+        const handle = deps.temporal.workflow.getHandle(job.id);
+        const status = jobStatus(await handle.describe());
+        const live = isActive(status) ? await handle.query(etlProgressQuery).catch(() => undefined) : undefined;
+        const counts = await etl.jobCounts(deps.pool, job.id);
+        res.json({
+          id: job.id,
+          status,
+          counts: { total: job.total_rows ?? live?.totalRows ?? 0, ...counts },
+          chunks: live ? { done: live.chunksDone, total: live.chunks } : undefined,
+          error: job.error,
+          createdAt: job.created_at.toISOString(),
+          finishedAt: job.finished_at?.toISOString() ?? null,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/etl-jobs/:id/videos',
+      summary: 'Videos of a job with their status, storage key, size and checksum (paged, filter by status)',
+      tag: 'etl',
+      params: Id,
+      query: Page.extend({ status: z.enum(['PENDING', 'DOWNLOADED', 'LOADED', 'FAILED']).optional() }),
+      responses: { 200: { description: 'A page of videos' } },
+      async handler({ params, query, res }) {
+        await loadJob(deps, params.id);
+        res.json({ items: await etl.listJobVideos(deps.pool, params.id, query.status, query) });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/etl-jobs/:id/rejections',
+      summary: 'Rejected input rows with row number, column and reason',
+      tag: 'etl',
+      params: Id,
+      query: Page,
+      responses: { 200: { description: 'A page of rejections' } },
+      async handler({ params, query, res }) {
+        await loadJob(deps, params.id);
+        res.json({ items: await etl.listRejections(deps.pool, params.id, query) });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/etl-jobs/:id/cancel',
+      summary: 'Cancel a job; finished videos are kept',
+      tag: 'etl',
+      params: Id,
+      responses: { 202: { description: 'Cancellation requested' } },
+      async handler({ params, res }) {
+        const job = await loadJob(deps, params.id);
+        await cancelActiveRun(deps.temporal, job.id, `ETL job ${job.id}`);
+        res.status(202).json({ id: job.id, status: 'CANCELING' });
+      },
+    }),
+  ];
+}

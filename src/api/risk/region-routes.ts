@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { describeRegionGap, type RegionScoreMap } from '../../domain/risk/regions/scores';
+import { DEFAULT_REGION_YEARS, MAX_REGION_YEARS } from '../../domain/risk/regions/types';
+import { FIRST_YEAR, HAZARDS, LAST_YEAR, SCENARIOS } from '../../domain/risk/types';
+import { regionScores } from '../../infra/risk/queries/region-scores';
+import { listRegions } from '../../infra/risk/queries/regions';
+import type { ApiDeps } from '../shared/deps';
+import { ProblemError, type FieldError } from '../shared/problem';
+import { defineRoute } from '../shared/route';
+
+/** Gaps listed in a 409 by name; the detail line gives the totals. */
+const GAP_EXAMPLES = 10;
+
+/** `2025,2030,2035`: whole years of the model, each once. */
+const YearList = z
+  .string()
+  .transform((raw, ctx) => {
+    const parts = raw.split(',').map((p) => p.trim());
+    const years: number[] = [];
+    for (const part of parts) {
+      const year = /^\d{4}$/.test(part) ? Number(part) : Number.NaN;
+      if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(part)} is not a year within ${FIRST_YEAR}–${LAST_YEAR}` });
+        return z.NEVER;
+      }
+      if (years.includes(year)) {
+        ctx.addIssue({ code: 'custom', message: `${year} is listed twice` });
+        return z.NEVER;
+      }
+      years.push(year);
+    }
+    if (years.length > MAX_REGION_YEARS) {
+      ctx.addIssue({ code: 'custom', message: `at most ${MAX_REGION_YEARS} years, got ${years.length}` });
+      return z.NEVER;
+    }
+    return years.sort((a, b) => a - b);
+  })
+  .optional()
+  .transform((years) => years ?? [...DEFAULT_REGION_YEARS])
+  .meta({ description: `Comma-separated years ${FIRST_YEAR}–${LAST_YEAR}, each once; default ${DEFAULT_REGION_YEARS.join(',')}` });
+
+export const RegionScoresQuery = z.object({
+  hazard: z.enum(HAZARDS),
+  scenario: z.enum(SCENARIOS),
+  years: YearList,
+});
+
+export const RegionScoresView = z.object({
+  hazard: z.enum(HAZARDS),
+  scenario: z.enum(SCENARIOS),
+  years: z.array(z.number()),
+  regionScores: z.record(z.string(), z.record(z.string(), z.number())).meta({ description: 'Region code → year → hazard score H (0–100)' }),
+});
+
+export const RegionList = z.object({
+  total: z.number(),
+  items: z.array(z.object({ code: z.string(), name: z.string(), latitude: z.number(), longitude: z.number(), source: z.string() })),
+});
+
+/** Anything short of every region × year is refused: a partial map reads as "no risk" where data is missing. */
+function incomplete(result: RegionScoreMap, scope: { hazard: string; scenario: string; years: number[]; maxDistanceKm: number }): ProblemError {
+  if (result.regions === 0) {
+    return new ProblemError(409, 'No regions', 'No regions are loaded; see docs/reference-data.md ("Regions") to load them');
+  }
+  const outside = result.gaps.filter((g) => g.reason !== 'no_result').length;
+  const unscored = result.gaps.length - outside;
+  const errors: FieldError[] = result.gaps.slice(0, GAP_EXAMPLES).map((gap) => ({
+    field: `regionScores.${gap.code}`,
+    message: describeRegionGap(gap, scope),
+  }));
+  const detail =
+    `${result.missingCells} of ${result.regions * scope.years.length} region × year scores are missing ` +
+    `(${scope.hazard}, ${scope.scenario}): ${outside} region(s) without a grid point within ${scope.maxDistanceKm} km, ` +
+    `${unscored} region(s) whose grid point has no stored score for some years (the grid batch has not covered them yet)` +
+    (result.gaps.length > GAP_EXAMPLES ? `; the first ${GAP_EXAMPLES} are listed` : '');
+  return new ProblemError(409, 'Region scores incomplete', detail, errors);
+}
+
+export function regionRoutes(deps: ApiDeps) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/regions',
+      summary: 'Administrative regions (code, name, centroid, source label)',
+      tag: 'risk',
+      responses: { 200: { description: 'Every region, by code', schema: RegionList } },
+      async handler({ res }) {
+        const items = await listRegions(deps.pool);
+        res.json({ total: items.length, items });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/regions/scores',
+      summary: "Every region's hazard score H per year: the stored score of the grid point nearest its centroid",
+      tag: 'risk',
+      query: RegionScoresQuery,
+      responses: {
+        200: { description: 'A score for every region × year', schema: RegionScoresView },
+        409: { description: 'Some region × year has no score (outside the grid, or the grid batch has not run); nothing partial is returned' },
+      },
+      async handler({ query, res }) {
+        const maxDistanceKm = deps.config.risk.maxGridDistanceKm;
+        const result = await regionScores(deps.pool, { hazard: query.hazard, scenario: query.scenario, years: query.years, maxDistanceKm });
+        if (result.regions === 0 || result.gaps.length > 0) throw incomplete(result, { ...query, maxDistanceKm });
+        const view: z.infer<typeof RegionScoresView> = { hazard: query.hazard, scenario: query.scenario, years: query.years, regionScores: result.regionScores };
+        res.json(view);
+      },
+    }),
+  ];
+}

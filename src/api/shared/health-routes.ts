@@ -1,0 +1,29 @@
+import type { Router } from 'express';
+import type { ApiDeps } from './deps';
+import { isTemporalServing } from '../../infra/temporal/client';
+
+async function isPostgresServing(deps: ApiDeps): Promise<boolean> {
+  try {
+    await deps.pool.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Liveness, readiness and metrics live outside /api so probes need no API key. */
+export function mountHealthRoutes(router: Router, deps: ApiDeps): void {
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    const [temporal, postgres] = await Promise.all([isTemporalServing(deps.temporal), isPostgresServing(deps)]);
+    const ready = temporal && postgres;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { temporal, postgres } });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(await deps.metrics.render());
+  });
+}

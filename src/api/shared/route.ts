@@ -1,0 +1,61 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { ProblemError, type FieldError } from './problem';
+
+/**
+ * A route is declared once with its schemas; the same declaration validates requests and
+ * produces the OpenAPI document, so the two can never disagree.
+ */
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express-style path, e.g. `/api/runs/:workflowId`. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Headers documented for the operation (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
+  responses: Record<number, ResponseSpec>;
+  handler: (input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; req: Request; res: Response }) => Promise<void> | void;
+}
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+function validate<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
+  if (!schema) return value as z.infer<T>;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.map((issue) => ({
+    field: fieldPath([where, ...issue.path]),
+    message: issue.message,
+  }));
+  const first = errors[0];
+  throw new ProblemError(400, 'Invalid request', `${first.field}: ${first.message}`, errors);
+}
+
+export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+  for (const route of routes) {
+    const handler: RequestHandler = async (req, res) => {
+      res.locals.route = route.path;
+      const params = validate(route.params, req.params, 'params');
+      const query = validate(route.query, req.query, 'query');
+      const body = validate(route.body, req.body ?? {}, 'body');
+      await route.handler({ params, query, body, req, res });
+    };
+    router[route.method](route.path, handler);
+  }
+}

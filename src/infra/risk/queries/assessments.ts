@@ -1,0 +1,255 @@
+import type { Building, HazardResult, Scenario, SiteProfile } from '../../../domain/risk/types';
+import type { Queryable } from '../../db/queryable';
+import { binaryArray, float8s } from './reference-rows';
+
+/** Every SQL statement of site assessments, by name. Writes are upserts on natural keys. */
+
+export interface NewSite {
+  id: string;
+  name?: string;
+  latitude: number;
+  longitude: number;
+  building: Building;
+  asset: { value: number; insuranceRate: number };
+}
+
+export interface NewAssessment {
+  id: string;
+  scenarios: readonly Scenario[];
+  yearFrom: number;
+  yearTo: number;
+  sites: readonly NewSite[];
+}
+
+/** Stores the request once: a repeated submit with the same id changes nothing. */
+export async function insertAssessment(db: Queryable, a: NewAssessment): Promise<boolean> {
+  const inserted = await db.query(
+    `INSERT INTO risk_assessments (id, scenarios, year_from, year_to, site_count, workflow_id)
+     VALUES ($1, $2, $3, $4, $5, $1) ON CONFLICT (id) DO NOTHING`,
+    [a.id, a.scenarios, a.yearFrom, a.yearTo, a.sites.length],
+  );
+  if (inserted.rowCount === 0) return false;
+  await db.query(
+    `INSERT INTO risk_sites (assessment_id, site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
+     SELECT $1, s.site_id, s.ordinal, s.name, s.latitude, s.longitude, s.building, s.asset_value, s.insurance_rate
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[], $7::jsonb[], $8::float8[], $9::float8[])
+       AS s(site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
+     ON CONFLICT (assessment_id, site_id) DO NOTHING`,
+    [
+      a.id,
+      a.sites.map((s) => s.id),
+      a.sites.map((_, i) => i),
+      a.sites.map((s) => s.name ?? null),
+      a.sites.map((s) => s.latitude),
+      a.sites.map((s) => s.longitude),
+      a.sites.map((s) => JSON.stringify(s.building)),
+      a.sites.map((s) => s.asset.value),
+      a.sites.map((s) => s.asset.insuranceRate),
+    ],
+  );
+  return true;
+}
+
+export interface AssessmentRow {
+  id: string;
+  scenarios: Scenario[];
+  year_from: number;
+  year_to: number;
+  site_count: number;
+  status: string;
+  retry_runs: number;
+  workflow_id: string;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export async function findAssessment(db: Queryable, id: string): Promise<AssessmentRow | undefined> {
+  const { rows } = await db.query<AssessmentRow>('SELECT * FROM risk_assessments WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** Claims the next retry run number and points the assessment at that run's workflow. */
+export async function startRetryRun(db: Queryable, id: string): Promise<string> {
+  const { rows } = await db.query<{ workflow_id: string }>(
+    `UPDATE risk_assessments
+     SET retry_runs = retry_runs + 1, workflow_id = id || '-retry-' || (retry_runs + 1), status = 'RUNNING', finished_at = NULL
+     WHERE id = $1 RETURNING workflow_id`,
+    [id],
+  );
+  return rows[0].workflow_id;
+}
+
+export async function finishAssessment(db: Queryable, id: string, status: string, error?: string): Promise<void> {
+  await db.query(`UPDATE risk_assessments SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [id, status, error ?? null]);
+  if (status === 'CANCELED') {
+    await db.query(`UPDATE risk_sites SET status = 'CANCELED', updated_at = now() WHERE assessment_id = $1 AND status IN ('PENDING', 'RUNNING')`, [id]);
+  }
+}
+
+export interface SiteRef {
+  siteId: string;
+  ordinal: number;
+}
+
+/** Sites in request order after `afterOrdinal`; with `onlyWithFailures`, only sites that have failed cells or failed outright. */
+export async function listSitePage(db: Queryable, assessmentId: string, afterOrdinal: number, limit: number, onlyWithFailures: boolean): Promise<SiteRef[]> {
+  const { rows } = await db.query<{ site_id: string; ordinal: number }>(
+    `SELECT s.site_id, s.ordinal FROM risk_sites s
+     WHERE s.assessment_id = $1 AND s.ordinal > $2
+       AND (NOT $4 OR s.status IN ('FAILED', 'PARTIAL', 'CANCELED', 'PENDING')
+            OR EXISTS (SELECT 1 FROM risk_cells c WHERE c.assessment_id = s.assessment_id AND c.site_id = s.site_id AND c.status = 'FAILED'))
+     ORDER BY s.ordinal LIMIT $3`,
+    [assessmentId, afterOrdinal, limit, onlyWithFailures],
+  );
+  return rows.map((r) => ({ siteId: r.site_id, ordinal: r.ordinal }));
+}
+
+export interface StoredSite {
+  profile: SiteProfile;
+  gridId: number | null;
+}
+
+export async function findSite(db: Queryable, assessmentId: string, siteId: string): Promise<StoredSite | undefined> {
+  const { rows } = await db.query(
+    `SELECT latitude, longitude, building, asset_value, insurance_rate, grid_id FROM risk_sites WHERE assessment_id = $1 AND site_id = $2`,
+    [assessmentId, siteId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    profile: { latitude: r.latitude, longitude: r.longitude, building: r.building, asset: { value: r.asset_value, insuranceRate: r.insurance_rate } },
+    gridId: r.grid_id === null ? null : Number(r.grid_id),
+  };
+}
+
+export async function setSiteGrid(db: Queryable, assessmentId: string, siteId: string, gridId: number, distanceKm: number): Promise<void> {
+  await db.query(
+    `UPDATE risk_sites SET grid_id = $3, grid_distance_km = $4, status = 'RUNNING', error = NULL, updated_at = now() WHERE assessment_id = $1 AND site_id = $2`,
+    [assessmentId, siteId, gridId, distanceKm],
+  );
+}
+
+export interface CellKey {
+  assessmentId: string;
+  siteId: string;
+  scenario: Scenario;
+  year: number;
+}
+
+/** Some cells of one (site, scenario): nine hazard rows each and a COMPLETED status; the caller wraps it in a transaction. */
+export async function upsertCellsResults(
+  db: Queryable,
+  target: { assessmentId: string; siteId: string; scenario: Scenario },
+  cells: ReadonlyArray<{ year: number; results: readonly HazardResult[] }>,
+  modelVersion: string,
+  attempt: number,
+): Promise<void> {
+  if (cells.length === 0) return;
+  const rows = cells.flatMap((cell) => cell.results.map((r) => ({ year: cell.year, r })));
+  // Floats travel as binary arrays and each row's bins as a slice of one flat array: no text or
+  // JSON parsing per value, and the numbers arrive bit for bit.
+  const bins: number[] = [];
+  const binStart: number[] = [];
+  const binEnd: number[] = [];
+  for (const { r } of rows) {
+    binStart.push(bins.length + 1);
+    bins.push(...r.pBins);
+    binEnd.push(bins.length);
+  }
+  const column = (pick: (r: HazardResult) => number) => float8s(rows.map((x) => pick(x.r)));
+  await db.query(
+    `INSERT INTO risk_results (assessment_id, site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version)
+     SELECT $1, $2, $3, r.year, r.hazard, r.h, r.e, r.v, ($16::float8[])[r.lo:r.hi], r.base_aal, r.final_aal, r.expected_loss, r.integrated_score, r.grade, $4
+     FROM unnest($5::smallint[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::int[], $17::int[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[])
+       AS r(year, hazard, h, e, v, lo, hi, base_aal, final_aal, expected_loss, integrated_score, grade)
+     ON CONFLICT (assessment_id, site_id, scenario, year, hazard) DO UPDATE SET
+       h = EXCLUDED.h, e = EXCLUDED.e, v = EXCLUDED.v, p_bins = EXCLUDED.p_bins, base_aal = EXCLUDED.base_aal,
+       final_aal = EXCLUDED.final_aal, expected_loss = EXCLUDED.expected_loss, integrated_score = EXCLUDED.integrated_score,
+       grade = EXCLUDED.grade, model_version = EXCLUDED.model_version, computed_at = now()`,
+    [
+      target.assessmentId,
+      target.siteId,
+      target.scenario,
+      modelVersion,
+      binaryArray(rows.map((x) => x.year), 'int2'),
+      rows.map((x) => x.r.hazard),
+      column((r) => r.h),
+      column((r) => r.e),
+      column((r) => r.v),
+      binStart,
+      column((r) => r.baseAal),
+      column((r) => r.finalAal),
+      column((r) => r.expectedLoss),
+      column((r) => r.integratedScore),
+      rows.map((x) => x.r.grade),
+      float8s(bins),
+      binEnd,
+    ],
+  );
+  await db.query(
+    `INSERT INTO risk_cells (assessment_id, site_id, scenario, year, status, attempts)
+     SELECT $1, $2, $3, y, 'COMPLETED', $5 FROM unnest($4::smallint[]) AS y
+     ON CONFLICT (assessment_id, site_id, scenario, year) DO UPDATE SET status = 'COMPLETED', attempts = EXCLUDED.attempts, error = NULL, updated_at = now()`,
+    [target.assessmentId, target.siteId, target.scenario, cells.map((c) => c.year), attempt],
+  );
+}
+
+/** Records cells that could not be computed; a cell that completed meanwhile stays completed. */
+export async function markCellsFailed(db: Queryable, cells: { assessmentId: string; siteId: string; scenario: Scenario; years: readonly number[] }, error: string, attempts: number): Promise<void> {
+  await db.query(
+    `INSERT INTO risk_cells (assessment_id, site_id, scenario, year, status, attempts, error)
+     SELECT $1, $2, $3, y, 'FAILED', $5, $6 FROM unnest($4::smallint[]) AS y
+     ON CONFLICT (assessment_id, site_id, scenario, year) DO UPDATE
+       SET status = 'FAILED', attempts = EXCLUDED.attempts, error = EXCLUDED.error, updated_at = now()
+       WHERE risk_cells.status <> 'COMPLETED'`,
+    [cells.assessmentId, cells.siteId, cells.scenario, cells.years, attempts, error],
+  );
+}
+
+export async function completedYears(db: Queryable, assessmentId: string, siteId: string, scenario: Scenario, years: readonly number[]): Promise<Set<number>> {
+  const { rows } = await db.query<{ year: number }>(
+    `SELECT year FROM risk_cells WHERE assessment_id = $1 AND site_id = $2 AND scenario = $3 AND year = ANY($4::smallint[]) AND status = 'COMPLETED'`,
+    [assessmentId, siteId, scenario, years],
+  );
+  return new Set(rows.map((r) => r.year));
+}
+
+/** Cells of the assessment's grid (scenarios × years) that are not completed: failed, or never run (e.g. cancelled). */
+export async function incompleteCellsOfSite(db: Queryable, assessmentId: string, siteId: string): Promise<Array<{ scenario: Scenario; year: number }>> {
+  const { rows } = await db.query<{ scenario: Scenario; year: number }>(
+    `SELECT sc AS scenario, y::int AS year
+     FROM risk_assessments a, unnest(a.scenarios) AS sc, generate_series(a.year_from::int, a.year_to::int) AS y
+     WHERE a.id = $1
+       AND NOT EXISTS (SELECT 1 FROM risk_cells c WHERE c.assessment_id = a.id AND c.site_id = $2
+                       AND c.scenario = sc AND c.year = y AND c.status = 'COMPLETED')
+     ORDER BY sc, y`,
+    [assessmentId, siteId],
+  );
+  return rows;
+}
+
+export interface SiteOutcome {
+  status: 'COMPLETED' | 'PARTIAL' | 'FAILED' | 'CANCELED';
+  completedCells: number;
+  failedCells: number;
+}
+
+/** Derives the site's status from its cells (expected = scenarios × years) and stores it. */
+export async function finishSite(db: Queryable, assessmentId: string, siteId: string, expectedCells: number, opts: { canceled?: boolean; error?: string } = {}): Promise<SiteOutcome> {
+  const { rows } = await db.query<{ completed: number; failed: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+     FROM risk_cells WHERE assessment_id = $1 AND site_id = $2`,
+    [assessmentId, siteId],
+  );
+  const { completed, failed } = rows[0];
+  const status: SiteOutcome['status'] =
+    completed >= expectedCells ? 'COMPLETED' : opts.canceled ? 'CANCELED' : completed === 0 ? 'FAILED' : 'PARTIAL';
+  await db.query(`UPDATE risk_sites SET status = $3, error = COALESCE($4, error), updated_at = now() WHERE assessment_id = $1 AND site_id = $2`, [
+    assessmentId,
+    siteId,
+    status,
+    opts.error ?? null,
+  ]);
+  return { status, completedCells: completed, failedCells: failed };
+}

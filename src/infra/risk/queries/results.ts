@@ -1,0 +1,163 @@
+import type { Queryable } from '../../db/queryable';
+
+/** Read side of site assessments, for the API. */
+
+export interface SiteStatusRow {
+  siteId: string;
+  name: string | null;
+  status: string;
+  error: string | null;
+  gridId: number | null;
+  gridDistanceKm: number | null;
+  completedCells: number;
+  failedCells: number;
+}
+
+export async function siteStatuses(db: Queryable, assessmentId: string, limit: number): Promise<SiteStatusRow[]> {
+  // Sites first, then each one's cells: the view is polled while a 1,000-site portfolio runs, so
+  // it must not aggregate every cell of the assessment to show the first few sites.
+  const { rows } = await db.query(
+    `SELECT s.site_id, s.name, s.status, s.error, s.grid_id, s.grid_distance_km, c.completed, c.failed
+     FROM (SELECT * FROM risk_sites WHERE assessment_id = $1 ORDER BY ordinal LIMIT $2) s
+     CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+       FROM risk_cells c WHERE c.assessment_id = s.assessment_id AND c.site_id = s.site_id) c
+     ORDER BY s.ordinal`,
+    [assessmentId, limit],
+  );
+  return rows.map((r) => ({
+    siteId: r.site_id,
+    name: r.name,
+    status: r.status,
+    error: r.error,
+    gridId: r.grid_id === null ? null : Number(r.grid_id),
+    gridDistanceKm: r.grid_distance_km,
+    completedCells: r.completed,
+    failedCells: r.failed,
+  }));
+}
+
+export async function cellCounts(db: Queryable, assessmentId: string): Promise<{ completedCells: number; failedCells: number }> {
+  const { rows } = await db.query(
+    `SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+     FROM risk_cells WHERE assessment_id = $1`,
+    [assessmentId],
+  );
+  return { completedCells: rows[0].completed, failedCells: rows[0].failed };
+}
+
+export interface ResultFilter {
+  assessmentId: string;
+  siteId?: string;
+  scenario?: string;
+  hazard?: string;
+  fromYear?: number;
+  toYear?: number;
+}
+
+/** The WHERE clause shared by results and summaries; values are always bound parameters. */
+function where(f: ResultFilter): { sql: string; values: unknown[] } {
+  const values: unknown[] = [f.assessmentId];
+  const clauses = ['assessment_id = $1'];
+  const add = (column: string, op: string, value: unknown) => {
+    if (value === undefined) return;
+    values.push(value);
+    clauses.push(`${column} ${op} $${values.length}`);
+  };
+  add('site_id', '=', f.siteId);
+  add('scenario', '=', f.scenario);
+  add('hazard', '=', f.hazard);
+  add('year', '>=', f.fromYear);
+  add('year', '<=', f.toYear);
+  return { sql: clauses.join(' AND '), values };
+}
+
+export interface ResultRow {
+  siteId: string;
+  scenario: string;
+  year: number;
+  hazard: string;
+  h: number;
+  e: number;
+  v: number;
+  pBins: number[];
+  baseAal: number;
+  finalAal: number;
+  expectedLoss: number;
+  integratedScore: number;
+  grade: string;
+  modelVersion: string;
+  computedAt: string;
+}
+
+export async function findResults(db: Queryable, filter: ResultFilter, page: { limit: number; offset: number }): Promise<{ total: number; rows: ResultRow[] }> {
+  const w = where(filter);
+  const n = w.values.length;
+  const { rows } = await db.query(
+    `SELECT site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version, computed_at,
+            count(*) OVER ()::int AS total
+     FROM risk_results WHERE ${w.sql}
+     ORDER BY site_id, scenario, year, hazard LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...w.values, page.limit, page.offset],
+  );
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map((r) => ({
+      siteId: r.site_id,
+      scenario: r.scenario,
+      year: r.year,
+      hazard: r.hazard,
+      h: r.h,
+      e: r.e,
+      v: r.v,
+      pBins: r.p_bins,
+      baseAal: r.base_aal,
+      finalAal: r.final_aal,
+      expectedLoss: r.expected_loss,
+      integratedScore: r.integrated_score,
+      grade: r.grade,
+      modelVersion: r.model_version,
+      computedAt: (r.computed_at as Date).toISOString(),
+    })),
+  };
+}
+
+export interface SummaryRow {
+  siteId: string;
+  scenario: string;
+  year: number;
+  totalFinalAal: number;
+  totalExpectedLoss: number;
+  maxIntegratedScore: number;
+  meanIntegratedScore: number;
+  topHazards: string[];
+}
+
+/** Per (site, scenario, year): totals across hazards and the three hazards with the highest final AAL. */
+export async function findSummaries(db: Queryable, filter: Omit<ResultFilter, 'hazard'>, page: { limit: number; offset: number }): Promise<{ total: number; rows: SummaryRow[] }> {
+  const w = where(filter);
+  const n = w.values.length;
+  const { rows } = await db.query(
+    `SELECT site_id, scenario, year, sum(final_aal) AS total_final_aal, sum(expected_loss) AS total_expected_loss,
+            max(integrated_score) AS max_score, avg(integrated_score) AS mean_score,
+            (array_agg(hazard ORDER BY final_aal DESC, hazard))[1:3] AS top_hazards,
+            count(*) OVER ()::int AS total
+     FROM risk_results WHERE ${w.sql}
+     GROUP BY site_id, scenario, year
+     ORDER BY site_id, scenario, year LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...w.values, page.limit, page.offset],
+  );
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map((r) => ({
+      siteId: r.site_id,
+      scenario: r.scenario,
+      year: r.year,
+      totalFinalAal: r.total_final_aal,
+      totalExpectedLoss: r.total_expected_loss,
+      maxIntegratedScore: r.max_score,
+      meanIntegratedScore: r.mean_score,
+      topHazards: r.top_hazards,
+    })),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Queryable } from '../../db/queryable';
+
+/** Every SQL statement of transcription jobs, by name. */
+
+export interface NewSttJob {
+  id: string;
+  vendor: string;
+  audioKey: string;
+  audioSha256: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  options: Record<string, unknown>;
+}
+
+export async function insertSttJob(db: Queryable, job: NewSttJob): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO stt_jobs (id, vendor, audio_key, audio_sha256, filename, content_type, size_bytes, options)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    [job.id, job.vendor, job.audioKey, job.audioSha256, job.filename, job.contentType, job.sizeBytes, job.options],
+  );
+  return rowCount === 1;
+}
+
+export interface SttJobRow {
+  id: string;
+  vendor: string;
+  audio_key: string;
+  audio_sha256: string;
+  filename: string;
+  content_type: string;
+  size_bytes: string;
+  options: Record<string, unknown>;
+  vendor_job_id: string | null;
+  status: string;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+export async function findSttJob(db: Queryable, id: string): Promise<SttJobRow | undefined> {
+  const { rows } = await db.query<SttJobRow>('SELECT * FROM stt_jobs WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** First write wins: a vendor job id, once recorded, is never replaced by another submit. */
+export async function recordVendorJobId(db: Queryable, id: string, vendorJobId: string): Promise<string> {
+  const { rows } = await db.query<{ vendor_job_id: string }>(
+    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), status = 'RUNNING', updated_at = now() WHERE id = $1 RETURNING vendor_job_id`,
+    [id, vendorJobId],
+  );
+  return rows[0].vendor_job_id;
+}
+
+export interface UtteranceRecord {
+  speaker: number;
+  startMs: number;
+  durationMs: number;
+  text: string;
+}
+
+export async function replaceUtterances(db: Queryable, jobId: string, utterances: readonly UtteranceRecord[]): Promise<void> {
+  await db.query(
+    `INSERT INTO stt_utterances (job_id, seq, speaker, start_ms, duration_ms, text)
+     SELECT $1, u.seq, u.speaker, u.start_ms, u.duration_ms, u.text
+     FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::text[]) AS u(seq, speaker, start_ms, duration_ms, text)
+     ON CONFLICT (job_id, seq) DO UPDATE SET speaker = EXCLUDED.speaker, start_ms = EXCLUDED.start_ms, duration_ms = EXCLUDED.duration_ms, text = EXCLUDED.text`,
+    [
+      jobId,
+      utterances.map((_, i) => i),
+      utterances.map((u) => u.speaker),
+      utterances.map((u) => Math.round(u.startMs)),
+      utterances.map((u) => Math.round(u.durationMs)),
+      utterances.map((u) => u.text),
+    ],
+  );
+  await db.query(`DELETE FROM stt_utterances WHERE job_id = $1 AND seq >= $2`, [jobId, utterances.length]);
+}
+
+export async function findUtterances(db: Queryable, jobId: string): Promise<UtteranceRecord[]> {
+  const { rows } = await db.query(`SELECT speaker, start_ms, duration_ms, text FROM stt_utterances WHERE job_id = $1 ORDER BY seq`, [jobId]);
+  return rows.map((r) => ({ speaker: r.speaker, startMs: r.start_ms, durationMs: r.duration_ms, text: r.text }));
+}
+
+export async function finishSttJob(db: Queryable, id: string, status: string, error?: string): Promise<void> {
+  await db.query(`UPDATE stt_jobs SET status = $2, error = $3, finished_at = now(), updated_at = now() WHERE id = $1`, [id, status, error ?? null]);
+}

@@ -1,0 +1,254 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { EtlActivities, ProbeResult, VideoRef, VideoToLoad } from '../../activities/etl';
+import { Batcher, TransferSlots } from './batching';
+import { STATUS_DETAIL } from '../shared/search-attributes';
+
+export interface EtlTuning {
+  /** Videos per child workflow: keeps every history far below Temporal's limits. */
+  chunkSize: number;
+  chunksInFlight: number;
+  /** Transfers in flight at once inside one chunk; twice as many videos again are probed and loaded around them. */
+  videosInFlight: number;
+}
+
+export interface EtlJobInput {
+  jobId: string;
+  tuning: EtlTuning;
+}
+
+export interface EtlJobProgress {
+  totalRows: number;
+  validRows: number;
+  rejected: number;
+  chunksDone: number;
+  chunks: number;
+  loaded: number;
+  failed: number;
+}
+
+export const etlProgressQuery = defineQuery<EtlJobProgress>('progress');
+
+const quick = proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 10 } });
+const { stageInput } = proxyActivities<EtlActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput', 'BadData'] },
+  summary: 'parse and validate the input into the staging table',
+});
+const PROBE_ATTEMPTS = 5;
+const TRANSFER_ATTEMPTS = 8;
+const probeRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: PROBE_ATTEMPTS } as const;
+const transferRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: TRANSFER_ATTEMPTS } as const;
+const probeSummary = 'probe the URL (resolve .asx playlists)';
+const transferSummary = 'stream the media into object storage';
+
+/** Chunks that predate PIPELINED_CHUNK run every video through these, start to finish, one lane per download. */
+const laneSteps = {
+  probeVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: probeRetry, summary: probeSummary }).probeVideo,
+  transferVideo: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '2 hours',
+    // A stalled or dead download stops heartbeating; the retry resumes with a Range request.
+    heartbeatTimeout: '30 seconds',
+    retry: transferRetry,
+    summary: transferSummary,
+  }).transferVideo,
+  loadVideo: quick.loadVideo,
+};
+
+/**
+ * Chunks since PIPELINED_CHUNK. On cancellation each step is waited for until it has stopped, so
+ * a cancelled job ends with nothing of it still running and its counts final.
+ */
+const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+const LOAD_ATTEMPTS = 10;
+const pipelineSteps = {
+  probeVideos: proxyActivities<EtlActivities>({ startToCloseTimeout: '2 minutes', retry: probeRetry, summary: 'probe a batch of URLs', cancellationType: WAIT }).probeVideos,
+  probeVideo: proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: probeRetry, summary: probeSummary, cancellationType: WAIT }).probeVideo,
+  transferVideo: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '2 hours',
+    // Also how soon a cancellation reaches a download: the worker passes heartbeats on at 80 % of this.
+    heartbeatTimeout: '15 seconds',
+    retry: transferRetry,
+    summary: transferSummary,
+    cancellationType: WAIT,
+  }).transferVideo,
+  loadVideos: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumAttempts: LOAD_ATTEMPTS },
+    summary: 'load a batch of videos',
+    cancellationType: WAIT,
+  }).loadVideos,
+};
+
+/**
+ * Every activity call costs the Temporal server a few writes, and those, not the links, were what
+ * bounded throughput. So a chunk probes and loads in batches, and keeps more videos in flight than
+ * it downloads at once: while `videosInFlight` transfers run (or wait at a worker for a free
+ * connection), the other lanes probe their next video or load their last. Histories without this
+ * marker keep one lane per download and one activity per step.
+ */
+const PIPELINED_CHUNK = 'etl-pipelined-chunk';
+const LANES_PER_TRANSFER = 3;
+const MAX_BATCH = 50;
+
+/** A job: stage the input, then process videos in chunks of child workflows, a few at a time. */
+export async function etlJobWorkflow(input: EtlJobInput): Promise<EtlJobProgress> {
+  const progress: EtlJobProgress = { totalRows: 0, validRows: 0, rejected: 0, chunksDone: 0, chunks: 0, loaded: 0, failed: 0 };
+  setHandler(etlProgressQuery, () => progress);
+  const running: Promise<void>[] = [];
+  try {
+    setCurrentDetails('staging input rows');
+    Object.assign(progress, await stageInput({ jobId: input.jobId }));
+    progress.chunks = Math.ceil(progress.validRows / input.tuning.chunkSize);
+    let inFlight = 0;
+    for (let from = 0; from < progress.validRows; from += input.tuning.chunkSize) {
+      await condition(() => inFlight < input.tuning.chunksInFlight);
+      inFlight += 1;
+      const chunk = executeChild(etlChunkWorkflow, {
+        workflowId: `${workflowInfo().workflowId}-chunk-${from}`,
+        args: [{ jobId: input.jobId, from, to: from + input.tuning.chunkSize, videosInFlight: input.tuning.videosInFlight }],
+        staticSummary: `videos ${from}–${Math.min(from + input.tuning.chunkSize, progress.validRows) - 1}`,
+      }).then((result) => {
+        inFlight -= 1;
+        progress.chunksDone += 1;
+        progress.loaded += result.loaded;
+        progress.failed += result.failed;
+        setCurrentDetails(`**${progress.chunksDone}/${progress.chunks}** chunks · ${progress.loaded} loaded · ${progress.failed} failed · ${progress.rejected} rows rejected`);
+      });
+      chunk.catch(() => undefined);
+      running.push(chunk);
+    }
+    await Promise.all(running);
+    upsertSearchAttributes([{ key: STATUS_DETAIL, value: progress.failed > 0 ? 'completed_with_failures' : 'completed' }]);
+    await quick.finishEtlJob({ jobId: input.jobId, status: 'COMPLETED' });
+    return progress;
+  } catch (err) {
+    const canceled = isCancellation(err);
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.allSettled(running);
+      await quick.finishEtlJob({ jobId: input.jobId, status: canceled ? 'CANCELED' : 'FAILED', error: canceled ? undefined : describe(err) });
+    });
+    throw err;
+  }
+}
+
+/** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
+export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
+  const videoIds = await quick.listChunk(input);
+  return patched(PIPELINED_CHUNK) ? pipelinedChunk(input, videoIds) : laneChunk(input, videoIds);
+}
+
+async function laneChunk(input: { jobId: string; videosInFlight: number }, videoIds: string[]): Promise<{ loaded: number; failed: number }> {
+  const result = { loaded: 0, failed: 0 };
+  let next = 0;
+  const lane = async () => {
+    while (next < videoIds.length) {
+      const videoId = videoIds[next++];
+      if (await laneVideo({ jobId: input.jobId, videoId })) result.loaded += 1;
+      else result.failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(input.videosInFlight, videoIds.length) }, lane));
+  return result;
+}
+
+async function laneVideo(ref: VideoRef): Promise<boolean> {
+  let probe: ProbeResult | undefined;
+  try {
+    probe = await laneSteps.probeVideo(ref);
+    const transfer = await laneSteps.transferVideo({ ...ref, mediaUrl: probe.mediaUrl });
+    await laneSteps.loadVideo({ ...ref, probe, transfer, attempts: transfer.attempt });
+    return true;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return recordFailure(ref, describe(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
+  }
+}
+
+async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, videoIds: string[]): Promise<{ loaded: number; failed: number }> {
+  const { jobId } = input;
+  const transfers = new TransferSlots(input.videosInFlight);
+  const probes = new Batcher((ids: string[]) => pipelineSteps.probeVideos({ jobId, videoIds: ids }), { maxBatch: MAX_BATCH });
+  // Nothing waits on a load but its lane: while downloads still run, collect a few before writing.
+  // A downloaded video is finished work, so it is loaded even when the job is being cancelled.
+  const loads = new Batcher(
+    async (videos: VideoToLoad[]) => {
+      await CancellationScope.nonCancellable(() => pipelineSteps.loadVideos({ jobId, videos }));
+      return videos.map(() => undefined);
+    },
+    { maxBatch: MAX_BATCH, holdWhile: (pending) => pending < input.videosInFlight && transfers.running > 0, maxHold: '5 seconds' },
+  );
+
+  const video = async (videoId: string): Promise<boolean> => {
+    const ref = { jobId, videoId };
+    let probe: ProbeResult | undefined;
+    try {
+      const outcome = await probes.call(videoId);
+      if (outcome.failure && !outcome.failure.retryable) return await recordFailure(ref, outcome.failure.message, outcome.failure.httpStatus ?? null, 1);
+      // A URL that hiccuped in the batch gets the single probe and its retries.
+      probe = outcome.result ?? (await pipelineSteps.probeVideo(ref));
+      const mediaUrl = probe.mediaUrl;
+      const transfer = await transfers.run(() => pipelineSteps.transferVideo({ ...ref, mediaUrl }));
+      await loads.call({ videoId, probe, transfer, attempts: transfer.attempt });
+      return true;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return recordFailure(ref, describe(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
+    }
+  };
+
+  const result = { loaded: 0, failed: 0 };
+  let next = 0;
+  const lane = async () => {
+    while (next < videoIds.length) {
+      if (await video(videoIds[next++])) result.loaded += 1;
+      else result.failed += 1;
+    }
+  };
+  // Workers hold queued transfers of their own; tell them at once that none of this job's may start.
+  const stopping = CancellationScope.current().cancelRequested.catch(() => CancellationScope.nonCancellable(() => quick.stopTransfers({ jobId })));
+  const lanes = Array.from({ length: Math.min(input.videosInFlight * LANES_PER_TRANSFER, videoIds.length) }, lane);
+  // Every lane settles before the chunk ends, so a cancelled chunk leaves no step of it running.
+  const failure = (await Promise.allSettled(lanes)).find((r) => r.status === 'rejected');
+  if (failure && isCancellation(failure.reason)) await stopping;
+  if (failure) throw failure.reason;
+  return result;
+}
+
+async function recordFailure(ref: VideoRef, error: string, httpStatus: number | null, attempts: number): Promise<false> {
+  await quick.recordVideoFailure({ ...ref, error, httpStatus, attempts });
+  return false;
+}
+
+/** Attempts the failed step made: one when it stopped at once, all of them when retries ran out. */
+function attemptsOf(err: unknown): number {
+  if (!(err instanceof ActivityFailure) || err.retryState !== 'MAXIMUM_ATTEMPTS_REACHED') return 1;
+  if (err.activityType === 'transferVideo') return TRANSFER_ATTEMPTS;
+  return err.activityType === 'loadVideos' ? LOAD_ATTEMPTS : PROBE_ATTEMPTS;
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: number } | undefined) : undefined;
+  return details?.status;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,151 @@
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { RiskActivities } from '../../activities/risk/site';
+import type { RiskConfig } from '../../config';
+import type { Scenario } from '../../domain/risk/types';
+import { BUSINESS_KEY, PIPELINE, SITE_IDS, STATUS_DETAIL } from '../shared/search-attributes';
+import { siteRiskWorkflow, type SiteRiskResult } from './site';
+
+export interface RiskAssessmentInput {
+  assessmentId: string;
+  siteCount: number;
+  scenarios: Scenario[];
+  yearFrom: number;
+  yearTo: number;
+  /** 'failed-only' re-runs just the failed cells of an earlier run. */
+  mode: 'all' | 'failed-only';
+  tuning: RiskConfig;
+  /** Carried across continue-as-new. */
+  progress?: RiskProgress;
+}
+
+export interface RiskProgress {
+  /** Ordinal of the last site handed to a child; the next run starts after it. */
+  cursor: number;
+  sitesDone: number;
+  sitesFailed: number;
+  completedCells: number;
+  failedCells: number;
+}
+
+export interface RiskAssessmentStatus extends RiskProgress {
+  totalSites: number;
+  totalCells: number;
+  sitesInFlight: number;
+}
+
+export const riskProgressQuery = defineQuery<RiskAssessmentStatus>('progress');
+
+const PAGE_SIZE = 100;
+
+const { listSitePage, finishAssessment } = proxyActivities<RiskActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+/**
+ * A portfolio assessment: one child workflow per site, at most `maxSitesInFlight` at a time.
+ * After `sitesPerRun` sites it continues as new, so 10,000 sites stay far below Temporal's
+ * history and pending-children limits.
+ */
+export async function riskAssessmentWorkflow(input: RiskAssessmentInput): Promise<RiskAssessmentStatus> {
+  const progress: RiskProgress = input.progress ?? { cursor: -1, sitesDone: 0, sitesFailed: 0, completedCells: 0, failedCells: 0 };
+  const cellsPerSite = input.scenarios.length * (input.yearTo - input.yearFrom + 1);
+  let inFlight = 0;
+  const status = (): RiskAssessmentStatus => ({ ...progress, totalSites: input.siteCount, totalCells: input.siteCount * cellsPerSite, sitesInFlight: inFlight });
+  setHandler(riskProgressQuery, status);
+
+  const onSiteDone = (result: SiteRiskResult) => {
+    progress.sitesDone += 1;
+    if (result.status === 'FAILED') progress.sitesFailed += 1;
+    progress.completedCells += result.completedCells;
+    progress.failedCells += result.failedCells;
+    setCurrentDetails(
+      `**${progress.sitesDone}/${input.siteCount}** sites done · ${progress.completedCells} cells completed · ${progress.failedCells} failed · ${inFlight} sites in flight`,
+    );
+  };
+
+  const running: Promise<void>[] = [];
+  try {
+    let startedThisRun = 0;
+    while (startedThisRun < input.tuning.sitesPerRun) {
+      const page = await listSitePage({
+        assessmentId: input.assessmentId,
+        afterOrdinal: progress.cursor,
+        limit: Math.min(PAGE_SIZE, input.tuning.sitesPerRun - startedThisRun),
+        onlyWithFailures: input.mode === 'failed-only',
+      });
+      if (page.length === 0) break;
+      for (const site of page) {
+        await condition(() => inFlight < input.tuning.maxSitesInFlight);
+        inFlight += 1;
+        startedThisRun += 1;
+        progress.cursor = site.ordinal;
+        const site$ = runSite(input, site.siteId).then(onSiteDone).finally(() => (inFlight -= 1));
+        // Awaited below; marking it handled keeps a cancelled child from failing the workflow task meanwhile.
+        site$.catch(() => undefined);
+        running.push(site$);
+      }
+    }
+    await Promise.all(running);
+    if (startedThisRun >= input.tuning.sitesPerRun) {
+      await continueAsNew<typeof riskAssessmentWorkflow>({ ...input, progress });
+    }
+    const detail = progress.failedCells > 0 || progress.sitesFailed > 0 ? 'completed_with_failures' : 'completed';
+    upsertSearchAttributes([{ key: STATUS_DETAIL, value: detail }]);
+    await finishAssessment({ assessmentId: input.assessmentId, status: 'COMPLETED' });
+    return status();
+  } catch (err) {
+    if (isCancellation(err)) {
+      // Children are cancelled with us; what they finished stays stored and the rest is marked.
+      await CancellationScope.nonCancellable(async () => {
+        // Let cancelled children record their own state before the assessment closes.
+        await Promise.allSettled(running);
+        upsertSearchAttributes([{ key: STATUS_DETAIL, value: 'canceled' }]);
+        await finishAssessment({ assessmentId: input.assessmentId, status: 'CANCELED' });
+      });
+    }
+    throw err;
+  }
+}
+
+async function runSite(input: RiskAssessmentInput, siteId: string): Promise<SiteRiskResult> {
+  try {
+    return await executeChild(siteRiskWorkflow, {
+      // A retry run's children get the retry run's prefix, so each run's children are distinct.
+      workflowId: `${workflowInfo().workflowId}-site-${siteId}`,
+      args: [
+        {
+          assessmentId: input.assessmentId,
+          siteId,
+          scenarios: input.scenarios,
+          yearFrom: input.yearFrom,
+          yearTo: input.yearTo,
+          onlyFailed: input.mode === 'failed-only',
+          tuning: input.tuning,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: PIPELINE, value: 'risk' },
+        { key: BUSINESS_KEY, value: input.assessmentId },
+        { key: SITE_IDS, value: [siteId] },
+      ],
+      staticSummary: `site ${siteId} of ${input.assessmentId}`,
+    });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // A site workflow that failed outright (not one with failed cells) counts as a failed site.
+    return { siteId, status: 'FAILED', completedCells: 0, failedCells: 0 };
+  }
+}

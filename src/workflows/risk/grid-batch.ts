@@ -1,0 +1,187 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { GridBatchActivities } from '../../activities/risk/grid-batch';
+import type { GridBatchConfig } from '../../config';
+import type { GridChunk, GridIdRange } from '../../infra/risk/queries/grid-batch';
+import { BUSINESS_KEY, PIPELINE, STATUS_DETAIL } from '../shared/search-attributes';
+
+export interface GridBatchInput {
+  /** 'direct' when started without the schedule (tests, benchmarks, operators). */
+  trigger: 'schedule' | 'direct';
+  tuning: GridBatchConfig;
+  /** Part of the grid only (tests, benchmarks); the schedule runs the whole grid. */
+  range?: GridIdRange;
+  /** Carried across continue-as-new. */
+  progress?: GridBatchProgress;
+}
+
+export interface GridBatchProgress {
+  pointsTotal: number;
+  /** Last grid id handed to a child; the next run starts after it. */
+  cursor: number;
+  pointsDone: number;
+  failedPoints: number;
+  failedChunks: number;
+}
+
+export interface GridBatchStatus extends GridBatchProgress {
+  chunksInFlight: number;
+}
+
+export const gridBatchProgressQuery = defineQuery<GridBatchStatus>('progress');
+
+const BOOKKEEPING_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 } as const;
+const CHUNK_MAX_ATTEMPTS = 5;
+const PAGE = 50;
+
+const bookkeeping = proxyActivities<GridBatchActivities>({ startToCloseTimeout: '60 seconds', retry: BOOKKEEPING_RETRY });
+
+/**
+ * Hazard score and P(H) for every grid point × scenario × year × hazard, started by the yearly
+ * schedule or on demand. Grid-point ranges go to child workflows, a few at a time; after
+ * `childrenPerRun` children the batch continues as new, so the 0.01° grid stays far below the
+ * history limits. The whole batch runs under an execution timeout set by whoever starts it.
+ */
+export async function hazardGridBatchWorkflow(input: GridBatchInput): Promise<GridBatchStatus> {
+  const { tuning } = input;
+  const batchId = workflowInfo().workflowId;
+  const progress =
+    input.progress ??
+    { ...(await bookkeeping.planGridBatch({ batchId, trigger: input.trigger, windowYears: tuning.windowYears, range: input.range })), cursor: -1, pointsDone: 0, failedPoints: 0, failedChunks: 0 };
+  let inFlight = 0;
+  const status = (): GridBatchStatus => ({ ...progress, chunksInFlight: inFlight });
+  setHandler(gridBatchProgressQuery, status);
+  const report = () =>
+    setCurrentDetails(`**${progress.pointsDone}/${progress.pointsTotal}** grid points done · ${progress.failedChunks} chunks failed · ${inFlight} in flight`);
+  report();
+
+  const running: Promise<void>[] = [];
+  try {
+    let startedThisRun = 0;
+    while (startedThisRun < tuning.childrenPerRun) {
+      const chunks = await bookkeeping.nextGridChunks({
+        afterGridId: progress.cursor,
+        pointsPerChunk: tuning.pointsPerChild,
+        limit: Math.min(PAGE, tuning.childrenPerRun - startedThisRun),
+        range: input.range,
+      });
+      if (chunks.length === 0) break;
+      for (const chunk of chunks) {
+        await condition(() => inFlight < tuning.maxChildrenInFlight);
+        inFlight += 1;
+        startedThisRun += 1;
+        progress.cursor = chunk.lastGridId;
+        const chunk$ = runChunk(batchId, chunk, tuning)
+          .then((outcome) => {
+            progress.pointsDone += outcome.points;
+            progress.failedPoints += outcome.failedPoints;
+            progress.failedChunks += outcome.failedChunks;
+          })
+          .finally(() => {
+            inFlight -= 1;
+            report();
+          });
+        // Awaited below; marking it handled keeps a cancelled child from failing the workflow task meanwhile.
+        chunk$.catch(() => undefined);
+        running.push(chunk$);
+      }
+    }
+    await Promise.all(running);
+    if (startedThisRun >= tuning.childrenPerRun) await continueAsNew<typeof hazardGridBatchWorkflow>({ ...input, progress });
+    const outcome = progress.failedChunks > 0 ? 'COMPLETED_WITH_FAILURES' : 'COMPLETED';
+    upsertSearchAttributes([{ key: STATUS_DETAIL, value: outcome.toLowerCase() }]);
+    await bookkeeping.finishGridBatch({ batchId, status: outcome });
+    return status();
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        await Promise.allSettled(running);
+        await bookkeeping.finishGridBatch({ batchId, status: 'CANCELED' });
+      });
+    }
+    throw err;
+  }
+}
+
+interface ChunkOutcome {
+  points: number;
+  failedPoints: number;
+  failedChunks: number;
+}
+
+async function runChunk(batchId: string, chunk: GridChunk, tuning: GridBatchConfig): Promise<ChunkOutcome> {
+  try {
+    return await executeChild(hazardGridChunkWorkflow, {
+      workflowId: `${batchId}-points-${chunk.firstGridId}-${chunk.lastGridId}`,
+      args: [{ batchId, chunk, tuning }],
+      typedSearchAttributes: [
+        { key: PIPELINE, value: 'risk' },
+        { key: BUSINESS_KEY, value: batchId },
+      ],
+      staticSummary: `grid points ${chunk.firstGridId}–${chunk.lastGridId} of ${batchId}`,
+    });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return { points: 0, failedPoints: 0, failedChunks: 1 };
+  }
+}
+
+export interface GridChunkWorkflowInput {
+  batchId: string;
+  chunk: GridChunk;
+  tuning: GridBatchConfig;
+}
+
+/**
+ * One range of grid points, computed by activities of a few points each. A hung or dead worker
+ * stops heartbeating and its activity is retried elsewhere; pieces an earlier run of this batch
+ * already stored are skipped.
+ */
+export async function hazardGridChunkWorkflow(input: GridChunkWorkflowInput): Promise<ChunkOutcome> {
+  const { batchId, chunk, tuning } = input;
+  const { computeGridChunk } = proxyActivities<GridBatchActivities>({
+    startToCloseTimeout: `${tuning.activityTimeoutSeconds} seconds`,
+    heartbeatTimeout: `${tuning.heartbeatTimeoutSeconds} seconds`,
+    retry: { ...BOOKKEEPING_RETRY, maximumAttempts: CHUNK_MAX_ATTEMPTS },
+  });
+  const pieces = await bookkeeping.nextGridChunks({
+    afterGridId: chunk.firstGridId - 1,
+    pointsPerChunk: tuning.pointsPerActivity,
+    limit: Math.ceil(chunk.points / tuning.pointsPerActivity),
+    range: { from: chunk.firstGridId, to: chunk.lastGridId },
+  });
+  const stored = new Set(await bookkeeping.storedGridChunks({ batchId, firstGridIds: pieces.map((p) => p.firstGridId) }));
+  const outcome: ChunkOutcome = { points: 0, failedPoints: 0, failedChunks: 0 };
+  for (const piece of pieces) {
+    setCurrentDetails(`points **${piece.firstGridId}–${piece.lastGridId}** · ${outcome.points}/${chunk.points} done`);
+    if (stored.has(piece.firstGridId)) {
+      outcome.points += piece.points;
+      continue;
+    }
+    try {
+      const result = await computeGridChunk({ batchId, chunk: piece, windowYears: tuning.windowYears });
+      outcome.points += result.points;
+      outcome.failedPoints += result.failedPoints;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // Retries exhausted: the rest of the grid still gets computed; the batch reports the gap.
+      outcome.failedChunks += 1;
+      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
+      setCurrentDetails(`points ${piece.firstGridId}–${piece.lastGridId} failed: ${cause}`);
+    }
+  }
+  return outcome;
+}

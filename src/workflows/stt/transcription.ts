@@ -1,0 +1,126 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { RateLimited, SttActivities } from '../../activities/stt';
+import { STATUS_DETAIL } from '../shared/search-attributes';
+
+export type TranscriptionPhase = 'queued' | 'waiting_for_slot' | 'submitted' | 'transcribing' | 'rate_limited' | 'completed' | 'failed' | 'canceled';
+
+export interface TranscriptionState {
+  phase: TranscriptionPhase;
+  vendorJobId: string | null;
+  /** While rate_limited: when the vendor will be called again. */
+  retryAt: string | null;
+  reason: string | null;
+  /** Vendor calls made for this job (submits and polls). */
+  attempts: number;
+  utterances: number | null;
+  error: string | null;
+  updatedAt: string;
+}
+
+export interface TranscriptionInput {
+  jobId: string;
+  pollIntervalMs: number;
+  /** Where slot waits run; absent in runs started before slot waits had their own queue. */
+  slotTaskQueue?: string;
+}
+
+export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
+
+const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 } as const;
+const NON_RETRYABLE = ['SttRejectedError', 'SttAuthError', 'BadData'];
+
+const vendor = proxyActivities<SttActivities>({
+  // A vendor that hangs is cut off here and the call retried.
+  startToCloseTimeout: '2 minutes',
+  retry: { ...RETRY, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+const slotWaiter = (taskQueue?: string) =>
+  proxyActivities<SttActivities>({
+    taskQueue,
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '20 seconds',
+    retry: RETRY,
+    summary: 'wait for one of the account’s concurrent-job slots',
+  }).acquireSlot;
+const bookkeeping = proxyActivities<SttActivities>({ startToCloseTimeout: '30 seconds', retry: { ...RETRY, maximumAttempts: 20 } });
+
+/**
+ * One audio file through the vendor: take a slot, submit once, poll until done, keep the
+ * transcript. A 429 anywhere pauses every worker (the shared gate) and this job shows
+ * `rate_limited` with the time it will try again, instead of failing.
+ */
+export async function transcriptionWorkflow(input: TranscriptionInput): Promise<TranscriptionState> {
+  const state: TranscriptionState = { phase: 'queued', vendorJobId: null, retryAt: null, reason: null, attempts: 0, utterances: null, error: null, updatedAt: new Date().toISOString() };
+  setHandler(transcriptionStateQuery, () => state);
+  const enter = (phase: TranscriptionPhase, extra: Partial<TranscriptionState> = {}) => {
+    Object.assign(state, { phase, retryAt: null, reason: null, ...extra, updatedAt: new Date().toISOString() });
+    upsertSearchAttributes([{ key: STATUS_DETAIL, value: phase }]);
+    setCurrentDetails(phase === 'rate_limited' ? `**rate limited** by the vendor (${state.reason}); retrying at ${state.retryAt}` : `**${phase}**${state.vendorJobId ? ` · vendor job \`${state.vendorJobId}\`` : ''}`);
+  };
+  const waitOut = async (limited: RateLimited) => {
+    enter('rate_limited', { retryAt: limited.retryAt, reason: limited.reason });
+    await sleep(Math.max(0, Date.parse(limited.retryAt) - Date.now()));
+  };
+
+  let holdsSlot = false;
+  try {
+    enter('waiting_for_slot');
+    const acquireSlot = slotWaiter(input.slotTaskQueue);
+    while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
+    holdsSlot = true;
+
+    for (;;) {
+      state.attempts += 1;
+      const submitted = await vendor.submitTranscription({ jobId: input.jobId });
+      if (!submitted.rateLimited) {
+        enter('submitted', { vendorJobId: submitted.vendorJobId });
+        break;
+      }
+      await waitOut(submitted);
+    }
+
+    for (;;) {
+      await sleep(input.pollIntervalMs);
+      state.attempts += 1;
+      const polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
+      if (polled.rateLimited) {
+        await waitOut(polled);
+      } else if (polled.status === 'transcribing') {
+        if (state.phase !== 'transcribing') enter('transcribing');
+      } else if (polled.status === 'completed') {
+        await bookkeeping.releaseSlot({ jobId: input.jobId });
+        holdsSlot = false;
+        await bookkeeping.finishTranscription({ jobId: input.jobId, status: 'COMPLETED' });
+        enter('completed', { utterances: polled.utterances });
+        return state;
+      } else {
+        throw ApplicationFailure.nonRetryable(`the vendor could not transcribe the audio: ${polled.error}`, 'VendorJobFailed');
+      }
+    }
+  } catch (err) {
+    const canceled = isCancellation(err);
+    const message = describe(err);
+    await CancellationScope.nonCancellable(async () => {
+      if (holdsSlot) await bookkeeping.releaseSlot({ jobId: input.jobId });
+      await bookkeeping.finishTranscription({ jobId: input.jobId, status: canceled ? 'CANCELED' : 'FAILED', error: canceled ? undefined : message });
+      enter(canceled ? 'canceled' : 'failed', { error: canceled ? null : message });
+    });
+    throw err;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
