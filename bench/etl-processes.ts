@@ -42,7 +42,7 @@ export function startEtlWorker(config: Config, env: Record<string, string>): Wor
   compiled ??= compile();
   const child = spawn(process.execPath, [compiled, '--queue', 'etl'], {
     cwd: ROOT,
-    env: { ...process.env, TASK_QUEUE_ETL: config.queues.etl.taskQueue, ...env },
+    env: { ...process.env, TASK_QUEUE_ETL: config.pipelines.etl.queue.taskQueue, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

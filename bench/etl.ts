@@ -112,7 +112,7 @@ async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string
     const peak = peakRssMb(worker.child.pid!);
     const job = await getJob(stack, body.id);
     if (job.counts.loaded !== files) throw new Error(`only ${job.counts.loaded} of ${files} loaded: ${JSON.stringify(job.counts)}`);
-    const chunkSize = stack.config.etl.chunkSize;
+    const chunkSize = stack.config.pipelines.etl.tuning.chunkSize;
     const chunkIds = Array.from({ length: Math.ceil(files / chunkSize) }, (_, i) => `${body.id}-chunk-${i * chunkSize}`);
     const { lines } = await breakdown(stack.temporal, stack.pool, body.id, chunkIds, bytes);
     return { seconds, cpu, peakRssMb: peak, details: lines, worker: worker.kind };

@@ -39,7 +39,7 @@ async function inProcess(stack: TestStack): Promise<number> {
   await assessments.setSiteGrid(stack.pool, id, 'solo', nearest!.gridId, nearest!.distanceKm);
   const stored = await assessments.findSite(stack.pool, id, 'solo');
   const inputs = { site: stored!.profile, ...(await loadSiteInputs(stack.pool, nearest!.gridId)) };
-  const { yearsPerActivity, windowYears } = stack.config.risk;
+  const { yearsPerActivity, windowYears } = stack.config.pipelines.risk.assessment;
   for (const group of planCellGroups(SCENARIOS, 2021, 2100, yearsPerActivity)) {
     const query = { gridId: nearest!.gridId, scenario: group.scenario, years: group.years, windowYears, modelVersion: MODEL_VERSION, hazards: HAZARDS };
     const precomputed = await loadGridResults(stack.pool, query);

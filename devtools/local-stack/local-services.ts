@@ -1,23 +1,24 @@
 import path from 'node:path';
 import type { Config } from '../../src/config';
-import { startFakeSttVendor } from '../fake-stt-vendor';
-import { startSampleVideoHost } from '../sample-video-host';
+import { DEV_SERVICES } from './dev-services';
 import type { Logger } from '../../src/infra/logger';
 import { startEmbeddedPostgres } from '../../src/infra/postgres/embedded';
 import { resolveTemporalCli } from '../../src/infra/temporal/cli-binary';
 import { startDevServer } from '../../src/infra/temporal/dev-server';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/shared/search-attributes';
 
 export interface LocalServices {
   /** The config with the addresses of whatever was started filled in. */
   config: Config;
-  sampleVideoHostUrl?: string;
+  /** Stand-ins started for third parties, for the banner. */
+  devServices: Array<{ label: string; hint: string }>;
   stop(): Promise<void>;
 }
 
 /**
  * Brings up what the configuration leaves unset: the Temporal dev server when
- * TEMPORAL_ADDRESS is absent, an embedded PostgreSQL when DATABASE_URL is absent, the fake
- * speech-to-text vendor when STT_VENDOR_URL is absent.
+ * TEMPORAL_ADDRESS is absent, an embedded PostgreSQL when DATABASE_URL is absent, and the
+ * stand-ins for third parties (dev-services.ts) the configuration leaves to us.
  */
 export async function startLocalServices(config: Config, logger: Logger): Promise<LocalServices> {
   const stops: Array<() => Promise<void>> = [];
@@ -25,7 +26,7 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
     for (const fn of stops.reverse()) await fn().catch((err) => logger.warn({ err }, 'stopping a local service failed'));
   };
   let resolved = config;
-  let sampleVideoHostUrl: string | undefined;
+  const devServices: LocalServices['devServices'] = [];
   try {
     if (!config.temporal.address) {
       const cliPath = resolveTemporalCli(
@@ -38,6 +39,7 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
         port: config.temporal.port,
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
         onOutput: (line) => logger.debug({ source: 'temporal' }, line),
       });
       stops.push(server.stop);
@@ -54,22 +56,16 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
       resolved = { ...resolved, postgres: { ...resolved.postgres, url: pg.url } };
       logger.info({ port: config.postgres.embeddedPort }, 'embedded PostgreSQL started');
     }
-    if (!config.stt.vendorUrl) {
-      // No real vendor configured: the fake one (a dev tool speaking the same protocol) stands in.
-      const vendor = await startFakeSttVendor({ port: config.stt.fakeVendorPort });
-      stops.push(vendor.stop);
-      resolved = { ...resolved, stt: { ...resolved.stt, vendorUrl: vendor.url } };
-      logger.info({ url: vendor.url }, 'fake speech-to-text vendor started');
+    for (const service of DEV_SERVICES) {
+      if (!service.wanted(resolved)) continue;
+      const started = await service.start(resolved, logger);
+      stops.push(started.stop);
+      resolved = started.config;
+      devServices.push({ label: service.label, hint: started.hint });
     }
-    // A sample video host for trying the ETL locally; its loopback address joins the fetch allowlist.
-    const videos = await startSampleVideoHost({ port: config.etl.sampleHostPort });
-    stops.push(videos.stop);
-    resolved = { ...resolved, fetch: { ...resolved.fetch, allowHosts: [...resolved.fetch.allowHosts, '127.0.0.1'] } };
-    logger.info({ url: videos.url }, 'sample video host started');
-    sampleVideoHostUrl = videos.url;
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config: resolved, stop, sampleVideoHostUrl };
+  return { config: resolved, stop, devServices };
 }

@@ -6,8 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
-import { migrate } from '../../src/infra/db/migrate';
-import { ensureReferenceData } from '../../src/infra/risk/reference-data/ensure';
+import { prepareDatabase } from '../../src/stack/prepare-database';
 import { createPool } from '../../src/infra/db/pool';
 import { findFreePort } from '../../src/infra/net';
 import { startEmbeddedPostgres } from '../../src/infra/postgres/embedded';
@@ -15,6 +14,7 @@ import { resolveTemporalCli } from '../../src/infra/temporal/cli-binary';
 import { startDevServer } from '../../src/infra/temporal/dev-server';
 import { cachedWorkflowBundlePath } from '../../src/stack/workflow-bundle';
 import { runMain } from '../../src/bin/run-main';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/shared/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUN_TIMEOUT_MS = 45 * 60_000;
@@ -52,7 +52,7 @@ async function startTemporal(config: Config, scratch: string, cleanups: Array<()
     (msg) => console.log(`[test] ${msg}`),
   );
   const [port, uiPort] = [await findFreePort(), await findFreePort()];
-  const server = await startDevServer({ cliPath, dataDir: path.join(scratch, 'temporal'), port, uiPort, namespace: config.temporal.namespace });
+  const server = await startDevServer({ cliPath, dataDir: path.join(scratch, 'temporal'), port, uiPort, namespace: config.temporal.namespace, searchAttributes: ALL_SEARCH_ATTRIBUTES });
   cleanups.push(server.stop);
   return { address: server.address, cliPath };
 }
@@ -100,8 +100,7 @@ runMain(async () => {
     const [temporal, databaseUrl] = await Promise.all([startTemporal(config, scratch, cleanups), startPostgres(config, scratch, cleanups)]);
     const runConfig = { ...config, postgres: { ...config.postgres, url: databaseUrl } };
     const pool = createPool(runConfig, 'dp-test-setup');
-    await migrate(pool);
-    await ensureReferenceData(pool, config.referenceData, (msg) => console.log(`[test] ${msg}`));
+    await prepareDatabase(pool, config, (msg) => console.log(`[test] ${msg}`));
     await pool.end();
     const bundlePath = await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache'));
     console.log(`[test] Temporal ${temporal.address}, database ${new URL(databaseUrl).pathname.slice(1)}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

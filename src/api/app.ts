@@ -1,5 +1,7 @@
 import express, { Router } from 'express';
 import helmet from 'helmet';
+import type { Config } from '../config';
+import { ANY_PIPELINES } from '../pipelines';
 import type { ApiDeps } from './shared/deps';
 import { apiKeyAuth } from './shared/middleware/api-key-auth';
 import { requestContext } from './shared/middleware/request-context';
@@ -7,20 +9,20 @@ import { buildOpenApi } from './shared/openapi';
 import { ProblemError, problemHandler } from './shared/problem';
 import { mountHealthRoutes } from './shared/health-routes';
 import { mountRoutes, type RouteSpec } from './shared/route';
-import { etlJobRoutes } from './etl/routes';
-import { regionRoutes } from './risk/region-routes';
-import { riskRoutes } from './risk/assessment-routes';
-import { riskBatchRoutes } from './risk/grid-batch-routes';
 import { runRoutes } from './shared/run-routes';
-import { systemCheckRoutes } from './system-check/routes';
-import { transcriptionRoutes } from './stt/routes';
 
-/** Every documented /api route; each pipeline contributes its own list. */
-export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...runRoutes(deps), ...systemCheckRoutes(deps), ...riskRoutes(deps), ...riskBatchRoutes(deps), ...regionRoutes(deps), ...transcriptionRoutes(deps, deps.store), ...etlJobRoutes(deps)];
+/** The API's dependencies before it derives the per-pipeline view: the whole configuration. */
+export type AppDeps = Omit<ApiDeps, 'config' | 'taskQueues'> & { config: Config };
+
+/** Every documented /api route: the platform's, then each registered pipeline's. */
+export function apiRoutes(appDeps: AppDeps): RouteSpec[] {
+  const { config } = appDeps;
+  const taskQueues = Object.fromEntries(ANY_PIPELINES.map((p) => [p.name, config.pipelines[p.name].queue.taskQueue]));
+  const deps: ApiDeps = { ...appDeps, taskQueues };
+  return [...runRoutes(deps), ...ANY_PIPELINES.flatMap((p) => p.routes(deps, config.pipelines[p.name]))];
 }
 
-export function createApp(deps: ApiDeps): express.Express {
+export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.api.trustProxy);

@@ -60,8 +60,8 @@ function parseCommand(argv: string[], config: Config): Command {
   if (kind === 'synthetic') {
     return {
       kind,
-      resolutionDeg: number('resolution', values.resolution, config.referenceData.resolutionDeg),
-      seed: number('seed', values.seed, config.referenceData.seed),
+      resolutionDeg: number('resolution', values.resolution, config.pipelines.risk.referenceData.resolutionDeg),
+      seed: number('seed', values.seed, config.pipelines.risk.referenceData.seed),
     };
   }
   if (kind === 'import') {

@@ -1,28 +1,29 @@
-// A worker process: `npm run worker -- --queue risk` (repeatable); all queues when none is named.
+// A worker process: `npm run worker -- --queue risk` (repeatable; a pipeline's name); every pipeline when none is named.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, QUEUE_NAMES, type QueueName } from '../config';
+import { ConfigError, loadConfig } from '../config';
+import { ANY_PIPELINES, PIPELINE_NAMES, type AnyPipeline } from '../pipelines';
 import { createLogger } from '../infra/logger';
 import { createMetrics } from '../infra/metrics/registry';
 import { close, listen } from '../infra/http/server';
 import { startWorkerHost } from '../stack/worker-host';
 import { onShutdownSignal, runMain } from './run-main';
 
-function queuesFromArgs(): QueueName[] {
+function pipelinesFromArgs(): AnyPipeline[] {
   const { values } = parseArgs({ options: { queue: { type: 'string', multiple: true } } });
-  const named = (values.queue ?? []).flatMap((q) => q.split(',')).map((q) => q.trim());
-  for (const q of named) {
-    if (!QUEUE_NAMES.includes(q as QueueName)) throw new ConfigError(`--queue: unknown queue "${q}" (expected ${QUEUE_NAMES.join(', ')})`);
+  const named = new Set((values.queue ?? []).flatMap((q) => q.split(',')).map((q) => q.trim()));
+  for (const name of named) {
+    if (!PIPELINE_NAMES.includes(name as never)) throw new ConfigError(`--queue: unknown queue "${name}" (expected ${PIPELINE_NAMES.join(', ')})`);
   }
-  return named.length > 0 ? [...new Set(named as QueueName[])] : [...QUEUE_NAMES];
+  return ANY_PIPELINES.filter((p) => named.size === 0 || named.has(p.name));
 }
 
 runMain(async () => {
   const config = loadConfig();
-  const queues = queuesFromArgs();
+  const pipelines = pipelinesFromArgs();
   if (!config.postgres.url) throw new ConfigError('DATABASE_URL: required for a standalone worker (`npm start` starts PostgreSQL for you)');
   const logger = createLogger(config.logLevel, 'worker');
   const metrics = createMetrics();
-  const host = await startWorkerHost(config, logger, metrics, queues);
+  const host = await startWorkerHost(config, logger, metrics, pipelines);
   const metricsServer = await listen(
     async (req, res) => {
       if (req.url !== '/metrics') return void res.writeHead(404).end();

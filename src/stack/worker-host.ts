@@ -1,11 +1,11 @@
-import type { Config, QueueName } from '../config';
+import type { Config } from '../config';
 import { assertDatabaseReachable } from '../infra/db/check';
 import { migrate } from '../infra/db/migrate';
 import { createPool } from '../infra/db/pool';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
 import { connectTemporalClient } from '../infra/temporal/client';
-import { ensureGridBatchSchedule } from '../pipelines/risk/grid-batch-schedule';
+import type { AnyPipeline } from '../pipelines';
 import { installTemporalRuntime, startWorkers } from './workers';
 
 export interface WorkerHost {
@@ -14,14 +14,14 @@ export interface WorkerHost {
   stop(): Promise<void>;
 }
 
-export async function startWorkerHost(config: Config, logger: Logger, metrics: Metrics, queues: readonly QueueName[]): Promise<WorkerHost> {
+export async function startWorkerHost(config: Config, logger: Logger, metrics: Metrics, pipelines: readonly AnyPipeline[]): Promise<WorkerHost> {
   const pool = createPool(config, 'dp-worker');
   try {
     await assertDatabaseReachable(pool, config.postgres.url ?? '');
     await migrate(pool);
     await installTemporalRuntime(metrics, logger);
-    if (queues.includes('risk')) await ensureSchedules(config, logger);
-    const workers = await startWorkers({ config, pool, logger }, queues);
+    await ensureSchedules(config, logger, pipelines);
+    const workers = await startWorkers({ config, pool, logger }, pipelines);
     const done = workers.done.finally(() => pool.end());
     return {
       done,
@@ -36,12 +36,13 @@ export async function startWorkerHost(config: Config, logger: Logger, metrics: M
   }
 }
 
-/** The risk workers run the yearly grid batch, so they make sure its schedule exists as configured. */
-async function ensureSchedules(config: Config, logger: Logger): Promise<void> {
+/** A pipeline's workers run its scheduled work, so they make sure its schedules exist as configured. */
+async function ensureSchedules(config: Config, logger: Logger, pipelines: readonly AnyPipeline[]): Promise<void> {
+  const scheduling = pipelines.filter((p) => p.ensureSchedules);
+  if (scheduling.length === 0) return;
   const client = await connectTemporalClient(config);
   try {
-    await ensureGridBatchSchedule(client, config);
-    logger.info({ scheduleId: config.riskBatch.scheduleId }, 'grid batch schedule ensured');
+    for (const p of scheduling) await p.ensureSchedules!(client, config.pipelines[p.name], logger);
   } finally {
     await client.connection.close();
   }

@@ -2,12 +2,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel, type WorkerInterceptors } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { temporalAddress, type Config, type QueueName } from '../config';
-import { createActivities } from '../activities/shared/host';
+import type { ActivityOnlyQueue, HostedActivities } from '../activities/shared/deps';
+import type { Config } from '../config';
+import { ANY_PIPELINES, type AnyPipeline } from '../pipelines';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
 import { findFreePort } from '../infra/net';
-import { TemporalUnreachableError } from '../infra/temporal/client';
+import { temporalAddress, TemporalUnreachableError } from '../infra/temporal/client';
 import { cachedWorkflowBundlePath } from './workflow-bundle';
 
 let runtimeInstalled = false;
@@ -41,7 +42,7 @@ function sdkLogLevel(level: string): LogLevel {
 }
 
 export interface RunningWorkers {
-  queues: QueueName[];
+  pipelines: string[];
   /** Resolves when every worker has stopped. */
   done: Promise<void>;
   /** Stops polling and waits for in-flight activities up to the grace period. */
@@ -54,58 +55,77 @@ export interface WorkerDeps {
   logger: Logger;
 }
 
+interface QueueToServe {
+  taskQueue: string;
+  maxConcurrentActivities: number;
+  activities: object;
+  /** False for activity-only queues. */
+  workflows: boolean;
+}
+
+/**
+ * What each served queue carries: the pipeline's own activities plus those every queue answers
+ * (the system check), and any activity-only queues the pipeline asked for.
+ */
+function queuesToServe(deps: WorkerDeps, workerIdentity: string, pipelines: readonly AnyPipeline[]): { queues: QueueToServe[]; hosted: HostedActivities[] } {
+  const activityDeps = { config: deps.config, pool: deps.pool, logger: deps.logger, workerIdentity };
+  const host = (p: AnyPipeline) => p.activities(activityDeps, deps.config.pipelines[p.name]);
+  const everywhere = ANY_PIPELINES.filter((p) => p.activitiesOnEveryQueue).map(host);
+  const hosted: HostedActivities[] = [...everywhere];
+  const queues: QueueToServe[] = [];
+  for (const p of pipelines) {
+    const own = p.activitiesOnEveryQueue ? undefined : host(p);
+    if (own) hosted.push(own);
+    const activities = Object.assign({}, ...everywhere.map((h) => h.activities), own?.activities);
+    queues.push({ ...deps.config.pipelines[p.name].queue, activities, workflows: true });
+    for (const q of own?.activityQueues ?? ([] as ActivityOnlyQueue[])) queues.push({ ...q, workflows: false });
+  }
+  return { queues, hosted };
+}
+
 /** `interceptors` exist for fault-injection tests; production passes none. */
-export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[], opts: { interceptors?: WorkerInterceptors } = {}): Promise<RunningWorkers> {
+export async function startWorkers(deps: WorkerDeps, pipelines: readonly AnyPipeline[], opts: { interceptors?: WorkerInterceptors } = {}): Promise<RunningWorkers> {
   const { config, logger } = deps;
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address }).catch((err: Error) => {
     throw new TemporalUnreachableError(`TEMPORAL_ADDRESS: cannot reach a Temporal server at ${address} (${err.message})`);
   });
   const workerIdentity = `${os.hostname()}:${process.pid}`;
-  const host = createActivities({ ...deps, workerIdentity }, queues);
+  const { queues, hosted } = queuesToServe(deps, workerIdentity, pipelines);
   const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));
 
-  const activityOnlyWorkers = host.activityQueues.map((q) =>
-    Worker.create({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: q.taskQueue,
-      identity: `${workerIdentity}/${q.taskQueue}`,
-      activities: q.activities,
-      maxConcurrentActivityTaskExecutions: q.maxConcurrentActivities,
-      shutdownGraceTime: config.worker.shutdownGraceMs,
-      interceptors: opts.interceptors,
-    }),
-  );
-  const workers = await Promise.all([
-    ...activityOnlyWorkers,
-    ...queues.map((queue) =>
+  const workers = await Promise.all(
+    queues.map((q) =>
       Worker.create({
         connection,
         namespace: config.temporal.namespace,
-        taskQueue: config.queues[queue].taskQueue,
-        identity: `${workerIdentity}/${queue}`,
-        workflowBundle: { codePath },
-        activities: host.activities[queue],
-        maxConcurrentActivityTaskExecutions: config.queues[queue].maxConcurrentActivities,
-        maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
-        maxCachedWorkflows: config.worker.maxCachedWorkflows,
+        taskQueue: q.taskQueue,
+        identity: `${workerIdentity}/${q.taskQueue}`,
+        activities: q.activities,
+        maxConcurrentActivityTaskExecutions: q.maxConcurrentActivities,
         shutdownGraceTime: config.worker.shutdownGraceMs,
         interceptors: opts.interceptors,
+        ...(q.workflows
+          ? {
+              workflowBundle: { codePath },
+              maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+              maxCachedWorkflows: config.worker.maxCachedWorkflows,
+            }
+          : {}),
       }),
     ),
-  ]);
-  logger.info({ queues: queues.map((q) => config.queues[q].taskQueue) }, 'workers polling');
+  );
+  logger.info({ queues: queues.map((q) => q.taskQueue) }, 'workers polling');
 
   const done = Promise.all(workers.map((w) => w.run()))
     .then(() => undefined)
     .finally(async () => {
-      await host.close();
+      for (const h of hosted) await h.close?.();
       await connection.close();
       logger.info('workers stopped');
     });
   return {
-    queues: [...queues],
+    pipelines: pipelines.map((p) => p.name),
     done,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ANY_PIPELINES } from '../pipelines';
 
 const SRC_DIR = path.resolve(__dirname, '..');
-const WORKFLOWS_ENTRY = path.join(SRC_DIR, 'workflows', 'index.ts');
 const LOCKFILE = path.resolve(SRC_DIR, '..', 'package-lock.json');
 
 function sourceFiles(dir: string): string[] {
@@ -23,8 +23,19 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * One bundle holds every registered pipeline's workflows (a worker of any queue can replay any of
+ * them); its entry is written from the registry, so no second list of pipelines exists.
+ */
 export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietLogger });
+  // Inside the source tree, so the bundler resolves the SDK from the project's node_modules.
+  const entry = path.join(SRC_DIR, 'workflows', `.bundle-entry-${process.pid}-${randomUUID()}.js`);
+  writeFileSync(entry, ANY_PIPELINES.map((p) => `export * from ${JSON.stringify(p.workflowsModule)};\n`).join(''));
+  try {
+    return await bundleWorkflowCode({ workflowsPath: entry, logger: quietLogger });
+  } finally {
+    rmSync(entry, { force: true });
+  }
 }
 
 /**

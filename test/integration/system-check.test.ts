@@ -16,7 +16,7 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
       body: JSON.stringify({}),
     });
 
-  test('one workflow per queue writes one row each', async () => {
+  test('one workflow per registered pipeline queue writes one row each', async () => {
     const res = await start('e2e');
     assert.equal(res.status, 202);
     const body = (await res.json()) as { id: string; runs: Array<{ queue: string; workflowId: string; created: boolean }> };
@@ -24,6 +24,7 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
     assert.deepEqual(
       body.runs.map((r) => [r.queue, r.workflowId, r.created]),
       [
+        ['system-check', 'check-e2e-system-check', true],
         ['risk', 'check-e2e-risk', true],
         ['stt', 'check-e2e-stt', true],
         ['etl', 'check-e2e-etl', true],
@@ -34,7 +35,7 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
     const view = (await (await fetch(`${stack.apiUrl}/api/system-checks/check-e2e`)).json()) as { queues: Array<{ queue: string; attempts: number }> };
     assert.deepEqual(
       view.queues.map((q) => q.queue),
-      [stack.config.queues.etl.taskQueue, stack.config.queues.risk.taskQueue, stack.config.queues.stt.taskQueue],
+      [stack.config.pipelines.etl.queue.taskQueue, stack.config.pipelines.risk.queue.taskQueue, stack.config.pipelines.stt.queue.taskQueue, stack.config.pipelines['system-check'].queue.taskQueue],
     );
     assert.ok(view.queues.every((q) => q.attempts === 1));
   });
@@ -43,7 +44,7 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
     const again = (await (await start('e2e')).json()) as { runs: Array<{ created: boolean }> };
     assert.ok(again.runs.every((r) => r.created === false));
     const { rows } = await stack.pool.query('SELECT count(*)::int AS n, max(attempts) AS attempts FROM system_checks WHERE check_id = $1', ['check-e2e']);
-    assert.deepEqual(rows[0], { n: 3, attempts: 1 });
+    assert.deepEqual(rows[0], { n: 4, attempts: 1 });
   });
 
   test('GET /api/runs/:id shows the Temporal view with search attributes and a Web UI link', async () => {
@@ -53,9 +54,9 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
     })) as Record<string, any>;
     assert.equal(run.type, 'systemCheckWorkflow');
     assert.equal(run.status, 'COMPLETED');
-    assert.equal(run.taskQueue, stack.config.queues.risk.taskQueue);
+    assert.equal(run.taskQueue, stack.config.pipelines.risk.queue.taskQueue);
     assert.deepEqual(run.pendingActivities, []);
-    assert.equal(run.searchAttributes.DpPipeline, 'system');
+    assert.equal(run.searchAttributes.DpPipeline, 'system-check');
     assert.equal(run.searchAttributes.DpBusinessKey, 'check-e2e');
     assert.equal(run.webUiUrl, `${stack.config.temporal.uiUrl}/namespaces/default/workflows/check-e2e-risk/${run.runId}/history`);
     assert.ok(Date.parse(run.closedAt) >= Date.parse(run.startedAt));

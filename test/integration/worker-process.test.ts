@@ -21,10 +21,10 @@ describe('standalone worker process', () => {
           taskQueue: queue,
           args: [`proc-${queue}`],
         });
-      const served = await run(stack.config.queues.risk.taskQueue);
-      const notServed = await run(stack.config.queues.etl.taskQueue);
+      const served = await run(stack.config.pipelines.risk.queue.taskQueue);
+      const notServed = await run(stack.config.pipelines.etl.queue.taskQueue);
       const result = (await served.result()) as { taskQueue: string };
-      assert.equal(result.taskQueue, stack.config.queues.risk.taskQueue);
+      assert.equal(result.taskQueue, stack.config.pipelines.risk.queue.taskQueue);
       assert.equal((await notServed.describe()).status.name, 'RUNNING');
       const metrics = await waitUntil('worker metrics', async () => {
         const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined))?.text();
@@ -42,6 +42,6 @@ describe('standalone worker process', () => {
   test('an unknown --queue fails with one line', async () => {
     const worker = spawnWorker(stack.config, ['--queue', 'video']);
     assert.equal(await worker.exited(), 1);
-    assert.equal(worker.output().trim(), 'error: --queue: unknown queue "video" (expected risk, stt, etl)');
+    assert.equal(worker.output().trim(), 'error: --queue: unknown queue "video" (expected system-check, risk, stt, etl)');
   });
 });

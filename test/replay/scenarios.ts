@@ -40,7 +40,7 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     name: 'system-check',
     async run(stack) {
       const workflowId = `check-replay-${Date.now()}`;
-      await stack.temporal.workflow.execute('systemCheckWorkflow', { workflowId, taskQueue: stack.config.queues.risk.taskQueue, args: [workflowId] });
+      await stack.temporal.workflow.execute('systemCheckWorkflow', { workflowId, taskQueue: stack.config.pipelines.risk.queue.taskQueue, args: [workflowId] });
       return [['system-check', workflowId]];
     },
   },

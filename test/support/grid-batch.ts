@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { GridIdRange } from '../../src/infra/risk/queries/grid-batch';
-import type { GridBatchConfig } from '../../src/config';
+import type { GridBatchTuning } from '../../src/pipelines/risk/settings';
 import type { hazardGridBatchWorkflow } from '../../src/workflows/risk/grid-batch';
 import type { TestStack } from './stack';
 
@@ -16,12 +16,12 @@ export async function startGridBatch(
   stack: TestStack,
   batchId: string,
   range: GridIdRange,
-  tuning: Partial<GridBatchConfig> = {},
+  tuning: Partial<GridBatchTuning> = {},
 ): Promise<WorkflowHandle<typeof hazardGridBatchWorkflow>> {
   return stack.temporal.workflow.start<typeof hazardGridBatchWorkflow>('hazardGridBatchWorkflow', {
     workflowId: batchId,
-    taskQueue: stack.config.queues.risk.taskQueue,
-    args: [{ trigger: 'direct', range, tuning: { ...stack.config.riskBatch, ...tuning } }],
+    taskQueue: stack.config.pipelines.risk.queue.taskQueue,
+    args: [{ trigger: 'direct', range, tuning: { ...stack.config.pipelines.risk.gridBatch, ...tuning } }],
     workflowExecutionTimeout: '10 minutes',
   });
 }

@@ -7,19 +7,21 @@ import type { Client } from '@temporalio/client';
 import type { WorkerInterceptors } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createApp } from '../../src/api/app';
-import { loadConfig, QUEUE_NAMES, type Config, type QueueName } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createPool } from '../../src/infra/db/pool';
 import { createLogger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
 import { createObjectStore } from '../../src/infra/storage';
 import { connectTemporalClient } from '../../src/infra/temporal/client';
 import { close, listen } from '../../src/infra/http/server';
+import { ANY_PIPELINES, type PipelineName } from '../../src/pipelines';
+import { taskQueueVariable } from '../../src/pipelines/definition';
 import { installTemporalRuntime, startWorkers, type RunningWorkers } from '../../src/stack/workers';
 
 /**
  * The production wiring, in-process, against the run's real Temporal server and database
- * (started by `npm test`). Task queue names get a per-stack suffix so test files never
- * steal each other's tasks.
+ * (started by `npm test`). Every registered pipeline's task queue (and what is named after it,
+ * such as schedules) gets a per-stack suffix, so test files never steal each other's tasks.
  */
 export interface TestStack {
   config: Config;
@@ -36,10 +38,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   const suffix = randomUUID().slice(0, 8);
   return loadConfig({
     ...process.env,
-    TASK_QUEUE_RISK: `risk-${suffix}`,
-    TASK_QUEUE_STT: `stt-${suffix}`,
-    TASK_QUEUE_ETL: `etl-${suffix}`,
-    RISK_BATCH_SCHEDULE_ID: `risk-grid-batch-${suffix}`,
+    ...Object.fromEntries(ANY_PIPELINES.map((p) => [taskQueueVariable(p), `${p.name}-${suffix}`])),
     STORAGE_DIR: path.join(os.tmpdir(), `dp-objects-${suffix}`),
     // Nothing listens here: tests that talk to a vendor start a fake one and pass its URL.
     STT_VENDOR_URL: 'http://127.0.0.1:9',
@@ -49,7 +48,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export interface TestStackOptions {
   config?: Config;
-  queues?: readonly QueueName[] | false;
+  /** Pipelines whose workers run in-process (default: all); false for none. */
+  queues?: readonly PipelineName[] | false;
   interceptors?: WorkerInterceptors;
 }
 
@@ -63,7 +63,8 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
   let workers: RunningWorkers | undefined;
   if (opts.queues !== false) {
     await installTemporalRuntime(metrics, logger);
-    workers = await startWorkers({ config, pool: workerPool, logger }, opts.queues ?? QUEUE_NAMES, { interceptors: opts.interceptors });
+    const served = ANY_PIPELINES.filter((p) => !opts.queues || opts.queues.includes(p.name));
+    workers = await startWorkers({ config, pool: workerPool, logger }, served, { interceptors: opts.interceptors });
   }
   const store = createObjectStore(config.storage);
   const server: http.Server = await listen(createApp({ config, pool, temporal, metrics, logger, store }), '127.0.0.1', 0, 'API_PORT');

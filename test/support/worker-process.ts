@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Config } from '../../src/config';
+import { taskQueueVariable } from '../../src/pipelines/definition';
+import { ANY_PIPELINES } from '../../src/pipelines';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -12,17 +14,12 @@ export interface WorkerProcess {
   exited(): Promise<number | null>;
 }
 
+/** The worker polls the stack's own queues (schedule ids follow the queue names). */
 export function spawnWorker(config: Config, args: string[], env: Record<string, string> = {}): WorkerProcess {
+  const queues = Object.fromEntries(ANY_PIPELINES.map((p) => [taskQueueVariable(p), config.pipelines[p.name].queue.taskQueue]));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts', ...args], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      TASK_QUEUE_RISK: config.queues.risk.taskQueue,
-      TASK_QUEUE_STT: config.queues.stt.taskQueue,
-      TASK_QUEUE_ETL: config.queues.etl.taskQueue,
-      RISK_BATCH_SCHEDULE_ID: config.riskBatch.scheduleId,
-      ...env,
-    },
+    env: { ...process.env, ...queues, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig, temporalAddress } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config';
+import { temporalAddress } from '../../src/infra/temporal/client';
 
 describe('configuration', () => {
   test('defaults describe a local stack: dev server on 7233, UI on 8233, embedded PostgreSQL', () => {
@@ -10,8 +11,8 @@ describe('configuration', () => {
     assert.equal(temporalAddress(config), '127.0.0.1:7233');
     assert.equal(config.temporal.uiUrl, 'http://localhost:8233');
     assert.deepEqual(
-      Object.values(config.queues).map((q) => q.taskQueue),
-      ['risk', 'stt', 'etl'],
+      Object.values(config.pipelines).map((p) => p.queue.taskQueue),
+      ['system-check', 'risk', 'stt', 'etl'],
     );
     assert.deepEqual(config.api.apiKeys, []);
   });
@@ -20,8 +21,16 @@ describe('configuration', () => {
     const config = loadConfig({ API_PORT: '8080', API_KEYS: 'a, b,,c', RISK_MAX_ACTIVITIES: '2', DATABASE_URL: 'postgres://u@db:5432/x' });
     assert.equal(config.api.port, 8080);
     assert.deepEqual(config.api.apiKeys, ['a', 'b', 'c']);
-    assert.equal(config.queues.risk.maxConcurrentActivities, 2);
+    assert.equal(config.pipelines.risk.queue.maxConcurrentActivities, 2);
     assert.equal(config.postgres.url, 'postgres://u@db:5432/x');
+  });
+
+  test('names derived from a task queue follow it unless set', () => {
+    const config = loadConfig({ TASK_QUEUE_RISK: 'risk-blue', TASK_QUEUE_STT: 'stt-blue' });
+    assert.equal(config.pipelines.risk.gridBatch.scheduleId, 'risk-blue-grid-batch');
+    assert.equal(config.pipelines.stt.slotQueue.taskQueue, 'stt-blue-slots');
+    assert.equal(config.pipelines.stt.tuning.slotTaskQueue, 'stt-blue-slots');
+    assert.equal(loadConfig({ RISK_BATCH_SCHEDULE_ID: 'yearly' }).pipelines.risk.gridBatch.scheduleId, 'yearly');
   });
 
   test('empty variables count as unset', () => {

@@ -2,10 +2,11 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { Agent } from 'undici';
-import type { Config } from '../../config';
+import type { FetchConfig } from '../../config/platform';
 import { storageKeyFor } from '../../domain/etl';
 import * as etl from '../../infra/etl/queries';
 import type { ObjectStore } from '../../infra/storage';
+import type { EtlSettings } from '../../pipelines/etl/settings';
 import { classified } from '../shared/failures';
 import { HostSlots } from './host-slots';
 import { createProber, describeProbeFailure, probeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './probe';
@@ -38,12 +39,12 @@ const probeEvent = (videoId: string, finding: ProbeFinding) => ({
 /** Well inside the batch's start-to-close timeout (2 minutes), leaving room for its database writes. */
 const PROBE_BATCH_DEADLINE_MS = 45_000;
 
-export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; config: Config }) {
-  const { pool, store, config } = deps;
+export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetch: FetchConfig; settings: EtlSettings }) {
+  const { pool, store, settings } = deps;
   // Bounded downloads per host: the original's 50 threads on one link were the outage.
-  const downloads = new HostSlots(config.etl.connectionsPerHost);
-  const dispatcher = new Agent({ connections: config.etl.connectionsPerHost });
-  const fetchOptions = { ...config.fetch };
+  const downloads = new HostSlots(settings.connectionsPerHost);
+  const dispatcher = new Agent({ connections: settings.connectionsPerHost });
+  const fetchOptions = { ...deps.fetch };
   const prober = createProber(fetchOptions);
 
   return {
@@ -106,7 +107,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; conf
         if (!(await etl.logTransferStart(pool, input.jobId, input.videoId, events))) {
           throw ApplicationFailure.nonRetryable(`job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`, 'JobCanceled');
         }
-        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: config.etl.maxFileBytes }, input.mediaUrl, key, release);
+        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes }, input.mediaUrl, key, release);
       } finally {
         release();
       }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import type { SttConfig } from '../../config';
+import type { SttSettings } from '../../pipelines/stt/settings';
 import { backoffDelayMs } from '../../domain/stt/backoff';
 import type { NotificationListener } from '../../infra/db/notifications';
 import { withTransaction } from '../../infra/db/pool';
@@ -31,7 +31,7 @@ export interface SttActivityDeps {
   store: ObjectStore;
   provider: SttProvider;
   slotReleases: NotificationListener;
-  stt: SttConfig;
+  stt: SttSettings;
 }
 
 const PROBE_MS = 10_000;

@@ -12,6 +12,7 @@ import { notFound, ProblemError } from '../shared/problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
 import { cancelActiveRun, isActive, jobStatus } from '../shared/workflow-status';
 import { defineRoute } from '../shared/route';
+import type { EtlSettings } from '../../pipelines/etl/settings';
 
 const Id = z.object({ id: z.string().min(1).max(200) });
 const JsonInput = z.union([
@@ -39,10 +40,10 @@ function receiveCsv(req: Request, store: ObjectStore, key: string, maxBytes: num
 }
 
 /** Stores the input as received, so the workflow (and every retry) reads it from storage, never from the client. */
-async function storeInput(deps: ApiDeps, req: Request, jobId: string): Promise<{ source: 'csv' | 'json'; key: string }> {
+async function storeInput(deps: ApiDeps, settings: EtlSettings, req: Request, jobId: string): Promise<{ source: 'csv' | 'json'; key: string }> {
   if (req.is('multipart/form-data')) {
     const key = `etl/inputs/${jobId}-${randomUUID()}.csv`;
-    await receiveCsv(req, deps.store, key, deps.config.etl.maxFileBytes);
+    await receiveCsv(req, deps.store, key, settings.maxFileBytes);
     return { source: 'csv', key };
   }
   const parsed = JsonInput.safeParse(req.body);
@@ -62,7 +63,7 @@ async function loadJob(deps: ApiDeps, id: string): Promise<etl.EtlJobRow> {
   return job;
 }
 
-export function etlJobRoutes(deps: ApiDeps) {
+export function etlJobRoutes(deps: ApiDeps, settings: EtlSettings) {
   return [
     defineRoute({
       method: 'post',
@@ -74,13 +75,13 @@ export function etlJobRoutes(deps: ApiDeps) {
       async handler({ req, res }) {
         const id = workflowIdFromRequest(req, 'etl');
         if (!(await etl.findEtlJob(deps.pool, id))) {
-          const input = await storeInput(deps, req, id);
+          const input = await storeInput(deps, settings, req, id);
           await etl.insertEtlJob(deps.pool, { id, source: input.source, inputKey: input.key });
         } else req.resume();
         const { created } = await startOrGetExisting<typeof etlJobWorkflow>(deps.temporal, 'etlJobWorkflow', {
           workflowId: id,
-          taskQueue: deps.config.queues.etl.taskQueue,
-          args: [{ jobId: id, tuning: { chunkSize: deps.config.etl.chunkSize, chunksInFlight: deps.config.etl.chunksInFlight, videosInFlight: deps.config.etl.videosInFlight } }],
+          taskQueue: settings.queue.taskQueue,
+          args: [{ jobId: id, tuning: settings.tuning }],
           typedSearchAttributes: [
             { key: PIPELINE, value: 'etl' },
             { key: BUSINESS_KEY, value: id },

@@ -13,6 +13,7 @@ import { notFound, ProblemError, type FieldError } from '../shared/problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
 import { cancelActiveRun, isActive, jobStatus } from '../shared/workflow-status';
 import { defineRoute } from '../shared/route';
+import type { RiskSettings } from '../../pipelines/risk/settings';
 import { AssessmentId, AssessmentView, Accepted, CreateRiskAssessment, ResultsQuery } from './schemas';
 
 const SITES_IN_VIEW = 1000;
@@ -22,9 +23,9 @@ function businessKey(req: Request): string {
   return createHash('sha256').update(JSON.stringify(req.body)).digest('hex').slice(0, 20);
 }
 
-async function assertInsideGrid(deps: ApiDeps, body: CreateRiskAssessment): Promise<void> {
+async function assertInsideGrid(deps: ApiDeps, settings: RiskSettings, body: CreateRiskAssessment): Promise<void> {
   const nearest = await findNearestGridPoints(deps.pool, body.sites);
-  const limit = deps.config.risk.maxGridDistanceKm;
+  const limit = settings.assessment.maxGridDistanceKm;
   const errors: FieldError[] = [];
   nearest.forEach((n, i) => {
     if (!n) errors.push({ field: `body.sites[${i}].latitude`, message: 'no reference grid is loaded' });
@@ -42,11 +43,11 @@ const links = (deps: ApiDeps, id: string, workflowId: string) => ({
   webUi: webUiRunUrl(deps.config, workflowId),
 });
 
-async function startRun(deps: ApiDeps, a: assessments.AssessmentRow, workflowId: string, mode: 'all' | 'failed-only') {
+async function startRun(deps: ApiDeps, settings: RiskSettings, a: assessments.AssessmentRow, workflowId: string, mode: 'all' | 'failed-only') {
   return startOrGetExisting<typeof riskAssessmentWorkflow>(deps.temporal, 'riskAssessmentWorkflow', {
     workflowId,
-    taskQueue: deps.config.queues.risk.taskQueue,
-    args: [{ assessmentId: a.id, siteCount: a.site_count, scenarios: a.scenarios, yearFrom: a.year_from, yearTo: a.year_to, mode, tuning: deps.config.risk }],
+    taskQueue: settings.queue.taskQueue,
+    args: [{ assessmentId: a.id, siteCount: a.site_count, scenarios: a.scenarios, yearFrom: a.year_from, yearTo: a.year_to, mode, tuning: settings.assessment }],
     typedSearchAttributes: [
       { key: PIPELINE, value: 'risk' },
       { key: BUSINESS_KEY, value: a.id },
@@ -82,7 +83,7 @@ async function progressOf(deps: ApiDeps, a: assessments.AssessmentRow, running: 
   };
 }
 
-export function riskRoutes(deps: ApiDeps) {
+export function assessmentRoutes(deps: ApiDeps, settings: RiskSettings) {
   return [
     defineRoute({
       method: 'post',
@@ -94,10 +95,10 @@ export function riskRoutes(deps: ApiDeps) {
       responses: { 202: { description: 'Accepted', schema: Accepted }, 200: { description: 'Already accepted earlier', schema: Accepted } },
       async handler({ body, req, res }) {
         const id = workflowIdFromRequest(req, 'risk', businessKey(req));
-        await assertInsideGrid(deps, body);
+        await assertInsideGrid(deps, settings, body);
         await assessments.insertAssessment(deps.pool, { id, scenarios: body.scenarios, yearFrom: body.years.from, yearTo: body.years.to, sites: body.sites });
         const a = await loadAssessment(deps, id);
-        const { created } = await startRun(deps, a, a.id, 'all');
+        const { created } = await startRun(deps, settings, a, a.id, 'all');
         res.status(created ? 202 : 200).location(`/api/risk-assessments/${id}`).json({ id, status: created ? 'PENDING' : a.status, created, links: links(deps, id, a.workflow_id) });
       },
     }),
@@ -185,7 +186,7 @@ export function riskRoutes(deps: ApiDeps) {
         const incomplete = (await results.siteStatuses(deps.pool, a.id, a.site_count)).some((s) => s.status !== 'COMPLETED');
         if (failedCells === 0 && !incomplete) throw new ProblemError(409, 'Conflict', `Risk assessment ${a.id} has no failed cells`);
         const workflowId = await assessments.startRetryRun(deps.pool, a.id);
-        await startRun(deps, a, workflowId, 'failed-only');
+        await startRun(deps, settings, a, workflowId, 'failed-only');
         res.status(202).json({ id: a.id, status: 'PENDING', links: links(deps, a.id, workflowId) });
       },
     }),

@@ -6,6 +6,7 @@ import { triggerGridBatch } from '../../pipelines/risk/grid-batch-schedule';
 import type { ApiDeps } from '../shared/deps';
 import { notFound, ProblemError } from '../shared/problem';
 import { defineRoute } from '../shared/route';
+import type { RiskSettings } from '../../pipelines/risk/settings';
 
 const BatchView = z.object({
   id: z.string(),
@@ -50,7 +51,7 @@ async function view(deps: ApiDeps, row: BatchRow): Promise<z.infer<typeof BatchV
 }
 
 /** The hazard grid batch: run it now (through its schedule) and read how runs went. */
-export function riskBatchRoutes(deps: ApiDeps) {
+export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings) {
   return [
     defineRoute({
       method: 'post',
@@ -62,7 +63,7 @@ export function riskBatchRoutes(deps: ApiDeps) {
         409: { description: 'A batch is already running; nothing new was started' },
       },
       async handler({ res }) {
-        const outcome = await triggerGridBatch(deps.temporal, deps.config);
+        const outcome = await triggerGridBatch(deps.temporal, settings);
         if (!outcome.started) {
           throw new ProblemError(409, 'Conflict', `grid batch ${outcome.batchId ?? '(starting)'} is still running; the trigger was skipped (overlap policy SKIP)`);
         }
@@ -87,12 +88,12 @@ export function riskBatchRoutes(deps: ApiDeps) {
       },
       async handler({ query, res }) {
         const [description, rows] = await Promise.all([
-          deps.temporal.schedule.getHandle(deps.config.riskBatch.scheduleId).describe(),
+          deps.temporal.schedule.getHandle(settings.gridBatch.scheduleId).describe(),
           listBatches(deps.pool, query.limit),
         ]);
         res.json({
           schedule: {
-            id: deps.config.riskBatch.scheduleId,
+            id: settings.gridBatch.scheduleId,
             nextRunAt: description.info.nextActionTimes[0]?.toISOString() ?? null,
             paused: description.state.paused,
             runningBatchIds: description.info.runningActions.map((a) => a.workflow.workflowId),

@@ -7,6 +7,7 @@ import { listRegions } from '../../infra/risk/queries/regions';
 import type { ApiDeps } from '../shared/deps';
 import { ProblemError, type FieldError } from '../shared/problem';
 import { defineRoute } from '../shared/route';
+import type { RiskSettings } from '../../pipelines/risk/settings';
 
 /** Gaps listed in a 409 by name; the detail line gives the totals. */
 const GAP_EXAMPLES = 10;
@@ -76,7 +77,7 @@ function incomplete(result: RegionScoreMap, scope: { hazard: string; scenario: s
   return new ProblemError(409, 'Region scores incomplete', detail, errors);
 }
 
-export function regionRoutes(deps: ApiDeps) {
+export function regionRoutes(deps: ApiDeps, settings: RiskSettings) {
   return [
     defineRoute({
       method: 'get',
@@ -100,7 +101,7 @@ export function regionRoutes(deps: ApiDeps) {
         409: { description: 'Some region × year has no score (outside the grid, or the grid batch has not run); nothing partial is returned' },
       },
       async handler({ query, res }) {
-        const maxDistanceKm = deps.config.risk.maxGridDistanceKm;
+        const maxDistanceKm = settings.assessment.maxGridDistanceKm;
         const result = await regionScores(deps.pool, { hazard: query.hazard, scenario: query.scenario, years: query.years, maxDistanceKm });
         if (result.regions === 0 || result.gaps.length > 0) throw incomplete(result, { ...query, maxDistanceKm });
         const view: z.infer<typeof RegionScoresView> = { hazard: query.hazard, scenario: query.scenario, years: query.years, regionScores: result.regionScores };

@@ -1,8 +1,10 @@
 import type { Router } from 'express';
 import type { ApiDeps } from './deps';
+
+type HealthDeps = Pick<ApiDeps, 'pool' | 'temporal' | 'metrics'>;
 import { isTemporalServing } from '../../infra/temporal/client';
 
-async function isPostgresServing(deps: ApiDeps): Promise<boolean> {
+async function isPostgresServing(deps: HealthDeps): Promise<boolean> {
   try {
     await deps.pool.query('SELECT 1');
     return true;
@@ -12,7 +14,7 @@ async function isPostgresServing(deps: ApiDeps): Promise<boolean> {
 }
 
 /** Liveness, readiness and metrics live outside /api so probes need no API key. */
-export function mountHealthRoutes(router: Router, deps: ApiDeps): void {
+export function mountHealthRoutes(router: Router, deps: HealthDeps): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

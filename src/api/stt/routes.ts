@@ -1,6 +1,5 @@
 import type { Response } from 'express';
 import { z } from 'zod';
-import { sttSlotTaskQueue } from '../../config';
 import { toPlainText, toSrt } from '../../domain/stt/transcript-format';
 import * as jobs from '../../infra/stt/queries/jobs';
 import type { ObjectStore } from '../../infra/storage';
@@ -15,6 +14,7 @@ import { notFound, ProblemError } from '../shared/problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
 import { cancelActiveRun, isActive, jobStatus } from '../shared/workflow-status';
 import { defineRoute } from '../shared/route';
+import type { SttSettings } from '../../pipelines/stt/settings';
 
 const Id = z.object({ id: z.string().min(1).max(200) });
 
@@ -83,7 +83,7 @@ const AudioUrlRequest = z.object({
 });
 
 /** `{audioUrl}`: fetched through the SSRF guard and stored first, exactly like an upload. */
-async function fetchAudio(deps: ApiDeps, store: ObjectStore, body: unknown) {
+async function fetchAudio(deps: ApiDeps, settings: SttSettings, store: ObjectStore, body: unknown) {
   const parsed = AudioUrlRequest.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -103,7 +103,7 @@ async function fetchAudio(deps: ApiDeps, store: ObjectStore, body: unknown) {
   }
   const filename = decodeURIComponent(remote.finalUrl.pathname.split('/').pop() || 'audio');
   const fields = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
-  return storeAudioStream(store, remote.body, { filename, mimeType: remote.contentType, maxBytes: deps.config.stt.maxUploadBytes, fields, field: 'body.audioUrl' });
+  return storeAudioStream(store, remote.body, { filename, mimeType: remote.contentType, maxBytes: settings.maxUploadBytes, fields, field: 'body.audioUrl' });
 }
 
 /** Server-sent events: one `state` event per change, until the job ends or the client leaves. */
@@ -123,7 +123,8 @@ async function streamState(deps: ApiDeps, job: jobs.SttJobRow, res: Response): P
   res.end();
 }
 
-export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
+export function transcriptionRoutes(deps: ApiDeps, settings: SttSettings) {
+  const { store } = deps;
   return [
     defineRoute({
       method: 'post',
@@ -144,7 +145,7 @@ export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
           res.status(200).json(await viewOf(deps, existing));
           return;
         }
-        const upload = isJson ? await fetchAudio(deps, store, req.body) : await receiveAudioUpload(req, store, deps.config.stt.maxUploadBytes);
+        const upload = isJson ? await fetchAudio(deps, settings, store, req.body) : await receiveAudioUpload(req, store, settings.maxUploadBytes);
         const parsed = UploadOptions.safeParse(upload.fields);
         if (!parsed.success) {
           await store.delete(upload.key);
@@ -166,8 +167,8 @@ export function transcriptionRoutes(deps: ApiDeps, store: ObjectStore) {
         if (!inserted) await store.delete(upload.key); // a concurrent identical request won
         const { created } = await startOrGetExisting<typeof transcriptionWorkflow>(deps.temporal, 'transcriptionWorkflow', {
           workflowId: id,
-          taskQueue: deps.config.queues.stt.taskQueue,
-          args: [{ jobId: id, pollIntervalMs: deps.config.stt.pollIntervalMs, slotTaskQueue: sttSlotTaskQueue(deps.config) }],
+          taskQueue: settings.queue.taskQueue,
+          args: [{ jobId: id, tuning: settings.tuning }],
           typedSearchAttributes: [
             { key: PIPELINE, value: 'stt' },
             { key: BUSINESS_KEY, value: id },

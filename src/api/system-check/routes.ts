@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { QUEUE_NAMES, type QueueName } from '../../config';
 import { findSystemChecks } from '../../infra/system-check/queries';
 import type { systemCheckWorkflow } from '../../workflows/system-check/system-check';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
@@ -8,8 +7,6 @@ import { notFound } from '../shared/problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
 import { defineRoute } from '../shared/route';
 
-const Queue = z.enum(QUEUE_NAMES as [QueueName, ...QueueName[]]);
-
 const CheckView = z.object({
   id: z.string(),
   queues: z.array(z.object({ queue: z.string(), worker: z.string(), attempts: z.number(), checkedAt: z.string() })),
@@ -17,6 +14,8 @@ const CheckView = z.object({
 
 /** An operator's end-to-end probe: one workflow per task queue, each writing a row to PostgreSQL. */
 export function systemCheckRoutes(deps: ApiDeps) {
+  const pipelines = Object.keys(deps.taskQueues);
+  const Queue = z.enum(pipelines as [string, ...string[]]);
   return [
     defineRoute({
       method: 'post',
@@ -24,7 +23,7 @@ export function systemCheckRoutes(deps: ApiDeps) {
       summary: 'Run a workflow on each task queue that writes a row to PostgreSQL',
       tag: 'system',
       headers: { 'Idempotency-Key': 'Repeat a check id instead of starting a new one' },
-      body: z.object({ queues: z.array(Queue).min(1).default([...QUEUE_NAMES]) }),
+      body: z.object({ queues: z.array(Queue).min(1).default(pipelines) }),
       responses: { 202: { description: 'Started', schema: z.object({ id: z.string(), runs: z.array(z.object({ queue: Queue, workflowId: z.string(), created: z.boolean() })) }) } },
       async handler({ body, req, res }) {
         const checkId = workflowIdFromRequest(req, 'check');
@@ -33,11 +32,11 @@ export function systemCheckRoutes(deps: ApiDeps) {
             const workflowId = `${checkId}-${queue}`;
             const { created } = await startOrGetExisting<typeof systemCheckWorkflow>(deps.temporal, 'systemCheckWorkflow', {
               workflowId,
-              taskQueue: deps.config.queues[queue].taskQueue,
+              taskQueue: deps.taskQueues[queue],
               args: [checkId],
               workflowExecutionTimeout: '1 minute',
               typedSearchAttributes: [
-                { key: PIPELINE, value: 'system' },
+                { key: PIPELINE, value: 'system-check' },
                 { key: BUSINESS_KEY, value: checkId },
               ],
               staticSummary: `system check ${checkId} on queue ${queue}`,

@@ -1,12 +1,12 @@
 import { Pool } from 'pg';
-import type { Config } from '../../config';
+import type { PlatformConfig } from '../../config/platform';
 
 /**
  * One bounded pool per process. Statement and idle-in-transaction timeouts make a dead or
  * stuck connection fail the query (and so the activity attempt) instead of hanging forever,
  * which is exactly how the original risk batch got stuck.
  */
-export function createPool(config: Config, applicationName: string): Pool {
+export function createPool(config: PlatformConfig, applicationName: string): Pool {
   if (!config.postgres.url) throw new Error('DATABASE_URL is not resolved yet (start PostgreSQL first)');
   const pool = new Pool({
     connectionString: config.postgres.url,

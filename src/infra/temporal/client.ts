@@ -1,11 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporalAddress, type Config } from '../../config';
+import type { PlatformConfig } from '../../config/platform';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
 }
 
-export async function connectTemporalClient(config: Config): Promise<Client> {
+/** The Temporal address clients use: the configured server, or the locally started dev server. */
+export function temporalAddress(config: PlatformConfig): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+}
+
+export async function connectTemporalClient(config: PlatformConfig): Promise<Client> {
   const address = temporalAddress(config);
   try {
     const connection = await Connection.connect({ address, connectTimeout: 5_000 });
@@ -26,7 +31,7 @@ export async function isTemporalServing(client: Client, timeoutMs = 2_000): Prom
 }
 
 /** Link to a run in the Temporal Web UI. */
-export function webUiRunUrl(config: Config, workflowId: string, runId?: string): string {
+export function webUiRunUrl(config: PlatformConfig, workflowId: string, runId?: string): string {
   const base = `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
 }

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes';
 import { isPortInUse, waitFor } from '../net';
 import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
 
@@ -16,8 +15,14 @@ const CLI_TYPE_NAMES: Record<string, string> = {
   DATETIME: 'Datetime',
 };
 
-export function searchAttributeFlags(): string[] {
-  return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
+/** A search attribute as `defineSearchAttributeKey` describes it. */
+export interface SearchAttributeSpec {
+  name: string;
+  type: string;
+}
+
+export function searchAttributeFlags(keys: readonly SearchAttributeSpec[]): string[] {
+  return keys.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
 }
 
 export interface DevServerOptions {
@@ -26,6 +31,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** Custom search attributes registered at start, so workflows can set them. */
+  searchAttributes: readonly SearchAttributeSpec[];
   onOutput?: (line: string) => void;
 }
 
@@ -62,7 +69,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--ui-port', String(opts.uiPort),
     '--namespace', opts.namespace,
     '--log-level', 'warn',
-    ...searchAttributeFlags(),
+    ...searchAttributeFlags(opts.searchAttributes),
   ];
   const child: SupervisedChild = spawnSupervised(opts.cliPath, args, { onOutput: opts.onOutput });
   const address = `127.0.0.1:${opts.port}`;

@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
-import type { Config } from '../../config';
+import type { RiskSettings } from './settings';
 import type { GridBatchInput, hazardGridBatchWorkflow } from '../../workflows/risk/grid-batch';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
 
@@ -11,40 +11,40 @@ import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes
 export const GRID_BATCH_CALENDAR = { month: 'JANUARY', dayOfMonth: 1, hour: 2, minute: 0 } as const;
 export const GRID_BATCH_TIMEZONE = 'Asia/Seoul';
 
-function batchAction(config: Config) {
-  const input: GridBatchInput = { trigger: 'schedule', tuning: config.riskBatch };
-  const timeout = `${config.riskBatch.timeoutSeconds} seconds`;
+function batchAction(settings: RiskSettings) {
+  const input: GridBatchInput = { trigger: 'schedule', tuning: settings.gridBatch };
+  const timeout = `${settings.gridBatch.timeoutSeconds} seconds`;
   return {
     type: 'startWorkflow' as const,
     workflowType: 'hazardGridBatchWorkflow' as unknown as typeof hazardGridBatchWorkflow,
     // The schedule appends the scheduled time, so every run has its own readable id.
-    workflowId: config.riskBatch.scheduleId,
-    taskQueue: config.queues.risk.taskQueue,
+    workflowId: settings.gridBatch.scheduleId,
+    taskQueue: settings.queue.taskQueue,
     args: [input] as [GridBatchInput],
     // One limit for the whole batch, continue-as-new included, and the same for each run.
     workflowExecutionTimeout: timeout,
     workflowRunTimeout: timeout,
-    typedSearchAttributes: [{ key: PIPELINE, value: 'risk' }, { key: BUSINESS_KEY, value: config.riskBatch.scheduleId }],
+    typedSearchAttributes: [{ key: PIPELINE, value: 'risk' }, { key: BUSINESS_KEY, value: settings.gridBatch.scheduleId }],
     staticSummary: 'yearly hazard grid batch',
   };
 }
 
-export function gridBatchScheduleOptions(config: Config): ScheduleOptions {
+export function gridBatchScheduleOptions(settings: RiskSettings): ScheduleOptions {
   return {
-    scheduleId: config.riskBatch.scheduleId,
+    scheduleId: settings.gridBatch.scheduleId,
     spec: { calendars: [{ ...GRID_BATCH_CALENDAR, comment: 'yearly, 1 January 02:00 KST' }], timezone: GRID_BATCH_TIMEZONE },
-    action: batchAction(config),
+    action: batchAction(settings),
     policies: {
       overlap: ScheduleOverlapPolicy.SKIP,
-      catchupWindow: `${config.riskBatch.catchupWindowSeconds} seconds`,
+      catchupWindow: `${settings.gridBatch.catchupWindowSeconds} seconds`,
       pauseOnFailure: false,
     },
   };
 }
 
 /** Creates the schedule, or brings an existing one to this configuration; safe on every start-up. */
-export async function ensureGridBatchSchedule(client: Client, config: Config): Promise<void> {
-  const options = gridBatchScheduleOptions(config);
+export async function ensureGridBatchSchedule(client: Client, settings: RiskSettings): Promise<void> {
+  const options = gridBatchScheduleOptions(settings);
   try {
     await client.schedule.create(options);
   } catch (err) {
@@ -75,8 +75,8 @@ function runningBatchIds(description: ScheduleDescription): string[] {
  * yearly ones: while a batch runs, a trigger is skipped by Temporal itself, even when two
  * requests race. The outcome is read back from the schedule's counters.
  */
-export async function triggerGridBatch(client: Client, config: Config, opts: { waitMs?: number } = {}): Promise<TriggerOutcome> {
-  const handle = client.schedule.getHandle(config.riskBatch.scheduleId);
+export async function triggerGridBatch(client: Client, settings: RiskSettings, opts: { waitMs?: number } = {}): Promise<TriggerOutcome> {
+  const handle = client.schedule.getHandle(settings.gridBatch.scheduleId);
   const before = (await handle.describe()).info;
   await handle.trigger(ScheduleOverlapPolicy.SKIP);
   // The trigger call returns before the schedule acts on it and does not name the run.
@@ -89,7 +89,7 @@ export async function triggerGridBatch(client: Client, config: Config, opts: { w
       const newest = info.recentActions[info.recentActions.length - 1];
       return { started: true, batchId: newest?.action.workflow.workflowId ?? running };
     }
-    if (Date.now() > deadline) throw new Error(`schedule ${config.riskBatch.scheduleId} did not act on the trigger within ${opts.waitMs ?? 10_000} ms`);
+    if (Date.now() > deadline) throw new Error(`schedule ${settings.gridBatch.scheduleId} did not act on the trigger within ${opts.waitMs ?? 10_000} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

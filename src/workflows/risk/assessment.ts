@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RiskActivities } from '../../activities/risk/site';
-import type { RiskConfig } from '../../config';
+import type { RiskTuning } from '../../pipelines/risk/settings';
 import type { Scenario } from '../../domain/risk/types';
 import { BUSINESS_KEY, PIPELINE, SITE_IDS, STATUS_DETAIL } from '../shared/search-attributes';
 import { siteRiskWorkflow, type SiteRiskResult } from './site';
@@ -25,7 +25,7 @@ export interface RiskAssessmentInput {
   yearTo: number;
   /** 'failed-only' re-runs just the failed cells of an earlier run. */
   mode: 'all' | 'failed-only';
-  tuning: RiskConfig;
+  tuning: RiskTuning;
   /** Carried across continue-as-new. */
   progress?: RiskProgress;
 }

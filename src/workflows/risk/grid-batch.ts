@@ -14,14 +14,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GridBatchActivities } from '../../activities/risk/grid-batch';
-import type { GridBatchConfig } from '../../config';
+import type { GridBatchTuning } from '../../pipelines/risk/settings';
 import type { GridChunk, GridIdRange } from '../../infra/risk/queries/grid-batch';
 import { BUSINESS_KEY, PIPELINE, STATUS_DETAIL } from '../shared/search-attributes';
 
 export interface GridBatchInput {
   /** 'direct' when started without the schedule (tests, benchmarks, operators). */
   trigger: 'schedule' | 'direct';
-  tuning: GridBatchConfig;
+  tuning: GridBatchTuning;
   /** Part of the grid only (tests, benchmarks); the schedule runs the whole grid. */
   range?: GridIdRange;
   /** Carried across continue-as-new. */
@@ -122,7 +122,7 @@ interface ChunkOutcome {
   failedChunks: number;
 }
 
-async function runChunk(batchId: string, chunk: GridChunk, tuning: GridBatchConfig): Promise<ChunkOutcome> {
+async function runChunk(batchId: string, chunk: GridChunk, tuning: GridBatchTuning): Promise<ChunkOutcome> {
   try {
     return await executeChild(hazardGridChunkWorkflow, {
       workflowId: `${batchId}-points-${chunk.firstGridId}-${chunk.lastGridId}`,
@@ -142,7 +142,7 @@ async function runChunk(batchId: string, chunk: GridChunk, tuning: GridBatchConf
 export interface GridChunkWorkflowInput {
   batchId: string;
   chunk: GridChunk;
-  tuning: GridBatchConfig;
+  tuning: GridBatchTuning;
 }
 
 /**

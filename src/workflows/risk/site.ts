@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { RiskActivities } from '../../activities/risk/site';
-import type { RiskConfig } from '../../config';
+import type { RiskTuning } from '../../pipelines/risk/settings';
 import { describeCellGroup, groupCells, planCellGroups, type CellGroup } from '../../domain/risk/cell-groups';
 import type { Scenario } from '../../domain/risk/types';
 import { STATUS_DETAIL } from '../shared/search-attributes';
@@ -21,7 +21,7 @@ export interface SiteRiskInput {
   yearTo: number;
   /** Re-run only the cells that are not completed (retry-failed). */
   onlyFailed: boolean;
-  tuning: RiskConfig;
+  tuning: RiskTuning;
 }
 
 export interface SiteRiskResult {
@@ -34,7 +34,7 @@ export interface SiteRiskResult {
 const RETRYABLE = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
 const GROUP_MAX_ATTEMPTS = 5;
 
-function activities(tuning: RiskConfig) {
+function activities(tuning: RiskTuning) {
   const quick = proxyActivities<RiskActivities>({ startToCloseTimeout: '30 seconds', retry: { ...RETRYABLE, maximumAttempts: 10 } });
   const cellGroup = (group: CellGroup) =>
     proxyActivities<RiskActivities>({

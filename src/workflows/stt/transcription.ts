@@ -11,6 +11,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { RateLimited, SttActivities } from '../../activities/stt';
+import type { SttTuning } from '../../pipelines/stt/settings';
 import { STATUS_DETAIL } from '../shared/search-attributes';
 
 export type TranscriptionPhase = 'queued' | 'waiting_for_slot' | 'submitted' | 'transcribing' | 'rate_limited' | 'completed' | 'failed' | 'canceled';
@@ -30,7 +31,9 @@ export interface TranscriptionState {
 
 export interface TranscriptionInput {
   jobId: string;
-  pollIntervalMs: number;
+  tuning?: SttTuning;
+  /** Runs started before settings reached workflows as `tuning` carried these two at the top level. */
+  pollIntervalMs?: number;
   /** Where slot waits run; absent in runs started before slot waits had their own queue. */
   slotTaskQueue?: string;
 }
@@ -61,6 +64,7 @@ const bookkeeping = proxyActivities<SttActivities>({ startToCloseTimeout: '30 se
  * `rate_limited` with the time it will try again, instead of failing.
  */
 export async function transcriptionWorkflow(input: TranscriptionInput): Promise<TranscriptionState> {
+  const tuning = input.tuning ?? { pollIntervalMs: input.pollIntervalMs ?? 5_000, slotTaskQueue: input.slotTaskQueue };
   const state: TranscriptionState = { phase: 'queued', vendorJobId: null, retryAt: null, reason: null, attempts: 0, utterances: null, error: null, updatedAt: new Date().toISOString() };
   setHandler(transcriptionStateQuery, () => state);
   const enter = (phase: TranscriptionPhase, extra: Partial<TranscriptionState> = {}) => {
@@ -76,7 +80,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   let holdsSlot = false;
   try {
     enter('waiting_for_slot');
-    const acquireSlot = slotWaiter(input.slotTaskQueue);
+    const acquireSlot = slotWaiter(tuning.slotTaskQueue);
     while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
     holdsSlot = true;
 
@@ -91,7 +95,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     }
 
     for (;;) {
-      await sleep(input.pollIntervalMs);
+      await sleep(tuning.pollIntervalMs);
       state.attempts += 1;
       const polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
       if (polled.rateLimited) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { temporalAddress } from '../../../src/config';
+import { temporalAddress } from '../../../src/infra/temporal/client';
 import { createLogger } from '../../../src/infra/logger';
 import { createMetrics } from '../../../src/infra/metrics/registry';
 import { installTemporalRuntime } from '../../../src/stack/workers';
@@ -20,7 +20,7 @@ before(async () => {
   connection = await NativeConnection.connect({ address: temporalAddress(stack.config) });
   worker = await Worker.create({
     connection,
-    taskQueue: stack.config.queues.risk.taskQueue,
+    taskQueue: stack.config.pipelines.risk.queue.taskQueue,
     workflowBundle: { codePath: stack.config.worker.workflowBundlePath! },
     activities: {
       async recordSystemCheck() {

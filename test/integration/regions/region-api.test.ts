@@ -30,7 +30,7 @@ const get = async (query: string) => {
 };
 
 function query(years: readonly number[]): RegionScoreQuery {
-  return { hazard: HAZARD, scenario: SCENARIO, years, maxDistanceKm: stack.config.risk.maxGridDistanceKm };
+  return { hazard: HAZARD, scenario: SCENARIO, years, maxDistanceKm: stack.config.pipelines.risk.assessment.maxGridDistanceKm };
 }
 
 describe('GET /api/regions', () => {
@@ -54,7 +54,7 @@ describe('GET /api/regions/scores', () => {
       assert.ok(got && nearest[i], r.code);
       assert.equal(got.gridId, nearest[i]!.gridId, r.code);
       assert.ok(Math.abs(got.distanceKm - nearest[i]!.distanceKm) < 1e-9, r.code);
-      assert.ok(got.distanceKm <= stack.config.risk.maxGridDistanceKm, `${r.code} is inside the grid`);
+      assert.ok(got.distanceKm <= stack.config.pipelines.risk.assessment.maxGridDistanceKm, `${r.code} is inside the grid`);
     }
   });
 

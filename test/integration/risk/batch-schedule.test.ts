@@ -12,7 +12,7 @@ describe('grid batch schedule', () => {
     const stack = await startTestStack({ queues: false });
     const worker = spawnWorker(stack.config, ['--queue', 'risk']);
     try {
-      const handle = stack.temporal.schedule.getHandle(stack.config.riskBatch.scheduleId);
+      const handle = stack.temporal.schedule.getHandle(stack.config.pipelines.risk.gridBatch.scheduleId);
       const described = await waitUntil('the schedule to exist', () => handle.describe().catch(() => undefined), 60_000);
       assert.equal(described.spec.timezone, GRID_BATCH_TIMEZONE);
       assert.deepEqual(
@@ -20,23 +20,23 @@ describe('grid batch schedule', () => {
         [{ month: [{ start: 'JANUARY', end: 'JANUARY', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 2, end: 2, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] }],
       );
       assert.equal(described.policies.overlap, ScheduleOverlapPolicy.SKIP);
-      assert.equal(described.policies.catchupWindow, stack.config.riskBatch.catchupWindowSeconds * 1000);
+      assert.equal(described.policies.catchupWindow, stack.config.pipelines.risk.gridBatch.catchupWindowSeconds * 1000);
       assert.equal(described.action.type, 'startWorkflow');
       assert.equal(described.action.workflowType, 'hazardGridBatchWorkflow');
-      assert.equal(described.action.taskQueue, stack.config.queues.risk.taskQueue);
-      assert.equal(described.action.workflowExecutionTimeout, stack.config.riskBatch.timeoutSeconds * 1000);
+      assert.equal(described.action.taskQueue, stack.config.pipelines.risk.queue.taskQueue);
+      assert.equal(described.action.workflowExecutionTimeout, stack.config.pipelines.risk.gridBatch.timeoutSeconds * 1000);
       // 1 January 02:00 in Seoul is 31 December 17:00 UTC.
       const next = described.info.nextActionTimes[0];
       assert.deepEqual([next.getUTCMonth(), next.getUTCDate(), next.getUTCHours(), next.getUTCMinutes()], [11, 31, 17, 0]);
 
       // A second start-up finds it and leaves one schedule behind.
-      await ensureGridBatchSchedule(stack.temporal, stack.config);
+      await ensureGridBatchSchedule(stack.temporal, stack.config.pipelines.risk);
       const again = await handle.describe();
       assert.equal(again.info.createdAt.getTime(), described.info.createdAt.getTime());
     } finally {
       worker.child.kill('SIGTERM');
       await worker.exited();
-      await stack.temporal.schedule.getHandle(stack.config.riskBatch.scheduleId).delete().catch(() => undefined);
+      await stack.temporal.schedule.getHandle(stack.config.pipelines.risk.gridBatch.scheduleId).delete().catch(() => undefined);
       await stack.stop();
     }
   });
@@ -47,7 +47,7 @@ describe('grid batch schedule', () => {
     const config = testConfig({ RISK_BATCH_TIMEOUT_S: '8', RISK_HEARTBEAT_TIMEOUT_S: '30' });
     const stack = await startTestStack({ config, queues: ['risk'], interceptors: hangWhileFlagged });
     try {
-      await ensureGridBatchSchedule(stack.temporal, stack.config);
+      await ensureGridBatchSchedule(stack.temporal, stack.config.pipelines.risk);
       const first = await apiJson(stack, 'POST', '/api/risk-batches');
       assert.equal(first.status, 202, JSON.stringify(first.body));
       assert.ok(first.body.batchId, 'the started batch is named');
@@ -83,7 +83,7 @@ describe('grid batch schedule', () => {
       );
       await stack.temporal.workflow.getHandle(next.body.batchId).terminate('test done');
     } finally {
-      await stack.temporal.schedule.getHandle(stack.config.riskBatch.scheduleId).delete().catch(() => undefined);
+      await stack.temporal.schedule.getHandle(stack.config.pipelines.risk.gridBatch.scheduleId).delete().catch(() => undefined);
       await stack.stop();
     }
   });

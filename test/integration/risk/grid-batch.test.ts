@@ -26,7 +26,7 @@ describe('hazard grid batch', () => {
 
       // The stored numbers are the domain's, bit for bit, for a sampled point.
       const sample = grid.ids[5];
-      const expected = computeGridCells(await loadSiteInputs(stack.pool, sample), SCENARIOS, ALL_YEARS, { windowYears: stack.config.riskBatch.windowYears });
+      const expected = computeGridCells(await loadSiteInputs(stack.pool, sample), SCENARIOS, ALL_YEARS, { windowYears: stack.config.pipelines.risk.gridBatch.windowYears });
       const { rows } = await stack.pool.query(
         `SELECT h.scenario, h.year, h.hazard, h.h, p.p_bins, p.base_aal, p.window_years, h.batch_id
          FROM hazard_results h JOIN probability_results p USING (grid_id, scenario, year, hazard) WHERE grid_id = $1`,

@@ -70,7 +70,7 @@ describe('sharing one vendor account', () => {
     await stack.pool.query(`UPDATE stt_jobs SET options = '{"diarization": true, "speakerCount": -1}', vendor_job_id = NULL WHERE id = $1`, [body.id]);
     const rerun = await stack.temporal.workflow.start('transcriptionWorkflow', {
       workflowId: `${body.id}-rerun`,
-      taskQueue: stack.config.queues.stt.taskQueue,
+      taskQueue: stack.config.pipelines.stt.queue.taskQueue,
       args: [{ jobId: body.id, pollIntervalMs: 300 }],
     });
     await assert.rejects(rerun.result());

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig, QUEUE_NAMES } from '../../../src/config';
+import { CONFIG_VARIABLES, loadConfig } from '../../../src/config';
+import { PIPELINE_NAMES } from '../../../src/pipelines';
+import { ALL_SEARCH_ATTRIBUTES } from '../../../src/workflows/shared/search-attributes';
 import { searchAttributeFlags } from '../../../src/infra/temporal/dev-server';
 
 // No Docker engine runs here, so this keeps the production stack honest by reading it:
@@ -74,10 +76,10 @@ describe('docker-compose.yml agrees with the code', () => {
     assert.equal(api.environment!.TEMPORAL_UI_URL, `http://localhost:${uiHostPort}`);
   });
 
-  test('there is exactly one worker per task queue, running the compiled worker entry point', () => {
+  test('every registered pipeline has exactly one worker service, worker-<name>, running the compiled worker entry point', () => {
     const workers = appServices.filter(([, s]) => s.command?.includes('dist/bin/worker.js'));
-    const queues = workers.map(([, s]) => s.command![s.command!.indexOf('--queue') + 1]).sort();
-    assert.deepEqual(queues, [...QUEUE_NAMES].sort());
+    const queues = workers.map(([name, s]) => [name, s.command![s.command!.indexOf('--queue') + 1]]);
+    assert.deepEqual(queues.sort(), PIPELINE_NAMES.map((p) => [`worker-${p}`, p]).sort());
     for (const [, s] of appServices) {
       const entry = s.command!.find((c) => c.startsWith('dist/'))!;
       assert.ok(existsSync(path.join(ROOT, entry.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))), entry);
@@ -102,7 +104,7 @@ describe('docker-compose.yml agrees with the code', () => {
     }
     const script = read('deploy/temporal-namespace.sh');
     const registered = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map(([, n, t]) => `${n}=${t}`).sort();
-    const expected = searchAttributeFlags().filter((f) => f !== '--search-attribute').sort();
+    const expected = searchAttributeFlags(ALL_SEARCH_ATTRIBUTES).filter((f) => f !== '--search-attribute').sort();
     assert.deepEqual(registered, expected);
   });
 });

@@ -1,0 +1,50 @@
+import type { Config } from '../../src/config';
+import type { Logger } from '../../src/infra/logger';
+import { startFakeSttVendor } from '../fake-stt-vendor';
+import { startSampleVideoHost } from '../sample-video-host';
+
+/**
+ * Stand-ins for third parties a pipeline talks to, started by `npm start` so every pipeline works
+ * on a laptop. Production never runs these. A new pipeline that calls an outside service adds its
+ * stand-in here (docs/adding-a-pipeline.md).
+ */
+export interface DevService {
+  /** Shown in the launcher's banner. */
+  label: string;
+  /** Whether the configuration leaves this service to us. */
+  wanted(config: Config): boolean;
+  start(config: Config, logger: Logger): Promise<StartedDevService>;
+}
+
+export interface StartedDevService {
+  /** The configuration pointed at the running service. */
+  config: Config;
+  /** What to try first, for the banner. */
+  hint: string;
+  stop(): Promise<void>;
+}
+
+export const DEV_SERVICES: readonly DevService[] = [
+  {
+    label: 'STT vendor',
+    wanted: (config) => !config.pipelines.stt.vendorUrl,
+    async start(config, logger) {
+      // No real vendor configured: the fake one (same protocol, real HTTP) stands in.
+      const vendor = await startFakeSttVendor({ port: config.pipelines.stt.fakeVendorPort });
+      logger.info({ url: vendor.url }, 'fake speech-to-text vendor started');
+      const pipelines = { ...config.pipelines, stt: { ...config.pipelines.stt, vendorUrl: vendor.url } };
+      return { config: { ...config, pipelines }, hint: `${vendor.url} (fake vendor, dev tool)`, stop: vendor.stop };
+    },
+  },
+  {
+    label: 'Sample videos',
+    wanted: () => true,
+    async start(config, logger) {
+      // For trying the ETL locally; its loopback address joins the fetch allowlist.
+      const videos = await startSampleVideoHost({ port: config.pipelines.etl.sampleHostPort });
+      logger.info({ url: videos.url }, 'sample video host started');
+      const fetch = { ...config.fetch, allowHosts: [...config.fetch.allowHosts, '127.0.0.1'] };
+      return { config: { ...config, fetch }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
+    },
+  },
+];

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { createRiskActivities } from '../../activities/risk';
+import { assessmentRoutes } from '../../api/risk/assessment-routes';
+import { gridBatchRoutes } from '../../api/risk/grid-batch-routes';
+import { regionRoutes } from '../../api/risk/region-routes';
+import { ensureReferenceData } from '../../infra/risk/reference-data/ensure';
+import { definePipeline } from '../definition';
+import { ensureGridBatchSchedule } from './grid-batch-schedule';
+import { riskSettings } from './settings';
+
+export const riskPipeline = definePipeline({
+  name: 'risk',
+  title: 'Climate physical risk',
+  settings: riskSettings,
+  workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'risk'),
+  workflowTypes: ['riskAssessmentWorkflow', 'siteRiskWorkflow', 'hazardGridBatchWorkflow', 'hazardGridChunkWorkflow'],
+  activities: (deps, settings) => ({ activities: createRiskActivities(deps, settings) }),
+  routes: (deps, settings) => [...assessmentRoutes(deps, settings), ...gridBatchRoutes(deps, settings), ...regionRoutes(deps, settings)],
+  // The reference grid is loaded on first start; later starts cost one count query.
+  async prepareDatabase(pool, settings, log) {
+    await ensureReferenceData(pool, settings.referenceData, log);
+  },
+  async ensureSchedules(client, settings, logger) {
+    await ensureGridBatchSchedule(client, settings);
+    logger.info({ scheduleId: settings.gridBatch.scheduleId }, 'grid batch schedule ensured');
+  },
+});

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { hostSttActivities } from '../../activities/stt/hosted';
+import { transcriptionRoutes } from '../../api/stt/routes';
+import { definePipeline } from '../definition';
+import { sttSettings } from './settings';
+
+export const sttPipeline = definePipeline({
+  name: 'stt',
+  title: 'Speech-to-text',
+  settings: sttSettings,
+  workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'stt'),
+  workflowTypes: ['transcriptionWorkflow'],
+  activities: hostSttActivities,
+  routes: transcriptionRoutes,
+});

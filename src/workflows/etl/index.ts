@@ -1,0 +1,1 @@
+export { etlChunkWorkflow, etlJobWorkflow } from './etl';

@@ -1,0 +1,3 @@
+export { riskAssessmentWorkflow } from './assessment';
+export { siteRiskWorkflow } from './site';
+export { hazardGridBatchWorkflow, hazardGridChunkWorkflow } from './grid-batch';

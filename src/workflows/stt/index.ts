@@ -1,0 +1,1 @@
+export { transcriptionWorkflow } from './transcription';
