@@ -35,7 +35,7 @@ runMain(async () => {
   onShutdownSignal(async () => {
     await host.stop();
     await close(metricsServer);
-  });
+  }, logger);
   await host.done;
   await close(metricsServer);
 });

@@ -4,6 +4,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterSt
 import type { Pool } from 'pg';
 import { temporalAddress, type Config, type QueueName } from '../config';
 import { createActivities } from '../activities/shared/host';
+import { ACTIVITY_FAILURE_CLASSIFIERS } from '../activities/shared/classifiers';
+import { createFailureInterceptor } from '../activities/shared/failure-interceptor';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics/registry';
 import { findFreePort } from '../infra/net';
@@ -64,6 +66,8 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
   const workerIdentity = `${os.hostname()}:${process.pid}`;
   const host = createActivities({ ...deps, workerIdentity }, queues);
   const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));
+  // Outermost, so whatever an activity (or a test's interceptor) throws is classified on the way out.
+  const interceptors: WorkerInterceptors = { ...opts.interceptors, activity: [createFailureInterceptor(ACTIVITY_FAILURE_CLASSIFIERS), ...(opts.interceptors?.activity ?? [])] };
 
   const activityOnlyWorkers = host.activityQueues.map((q) =>
     Worker.create({
@@ -74,7 +78,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
       activities: q.activities,
       maxConcurrentActivityTaskExecutions: q.maxConcurrentActivities,
       shutdownGraceTime: config.worker.shutdownGraceMs,
-      interceptors: opts.interceptors,
+      interceptors,
     }),
   );
   const workers = await Promise.all([
@@ -91,7 +95,7 @@ export async function startWorkers(deps: WorkerDeps, queues: readonly QueueName[
         maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
         maxCachedWorkflows: config.worker.maxCachedWorkflows,
         shutdownGraceTime: config.worker.shutdownGraceMs,
-        interceptors: opts.interceptors,
+        interceptors,
       }),
     ),
   ]);
