@@ -2,6 +2,7 @@
 // loopback, for local runs against the real client. `--help` lists every knob and its variable.
 import { fakeSttVendorUsage, parseFakeSttVendorCli } from '../fake-stt-vendor/cli-options';
 import { startFakeSttVendor } from '../fake-stt-vendor';
+import { createLogger } from '../../src/infra/logger';
 import { onShutdownSignal, runMain } from '../../src/bin/run-main';
 
 runMain(async () => {
@@ -10,13 +11,16 @@ runMain(async () => {
     console.log(fakeSttVendorUsage());
     return;
   }
+  const logger = createLogger('info', 'fake-stt-vendor');
   const vendor = await startFakeSttVendor(cli.options);
-  onShutdownSignal(vendor.stop);
+  onShutdownSignal(async () => {
+    await vendor.stop();
+    logger.info('fake STT vendor stopped');
+  }, logger);
   const o = vendor.admin.options();
-  console.log(`fake STT vendor listening on ${vendor.url}`);
-  console.log(
-    `  ${o.maxConcurrentJobs || 'unlimited'} concurrent jobs, ${o.processingMs} ms per job, min poll gap ${o.minPollIntervalMs} ms, ` +
-      `random 429 ${o.random429Rate}, random 500 ${o.random500Rate}, failures ${o.failureRate}, hang ${o.hang}`,
+  logger.info(
+    { url: vendor.url, admin: [`${vendor.url}/admin/stats`, `${vendor.url}/admin/config`], options: o },
+    `fake STT vendor listening on ${vendor.url}: ${o.maxConcurrentJobs || 'unlimited'} concurrent jobs, ${o.processingMs} ms per job, ` +
+      `min poll gap ${o.minPollIntervalMs} ms, random 429 ${o.random429Rate}, random 500 ${o.random500Rate}, failures ${o.failureRate}, hang ${o.hang}`,
   );
-  console.log(`  admin: ${vendor.url}/admin/stats, ${vendor.url}/admin/config`);
 });

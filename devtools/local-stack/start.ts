@@ -36,9 +36,9 @@ runMain(async () => {
   try {
     await prepare(services.config, logger);
     // The API first: a taken API_PORT then fails before any worker has started.
-    const api = await startApiHost(services.config, logger.child({ component: 'api' }), metrics);
+    const api = await startApiHost(services.config, createLogger(config.logLevel, 'api'), metrics);
     stopAll.push(api.stop);
-    const workers = await startWorkerHost(services.config, logger.child({ component: 'worker' }), metrics, ANY_PIPELINES);
+    const workers = await startWorkerHost(services.config, createLogger(config.logLevel, 'worker'), metrics, ANY_PIPELINES);
     stopAll.push(workers.stop);
     onShutdownSignal(stop);
 

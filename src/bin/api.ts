@@ -8,6 +8,7 @@ import { onShutdownSignal, runMain } from './run-main';
 runMain(async () => {
   const config = loadConfig();
   if (!config.postgres.url) throw new ConfigError('DATABASE_URL: required for a standalone API (`npm start` starts PostgreSQL for you)');
-  const api = await startApiHost(config, createLogger(config.logLevel, 'api'), createMetrics());
-  onShutdownSignal(api.stop);
+  const logger = createLogger(config.logLevel, 'api');
+  const api = await startApiHost(config, logger, createMetrics());
+  onShutdownSignal(api.stop, logger);
 });

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config';
+import type { Logger } from '../infra/logger';
 
 /** Errors whose message already names the setting to fix: print one line, no stack trace. */
 const OPERATOR_ERRORS = new Set([
@@ -22,17 +23,22 @@ export function runMain(main: () => Promise<void>): void {
   });
 }
 
-/** Runs `stop` once on the first SIGINT/SIGTERM/SIGHUP; a second signal exits at once. */
-export function onShutdownSignal(stop: () => Promise<void>): void {
+/**
+ * Runs `stop` once on the first SIGINT/SIGTERM/SIGHUP; a second signal exits at once. With a
+ * logger, the shutdown is told as log lines like the rest of the process's output.
+ */
+export function onShutdownSignal(stop: () => Promise<void>, logger?: Logger): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
-    console.error(`received ${signal}, shutting down…`);
+    if (logger) logger.info({ signal }, 'shutting down');
+    else console.error(`received ${signal}, shutting down…`);
     stop().then(
       () => process.exit(0),
-      (err) => {
-        console.error(err);
+      (err: unknown) => {
+        if (logger) logger.error({ err }, 'shutdown failed');
+        else console.error(err);
         process.exit(1);
       },
     );

@@ -36,7 +36,7 @@ runMain(async () => {
   onShutdownSignal(async () => {
     await host.stop();
     await close(metricsServer);
-  });
+  }, logger);
   await host.done;
   await close(metricsServer);
 });

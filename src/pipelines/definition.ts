@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { z } from 'zod';
 import type { ActivityDeps, HostedActivities } from '../activities/shared/deps';
+import type { FailureClassifier } from '../activities/shared/failure-interceptor';
 import type { ApiDeps } from '../api/shared/deps';
 import type { RouteSpec } from '../api/shared/route';
 import type { Logger } from '../infra/logger';
@@ -35,6 +36,8 @@ export interface PipelineDefinition<N extends string = string, S extends BaseSet
   workflowTypes: readonly string[];
   /** Activities for this pipeline's queue (and any activity-only queues it needs). */
   activities(deps: ActivityDeps, settings: S): HostedActivities;
+  /** Maps the pipeline's typed errors to the failure vocabulary (the worker's failure interceptor asks every pipeline). */
+  classifyFailure?: FailureClassifier;
   /** Registered on every pipeline's queue as well as its own (the system check probes each queue). */
   activitiesOnEveryQueue?: boolean;
   /** The pipeline's `/api` routes. */

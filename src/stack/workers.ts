@@ -2,7 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel, type WorkerInterceptors } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { classifyDatabaseFailure } from '../activities/shared/database-failures';
 import type { ActivityOnlyQueue, HostedActivities } from '../activities/shared/deps';
+import { createFailureInterceptor, type FailureClassifier } from '../activities/shared/failure-interceptor';
 import type { Config } from '../config';
 import { ANY_PIPELINES, type AnyPipeline } from '../pipelines';
 import type { Logger } from '../infra/logger';
@@ -55,6 +57,9 @@ export interface WorkerDeps {
   logger: Logger;
 }
 
+/** Every pipeline's classifier, then PostgreSQL's, which any activity may meet. First match wins. */
+const FAILURE_CLASSIFIERS: readonly FailureClassifier[] = [...ANY_PIPELINES.flatMap((p) => (p.classifyFailure ? [p.classifyFailure] : [])), classifyDatabaseFailure];
+
 interface QueueToServe {
   taskQueue: string;
   maxConcurrentActivities: number;
@@ -93,6 +98,8 @@ export async function startWorkers(deps: WorkerDeps, pipelines: readonly AnyPipe
   const workerIdentity = `${os.hostname()}:${process.pid}`;
   const { queues, hosted } = queuesToServe(deps, workerIdentity, pipelines);
   const codePath = config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(config.dataDir, 'cache')));
+  // Outermost, so whatever an activity (or a test's interceptor) throws is classified on the way out.
+  const interceptors: WorkerInterceptors = { ...opts.interceptors, activity: [createFailureInterceptor(FAILURE_CLASSIFIERS), ...(opts.interceptors?.activity ?? [])] };
 
   const workers = await Promise.all(
     queues.map((q) =>
@@ -104,7 +111,7 @@ export async function startWorkers(deps: WorkerDeps, pipelines: readonly AnyPipe
         activities: q.activities,
         maxConcurrentActivityTaskExecutions: q.maxConcurrentActivities,
         shutdownGraceTime: config.worker.shutdownGraceMs,
-        interceptors: opts.interceptors,
+        interceptors,
         ...(q.workflows
           ? {
               workflowBundle: { codePath },

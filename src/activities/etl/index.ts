@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { Agent } from 'undici';
 import type { FetchConfig } from '../../config/platform';
@@ -7,9 +6,9 @@ import { storageKeyFor } from '../../domain/etl';
 import * as etl from '../../infra/etl/queries';
 import type { ObjectStore } from '../../infra/storage';
 import type { EtlSettings } from '../../pipelines/etl/settings';
-import { classified } from '../shared/failures';
+import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 import { HostSlots } from './host-slots';
-import { createProber, describeProbeFailure, probeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './probe';
+import { createProber, describeProbeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './probe';
 import { stageInput } from './stage';
 import { transferToStorage, type TransferResult } from './transfer';
 
@@ -48,29 +47,25 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
   const prober = createProber(fetchOptions);
 
   return {
-    stageInput: classified(async (input: { jobId: string }) => stageInput(pool, store, input.jobId)),
+    stageInput: async (input: { jobId: string }) => stageInput(pool, store, input.jobId),
 
-    listChunk: classified(async (input: { jobId: string; from: number; to: number }) => etl.videosInRange(pool, input.jobId, input.from, input.to)),
+    listChunk: async (input: { jobId: string; from: number; to: number }) => etl.videosInRange(pool, input.jobId, input.from, input.to),
 
-    probeVideo: classified(async (ref: VideoRef): Promise<ProbeResult> => {
+    probeVideo: async (ref: VideoRef): Promise<ProbeResult> => {
       const video = await etl.findJobVideo(pool, ref.jobId, ref.videoId);
-      if (!video) throw ApplicationFailure.nonRetryable(`video ${ref.videoId} is not staged in ${ref.jobId}`, 'BadData');
-      try {
-        const finding = await prober.probe(video.source_url);
-        const { event, detail } = probeEvent(ref.videoId, finding);
-        await etl.logVideoEvent(pool, ref.jobId, ref.videoId, event, detail);
-        return resultOf(finding);
-      } catch (err) {
-        throw probeFailure(err);
-      }
-    }),
+      if (!video) throw knownFailure(FAILURE_TYPES.badData, `video ${ref.videoId} is not staged in ${ref.jobId}`);
+      const finding = await prober.probe(video.source_url);
+      const { event, detail } = probeEvent(ref.videoId, finding);
+      await etl.logVideoEvent(pool, ref.jobId, ref.videoId, event, detail);
+      return resultOf(finding);
+    },
 
     /**
      * Probes several videos at once: one Temporal round trip and one event insert for all of them.
      * One URL's failure is its outcome, not the batch's; a retryable one is retried by `probeVideo`.
      * A slow host cannot hold the batch up: what has not answered by the deadline goes that way too.
      */
-    probeVideos: classified(async (input: { jobId: string; videoIds: string[] }): Promise<ProbeOutcome[]> => {
+    probeVideos: async (input: { jobId: string; videoIds: string[] }): Promise<ProbeOutcome[]> => {
       const sources = await etl.jobVideoSources(pool, input.jobId, input.videoIds);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, PROBE_BATCH_DEADLINE_MS)));
@@ -93,9 +88,9 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
       } finally {
         clearTimeout(timer);
       }
-    }),
+    },
 
-    transferVideo: classified(async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
+    transferVideo: async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
       const context = Context.current();
       const key = storageKeyFor(input.jobId, input.videoId);
       const { attempt, heartbeatDetails } = context.info;
@@ -105,7 +100,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
       try {
         const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
         if (!(await etl.logTransferStart(pool, input.jobId, input.videoId, events))) {
-          throw ApplicationFailure.nonRetryable(`job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`, 'JobCanceled');
+          throw knownFailure(FAILURE_TYPES.jobCanceled, `job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`);
         }
         result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes }, input.mediaUrl, key, release);
       } finally {
@@ -113,9 +108,9 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
       }
       await etl.recordDownloaded(pool, input.jobId, input.videoId, attempt, { ...result, attempt });
       return { ...result, attempt };
-    }),
+    },
 
-    loadVideo: classified(async (input: VideoRef & { probe: ProbeResult; transfer: TransferResult; attempts: number }) => {
+    loadVideo: async (input: VideoRef & { probe: ProbeResult; transfer: TransferResult; attempts: number }) => {
       const video = {
         jobId: input.jobId,
         videoId: input.videoId,
@@ -128,10 +123,10 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
         attempts: input.attempts,
       };
       await etl.recordVideoOutcome(pool, video, { event: 'loaded', detail: {} });
-    }),
+    },
 
     /** Loads several transferred videos in one statement: one commit, one round trip. */
-    loadVideos: classified(async (input: { jobId: string; videos: VideoToLoad[] }) => {
+    loadVideos: async (input: { jobId: string; videos: VideoToLoad[] }) => {
       await etl.recordLoadedVideos(
         pool,
         input.jobId,
@@ -145,16 +140,16 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
           attempts: v.attempts,
         })),
       );
-    }),
+    },
 
-    recordVideoFailure: classified(async (input: VideoRef & { error: string; httpStatus: number | null; attempts: number }) => {
+    recordVideoFailure: async (input: VideoRef & { error: string; httpStatus: number | null; attempts: number }) => {
       const video = { ...input, resolvedUrl: null, storageKey: null, sizeBytes: null, sha256: null, status: 'FAILED' as const };
       await etl.recordVideoOutcome(pool, video, { error: input.error, event: 'failed', detail: { error: input.error, httpStatus: input.httpStatus } });
-    }),
+    },
 
-    stopTransfers: classified(async (input: { jobId: string }) => etl.markEtlJobCanceling(pool, input.jobId)),
+    stopTransfers: async (input: { jobId: string }) => etl.markEtlJobCanceling(pool, input.jobId),
 
-    finishEtlJob: classified(async (input: { jobId: string; status: string; error?: string }) => etl.finishEtlJob(pool, input.jobId, input.status, input.error)),
+    finishEtlJob: async (input: { jobId: string; status: string; error?: string }) => etl.finishEtlJob(pool, input.jobId, input.status, input.error),
   };
 }
 

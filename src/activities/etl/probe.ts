@@ -1,8 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { Agent } from 'undici';
 import { InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, playableRefs } from '../../domain/etl';
 import { openRemote, RemoteFetchError, type RemoteOptions } from '../../infra/http/fetch-remote';
 import { UnsafeUrlError } from '../../infra/http/url-guard';
+import { toApplicationFailure } from '../shared/failure-interceptor';
+import { classifyEtlFailure } from './failures';
 
 export interface ProbeResult {
   httpStatus: number;
@@ -31,29 +32,17 @@ async function readText(body: NodeJS.ReadableStream, maxBytes: number): Promise<
   let size = 0;
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw ApplicationFailure.nonRetryable(`playlist larger than ${maxBytes} bytes`, 'BadPlaylist');
+    if (size > maxBytes) throw new InvalidPlaylistError(`playlist larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** 404/410 and other client errors will not heal: stop at once, keeping the status for the record. */
-export function probeFailure(err: unknown): unknown {
-  if (err instanceof UnsafeUrlError) return ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
-  if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
-    return ApplicationFailure.create({ message: err.message, type: 'HttpClientError', nonRetryable: true, details: [{ status: err.status }] });
-  }
-  return err;
-}
-
-/** The same decision as `probeFailure`, as data for a batch's outcome. */
+/** A batch's probe failure as data, decided as the failure interceptor decides a single probe's. */
 export function describeProbeFailure(err: unknown): NonNullable<ProbeOutcome['failure']> {
-  const failure = probeFailure(err);
-  if (failure instanceof ApplicationFailure && failure.nonRetryable) {
-    const status = (failure.details?.[0] as { status?: number } | undefined)?.status;
-    return { message: failure.message, retryable: false, ...(status === undefined ? {} : { httpStatus: status }) };
-  }
-  return { message: failure instanceof Error ? failure.message : String(failure), retryable: true };
+  const failure = toApplicationFailure(err, [classifyEtlFailure]);
+  const status = (failure.details?.[0] as { status?: number } | undefined)?.status;
+  return { message: failure.message, retryable: !failure.nonRetryable, ...(status === undefined ? {} : { httpStatus: status }) };
 }
 
 /**
@@ -72,16 +61,10 @@ export function createProber(fetchOptions: Omit<RemoteOptions, 'headers' | 'meth
   async function probe(url: string, depth = 0): Promise<ProbeFinding> {
     let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });
     if (isAsxUrl(remote.finalUrl.href, remote.contentType)) {
-      if (depth > 0) throw ApplicationFailure.nonRetryable('a playlist points at another playlist', 'BadPlaylist');
+      if (depth > 0) throw new InvalidPlaylistError('a playlist points at another playlist');
       // Recognised only by its content type after a HEAD: fetch the playlist itself.
       if (!isAsxUrl(url)) remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher });
-      let refs: string[];
-      try {
-        refs = playableRefs(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
-      } catch (err) {
-        if (err instanceof InvalidPlaylistError) throw ApplicationFailure.nonRetryable(err.message, 'BadPlaylist');
-        throw err;
-      }
+      const refs = playableRefs(parseAsxPlaylist(await readText(remote.body, PLAYLIST_MAX_BYTES), remote.finalUrl.href));
       return { ...(await firstAnswering(refs, depth + 1)), resolvedFromPlaylist: true };
     }
     remote.body.resume();

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { CsvParser, type CsvRecord } from '../../domain/etl/csv';
 import { DuplicateIdFilter, isBlankRecord, mapHeader, recordValues, validateJsonRecord, validateRow, type Field, type RowResult, type VideoRecord } from '../../domain/etl';
 import * as etl from '../../infra/etl/queries';
 import type { ObjectStore } from '../../infra/storage';
+import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 
 const BATCH = 1_000;
 
@@ -22,7 +22,7 @@ async function* csvRows(store: ObjectStore, key: string): AsyncGenerator<RowResu
       row += 1;
       if (!columns) {
         const header = mapHeader(record.fields);
-        if (header.missing.length) throw ApplicationFailure.nonRetryable(`the CSV header lacks required columns: ${header.missing.join(', ')}`, 'BadInput');
+        if (header.missing.length) throw knownFailure(FAILURE_TYPES.badInput, `the CSV header lacks required columns: ${header.missing.join(', ')}`);
         columns = header.columns;
       } else if (!isBlankRecord(record.fields)) {
         yield validateRow(recordValues(columns, record.fields), row);
@@ -32,7 +32,7 @@ async function* csvRows(store: ObjectStore, key: string): AsyncGenerator<RowResu
   for await (const chunk of await store.get(key)) yield* check(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
   yield* check(parser.push(decoder.decode()));
   yield* check(parser.end());
-  if (!columns) throw ApplicationFailure.nonRetryable('the CSV is empty', 'BadInput');
+  if (!columns) throw knownFailure(FAILURE_TYPES.badInput, 'the CSV is empty');
 }
 
 async function* jsonRows(store: ObjectStore, key: string): AsyncGenerator<RowResult> {
@@ -49,7 +49,7 @@ async function* jsonRows(store: ObjectStore, key: string): AsyncGenerator<RowRes
  */
 export async function stageInput(pool: Pool, store: ObjectStore, jobId: string): Promise<{ totalRows: number; validRows: number; rejected: number }> {
   const job = await etl.findEtlJob(pool, jobId);
-  if (!job) throw ApplicationFailure.nonRetryable(`ETL job ${jobId} does not exist`, 'BadData');
+  if (!job) throw knownFailure(FAILURE_TYPES.badData, `ETL job ${jobId} does not exist`);
   const duplicates = new DuplicateIdFilter();
   let valid: VideoRecord[] = [];
   let rejections: Array<{ rowNumber: number; column: string | null; reason: string }> = [];

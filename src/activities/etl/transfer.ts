@@ -1,9 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
-import { openRemote, RemoteFetchError, type RemoteOptions } from '../../infra/http/fetch-remote';
-import { UnsafeUrlError } from '../../infra/http/url-guard';
-import { ObjectTooLargeError, type ObjectStore } from '../../infra/storage';
+import { openRemote, type RemoteOptions } from '../../infra/http/fetch-remote';
+import type { ObjectStore } from '../../infra/storage';
+import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 
 export interface TransferResult {
   storageKey: string;
@@ -69,26 +68,17 @@ async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number
 export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
   const context = Context.current();
   let offset = await resumeOffset(deps.store, key);
-  let remote;
-  try {
-    remote = await openRemote(new URL(url), {
-      ...deps.fetch,
-      dispatcher: deps.dispatcher,
-      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-      acceptStatuses: [206],
-    });
-  } catch (err) {
-    if (err instanceof UnsafeUrlError) throw ApplicationFailure.nonRetryable(err.message, 'UnsafeUrl');
-    if (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500) {
-      throw ApplicationFailure.nonRetryable(err.message, 'HttpClientError', { status: err.status });
-    }
-    throw err;
-  }
+  const remote = await openRemote(new URL(url), {
+    ...deps.fetch,
+    dispatcher: deps.dispatcher,
+    headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+    acceptStatuses: [206],
+  });
   if (remote.status !== 206) offset = 0; // the host ignored Range (or we had nothing): start over
   const total = expectedTotal(remote.headers, offset);
   if (total !== undefined && total > deps.maxBytes) {
     remote.body.destroy();
-    throw ApplicationFailure.nonRetryable(`${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`, 'TooLarge');
+    throw knownFailure(FAILURE_TYPES.tooLarge, `${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`);
   }
   const body = remote.body;
   const stop = () => body.destroy(context.cancellationSignal.reason as Error);
@@ -97,7 +87,6 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
     if (context.cancellationSignal.aborted) stop();
     await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes });
   } catch (err) {
-    if (err instanceof ObjectTooLargeError) throw ApplicationFailure.nonRetryable(err.message, 'TooLarge');
     if (context.cancellationSignal.aborted) {
       // A worker shutting down is also a cancellation, but there the retry resumes from the partial.
       if (context.cancellationDetails?.cancelRequested) await deps.store.discardPartial(key);

@@ -8,7 +8,6 @@ import * as batches from '../../infra/risk/queries/grid-batch';
 import type { GridChunk, GridIdRange } from '../../infra/risk/queries/grid-batch';
 import { loadGridInputs } from '../../infra/risk/queries/reference';
 import type { Logger } from '../../infra/logger';
-import { classified } from '../shared/failures';
 
 export interface GridChunkInput {
   batchId: string;
@@ -32,29 +31,26 @@ export function createGridBatchActivities(deps: { pool: Pool; logger: Logger }) 
   const { pool } = deps;
 
   return {
-    planGridBatch: classified(
-      async (input: { batchId: string; trigger: string; windowYears: number; range?: GridIdRange }) => {
-        const pointsTotal = await batches.countGridPoints(pool, input.range);
-        await batches.startBatch(pool, { id: input.batchId, trigger: input.trigger, windowYears: input.windowYears, pointsTotal });
-        return { pointsTotal };
-      },
-    ),
+    planGridBatch: async (input: { batchId: string; trigger: string; windowYears: number; range?: GridIdRange }) => {
+      const pointsTotal = await batches.countGridPoints(pool, input.range);
+      await batches.startBatch(pool, { id: input.batchId, trigger: input.trigger, windowYears: input.windowYears, pointsTotal });
+      return { pointsTotal };
+    },
 
-    nextGridChunks: classified(async (input: { afterGridId: number; pointsPerChunk: number; limit: number; range?: GridIdRange }) =>
+    nextGridChunks: async (input: { afterGridId: number; pointsPerChunk: number; limit: number; range?: GridIdRange }) =>
       batches.nextGridChunks(pool, input),
-    ),
 
     /** Chunks of this batch already stored (by an earlier attempt or run), to be skipped. */
-    storedGridChunks: classified(async (input: { batchId: string; firstGridIds: number[] }) => [
+    storedGridChunks: async (input: { batchId: string; firstGridIds: number[] }) => [
       ...(await batches.storedChunkStarts(pool, input.batchId, input.firstGridIds)),
-    ]),
+    ],
 
     /**
      * H and P(H) of every (scenario, year, hazard) for the chunk's points, upserted in commits
      * of a few points with a heartbeat after each. A retry resumes after the last heartbeat; an
      * earlier commit it repeats would only rewrite the same values.
      */
-    computeGridChunk: classified(async (input: GridChunkInput): Promise<GridChunkOutcome> => {
+    computeGridChunk: async (input: GridChunkInput): Promise<GridChunkOutcome> => {
       const ctx = Context.current();
       const resumeAfter = (ctx.info.heartbeatDetails as number | undefined) ?? -1;
       const ids = (await batches.gridIdsBetween(pool, input.chunk.firstGridId, input.chunk.lastGridId)).filter((id) => id > resumeAfter);
@@ -81,11 +77,11 @@ export function createGridBatchActivities(deps: { pool: Pool; logger: Logger }) 
       }
       await batches.recordChunk(pool, { batchId: input.batchId, ...input.chunk, rowsWritten, failedPoints, attempts: ctx.info.attempt });
       return { points: input.chunk.points, failedPoints, rowsWritten, attempt: ctx.info.attempt };
-    }),
+    },
 
-    finishGridBatch: classified(async (input: { batchId: string; status: string; error?: string }) => {
+    finishGridBatch: async (input: { batchId: string; status: string; error?: string }) => {
       await batches.finishBatch(pool, input.batchId, input.status, input.error);
-    }),
+    },
   };
 }
 

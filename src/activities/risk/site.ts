@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type GridHazardResult, type SiteCellResult } from '../../domain/risk/cell';
 import { HAZARDS, type GridStatic, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from '../../domain/risk/types';
@@ -9,7 +8,7 @@ import { loadGridResults, upsertGridResults } from '../../infra/risk/queries/gri
 import { findNearestGridPoints, loadSiteInputs } from '../../infra/risk/queries/reference';
 import { LruCache } from '../../infra/cache/lru';
 import type { Logger } from '../../infra/logger';
-import { classified, NON_RETRYABLE } from '../shared/failures';
+import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 
 export interface SiteRef {
   assessmentId: string;
@@ -40,8 +39,8 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
 
   async function siteInputs(ref: SiteRef): Promise<{ gridId: number; inputs: SiteInputs }> {
     const site = await assessments.findSite(pool, ref.assessmentId, ref.siteId);
-    if (!site) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} of ${ref.assessmentId} does not exist`, NON_RETRYABLE.badData);
-    if (site.gridId === null) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} has no grid point yet`, NON_RETRYABLE.badData);
+    if (!site) throw knownFailure(FAILURE_TYPES.badData, `site ${ref.siteId} of ${ref.assessmentId} does not exist`);
+    if (site.gridId === null) throw knownFailure(FAILURE_TYPES.badData, `site ${ref.siteId} has no grid point yet`);
     return { gridId: site.gridId, inputs: { site: site.profile, ...(await reference(site.gridId)) } };
   }
 
@@ -49,21 +48,21 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
 
   return {
     /** Resolves the site's grid point (one nearest-grid rule, with a distance limit) and checks its series load. */
-    prepareSite: classified(async (ref: SiteRef): Promise<{ gridId: number; distanceKm: number }> => {
+    prepareSite: async (ref: SiteRef): Promise<{ gridId: number; distanceKm: number }> => {
       const site = await assessments.findSite(pool, ref.assessmentId, ref.siteId);
-      if (!site) throw ApplicationFailure.nonRetryable(`site ${ref.siteId} of ${ref.assessmentId} does not exist`, NON_RETRYABLE.badData);
+      if (!site) throw knownFailure(FAILURE_TYPES.badData, `site ${ref.siteId} of ${ref.assessmentId} does not exist`);
       const [nearest] = await findNearestGridPoints(pool, [site.profile]);
       if (!nearest || nearest.distanceKm > deps.maxGridDistanceKm) {
         const where = nearest ? `${nearest.distanceKm.toFixed(1)} km` : 'no grid loaded';
-        throw ApplicationFailure.nonRetryable(
+        throw knownFailure(
+          FAILURE_TYPES.outsideCoverage,
           `site ${ref.siteId} is outside the reference grid (nearest point: ${where}, limit ${deps.maxGridDistanceKm} km)`,
-          NON_RETRYABLE.outsideCoverage,
         );
       }
       await reference(nearest.gridId);
       await assessments.setSiteGrid(pool, ref.assessmentId, ref.siteId, nearest.gridId, nearest.distanceKm);
       return nearest;
-    }),
+    },
 
     /**
      * Computes one group of cells and stores them (nine hazard rows + a status per cell) in one
@@ -71,7 +70,7 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
      * grid point and window; otherwise they are computed here and stored for the next site. A
      * retry skips cells already committed, so nothing is computed into a duplicate.
      */
-    computeCellGroup: classified(async (input: CellGroupInput): Promise<CellGroupOutcome> => {
+    computeCellGroup: async (input: CellGroupInput): Promise<CellGroupOutcome> => {
       const ctx = Context.current();
       const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
       const todo = input.years.filter((year) => !done.has(year));
@@ -95,25 +94,23 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
       ctx.heartbeat(todo.length);
       const failed = cells.length - computed.length;
       return { completed: input.years.length - failed, failed };
-    }),
+    },
 
-    markCellsFailed: classified(async (input: SiteRef & { scenario: Scenario; years: number[]; error: string; attempts: number }) => {
+    markCellsFailed: async (input: SiteRef & { scenario: Scenario; years: number[]; error: string; attempts: number }) => {
       await assessments.markCellsFailed(pool, input, input.error, input.attempts);
-    }),
+    },
 
-    incompleteCellsOfSite: classified(async (ref: SiteRef) => assessments.incompleteCellsOfSite(pool, ref.assessmentId, ref.siteId)),
+    incompleteCellsOfSite: async (ref: SiteRef) => assessments.incompleteCellsOfSite(pool, ref.assessmentId, ref.siteId),
 
-    finishSite: classified(async (input: SiteRef & { expectedCells: number; canceled?: boolean; error?: string }) =>
+    finishSite: async (input: SiteRef & { expectedCells: number; canceled?: boolean; error?: string }) =>
       assessments.finishSite(pool, input.assessmentId, input.siteId, input.expectedCells, input),
-    ),
 
-    listSitePage: classified(async (input: { assessmentId: string; afterOrdinal: number; limit: number; onlyWithFailures: boolean }) =>
+    listSitePage: async (input: { assessmentId: string; afterOrdinal: number; limit: number; onlyWithFailures: boolean }) =>
       assessments.listSitePage(pool, input.assessmentId, input.afterOrdinal, input.limit, input.onlyWithFailures),
-    ),
 
-    finishAssessment: classified(async (input: { assessmentId: string; status: string; error?: string }) => {
+    finishAssessment: async (input: { assessmentId: string; status: string; error?: string }) => {
       await assessments.finishAssessment(pool, input.assessmentId, input.status, input.error);
-    }),
+    },
   };
 }
 

@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { SttSettings } from '../../pipelines/stt/settings';
 import { backoffDelayMs } from '../../domain/stt/backoff';
@@ -10,7 +9,7 @@ import * as coordination from '../../infra/stt/queries/vendor-coordination';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
-import { classified } from '../shared/failures';
+import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 
 /** The vendor said "not now": nobody calls it again before `retryAt`. */
 export interface RateLimited {
@@ -66,13 +65,13 @@ export function createSttActivities(deps: SttActivityDeps) {
 
   async function loadJob(jobId: string): Promise<jobs.SttJobRow> {
     const job = await jobs.findSttJob(pool, jobId);
-    if (!job) throw ApplicationFailure.nonRetryable(`transcription ${jobId} does not exist`, 'BadData');
+    if (!job) throw knownFailure(FAILURE_TYPES.badData, `transcription ${jobId} does not exist`);
     return job;
   }
 
   return {
     /** Waits (heartbeating) for one of the account's concurrent-job slots; a release anywhere wakes it. */
-    acquireSlot: classified(async (input: { jobId: string; maxWaitMs: number }): Promise<{ acquired: boolean }> => {
+    acquireSlot: async (input: { jobId: string; maxWaitMs: number }): Promise<{ acquired: boolean }> => {
       if (!stt.capEnabled) return { acquired: true };
       const ctx = Context.current();
       const deadline = Date.now() + input.maxWaitMs;
@@ -82,10 +81,10 @@ export function createSttActivities(deps: SttActivityDeps) {
         ctx.heartbeat();
         await deps.slotReleases.wait(Math.min(1_000, deadline - Date.now()));
       }
-    }),
+    },
 
     /** Submits once per job: a vendor job id already recorded is returned instead of submitting again. */
-    submitTranscription: classified(async (input: { jobId: string }): Promise<SubmitOutcome> => {
+    submitTranscription: async (input: { jobId: string }): Promise<SubmitOutcome> => {
       const job = await loadJob(input.jobId);
       if (job.vendor_job_id) return { rateLimited: false, vendorJobId: job.vendor_job_id };
       const closed = await gateClosed();
@@ -105,10 +104,10 @@ export function createSttActivities(deps: SttActivityDeps) {
       await onVendorSuccess();
       if (submission.completed) await jobs.replaceUtterances(pool, job.id, submission.completed.utterances);
       return { rateLimited: false, vendorJobId };
-    }),
+    },
 
     /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
-    pollTranscription: classified(async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
+    pollTranscription: async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
       if (stt.capEnabled) await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
       const closed = await gateClosed();
       if (closed) return closed;
@@ -124,15 +123,15 @@ export function createSttActivities(deps: SttActivityDeps) {
         return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
       }
       return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };
-    }),
+    },
 
-    releaseSlot: classified(async (input: { jobId: string }): Promise<void> => {
+    releaseSlot: async (input: { jobId: string }): Promise<void> => {
       if (stt.capEnabled) await coordination.releaseSlot(pool, vendor, input.jobId);
-    }),
+    },
 
-    finishTranscription: classified(async (input: { jobId: string; status: string; error?: string }): Promise<void> => {
+    finishTranscription: async (input: { jobId: string; status: string; error?: string }): Promise<void> => {
       await jobs.finishSttJob(pool, input.jobId, input.status, input.error);
-    }),
+    },
   };
 }
 

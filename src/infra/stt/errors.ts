@@ -87,6 +87,3 @@ export class SttAuthError extends SttError {
   override name = 'SttAuthError';
   readonly retryable = false;
 }
-
-/** Failure types a Temporal retry policy should list in `nonRetryableErrorTypes`. */
-export const STT_NON_RETRYABLE_ERROR_TYPES: readonly string[] = ['SttRejectedError', 'SttAuthError'];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createEtlActivities } from '../../activities/etl';
 import { etlJobRoutes } from '../../api/etl/routes';
 import { createObjectStore } from '../../infra/storage';
+import { classifyEtlFailure } from '../../activities/etl/failures';
 import { definePipeline } from '../definition';
 import { etlSettings } from './settings';
 
@@ -14,5 +15,6 @@ export const etlPipeline = definePipeline({
   activities: (deps, settings) => ({
     activities: createEtlActivities({ pool: deps.pool, store: createObjectStore(deps.config.storage), fetch: deps.config.fetch, settings }),
   }),
+  classifyFailure: classifyEtlFailure,
   routes: etlJobRoutes,
 });

@@ -4,6 +4,7 @@ import { assessmentRoutes } from '../../api/risk/assessment-routes';
 import { gridBatchRoutes } from '../../api/risk/grid-batch-routes';
 import { regionRoutes } from '../../api/risk/region-routes';
 import { ensureReferenceData } from '../../infra/risk/reference-data/ensure';
+import { classifyRiskFailure } from '../../activities/risk/failures';
 import { definePipeline } from '../definition';
 import { ensureGridBatchSchedule } from './grid-batch-schedule';
 import { riskSettings } from './settings';
@@ -15,6 +16,7 @@ export const riskPipeline = definePipeline({
   workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'risk'),
   workflowTypes: ['riskAssessmentWorkflow', 'siteRiskWorkflow', 'hazardGridBatchWorkflow', 'hazardGridChunkWorkflow'],
   activities: (deps, settings) => ({ activities: createRiskActivities(deps, settings) }),
+  classifyFailure: classifyRiskFailure,
   routes: (deps, settings) => [...assessmentRoutes(deps, settings), ...gridBatchRoutes(deps, settings), ...regionRoutes(deps, settings)],
   // The reference grid is loaded on first start; later starts cost one count query.
   async prepareDatabase(pool, settings, log) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { hostSttActivities } from '../../activities/stt/hosted';
 import { transcriptionRoutes } from '../../api/stt/routes';
+import { classifySttFailure } from '../../activities/stt/failures';
 import { definePipeline } from '../definition';
 import { sttSettings } from './settings';
 
@@ -11,5 +12,6 @@ export const sttPipeline = definePipeline({
   workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'stt'),
   workflowTypes: ['transcriptionWorkflow'],
   activities: hostSttActivities,
+  classifyFailure: classifySttFailure,
   routes: transcriptionRoutes,
 });

@@ -47,7 +47,8 @@ const quick = proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', 
 const { stageInput } = proxyActivities<EtlActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput', 'BadData'] },
+  // A bad input arrives marked non-retryable and fails the job at once.
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
   summary: 'parse and validate the input into the staging table',
 });
 const PROBE_ATTEMPTS = 5;

@@ -10,6 +10,7 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { FailureTypeName } from '../../activities/shared/failure-types';
 import type { RateLimited, SttActivities } from '../../activities/stt';
 import type { SttTuning } from '../../pipelines/stt/settings';
 import { STATUS_DETAIL } from '../shared/search-attributes';
@@ -40,13 +41,14 @@ export interface TranscriptionInput {
 
 export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
 
+// A vendor refusal or bad credentials arrive marked non-retryable (activities/stt/failures.ts) and stop at once.
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 } as const;
-const NON_RETRYABLE = ['SttRejectedError', 'SttAuthError', 'BadData'];
+const VENDOR_JOB_FAILED: FailureTypeName = 'VendorJobFailed';
 
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
   startToCloseTimeout: '2 minutes',
-  retry: { ...RETRY, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: RETRY,
 });
 const slotWaiter = (taskQueue?: string) =>
   proxyActivities<SttActivities>({
@@ -109,7 +111,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
         enter('completed', { utterances: polled.utterances });
         return state;
       } else {
-        throw ApplicationFailure.nonRetryable(`the vendor could not transcribe the audio: ${polled.error}`, 'VendorJobFailed');
+        throw ApplicationFailure.nonRetryable(`the vendor could not transcribe the audio: ${polled.error}`, VENDOR_JOB_FAILED);
       }
     }
   } catch (err) {

@@ -314,13 +314,15 @@ describe('sample video host startup', () => {
   });
 });
 
+/** The URL from the CLI's start-up log line (JSON, like every log line of the project). */
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const found = /listening on (http:\/\/\S+)/.exec(output);
-      if (found) resolve(found[1]);
+      const lines = output.split('\n').slice(0, -1).map((line) => JSON.parse(line) as { component?: string; msg?: string; url?: string });
+      const started = lines.find((line) => line.component === 'sample-video-host' && line.msg?.startsWith(`sample video host listening on ${line.url}`));
+      if (started?.url) resolve(started.url);
     });
     child.once('exit', (code) => reject(new Error(`sample-video-host exited with ${code}: ${output}`)));
   });

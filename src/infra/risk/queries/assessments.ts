@@ -130,13 +130,6 @@ export async function setSiteGrid(db: Queryable, assessmentId: string, siteId: s
   );
 }
 
-export interface CellKey {
-  assessmentId: string;
-  siteId: string;
-  scenario: Scenario;
-  year: number;
-}
-
 /** Some cells of one (site, scenario): nine hazard rows each and a COMPLETED status; the caller wraps it in a transaction. */
 export async function upsertCellsResults(
   db: Queryable,

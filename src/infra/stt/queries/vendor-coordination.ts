@@ -84,8 +84,3 @@ export async function releaseSlot(db: Queryable, vendor: string, jobId: string):
   await db.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
   await db.query(`SELECT pg_notify($1, $2)`, [SLOT_RELEASED_CHANNEL, vendor]);
 }
-
-export async function slotsInUse(db: Queryable, vendor: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM vendor_slots WHERE vendor = $1 AND expires_at >= now()`, [vendor]);
-  return rows[0].n;
-}
