@@ -1,7 +1,5 @@
-// Every workflow the workers serve; the bundler starts here.
-export { systemCheckWorkflow } from './system-check/system-check';
-export { riskAssessmentWorkflow } from './risk/assessment';
-export { siteRiskWorkflow } from './risk/site';
-export { transcriptionWorkflow } from './stt/transcription';
-export { etlChunkWorkflow, etlJobWorkflow } from './etl/etl';
-export { hazardGridBatchWorkflow, hazardGridChunkWorkflow } from './risk/grid-batch';
+// Every workflow the workers serve; the bundler starts here. Each pipeline lists its own.
+export * from './system-check';
+export * from './risk';
+export * from './stt';
+export * from './etl';
