@@ -12,8 +12,9 @@ import { HISTORY_SCENARIOS } from './scenarios';
 
 const OUT_DIR = path.join(__dirname, 'histories');
 
-async function save(temporal: Client, name: string, workflowId: string): Promise<void> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+async function save(temporal: Client, name: string, workflowId: string, runId?: string): Promise<void> {
+  // Without a run id, the latest run of a chain that continued as new.
+  const history = await temporal.workflow.getHandle(workflowId, runId).fetchHistory();
   // The same proto3 JSON the Temporal CLI and Web UI export, so their downloads replay here too.
   writeFileSync(path.join(OUT_DIR, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
   // Histories do not carry their workflow id, and workflows derive child ids from it.
@@ -29,11 +30,12 @@ async function main(): Promise<void> {
     if (only.length && !only.includes(scenario.name)) continue;
     const vendor = scenario.vendor ? await startFakeSttVendor(scenario.vendor) : undefined;
     const videoHost = scenario.videoHost ? await startSampleVideoHost(scenario.videoHost) : undefined;
-    const config = vendor ? testConfig(sttEnv(vendor)) : videoHost ? testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1' }) : scenario.stack?.config;
+    const env = { ...(vendor ? sttEnv(vendor) : {}), ...(videoHost ? { FETCH_ALLOW_HOSTS: '127.0.0.1' } : {}), ...scenario.env };
+    const config = vendor || videoHost || scenario.env ? testConfig(env) : scenario.stack?.config;
     const stack = await startTestStack({ ...scenario.stack, config });
     try {
       const recorded = await scenario.run(stack, { vendor, videoHost });
-      for (const [name, workflowId] of recorded) await save(stack.temporal, name, workflowId);
+      for (const [name, workflowId, runId] of recorded) await save(stack.temporal, name, workflowId, runId);
       console.log(`recorded ${scenario.name}: ${recorded.map(([name]) => name).join(', ')}`);
     } finally {
       await stack.stop();

@@ -8,15 +8,20 @@ import { postCsv, waitForJob } from '../support/etl';
 import { startFakeSttVendor, upload, wav, waitForTranscription, type FakeVendor } from '../support/stt';
 import { testConfig, waitUntil, type TestStack, type TestStackOptions } from '../support/stack';
 
-/** A real run whose history is worth keeping: returns [file name, workflow id] pairs to record. */
+/**
+ * A real run whose history is worth keeping: returns [file name, workflow id] pairs to record, or
+ * [file name, workflow id, run id] for a run other than the latest of a chain that continued as new.
+ */
 export interface HistoryScenario {
   name: string;
   stack?: TestStackOptions;
+  /** Settings for the run's config (merged with what a vendor or video host needs). */
+  env?: Record<string, string>;
   /** For scenarios that need a fake vendor: started before the stack, its settings merged into the config. */
   vendor?: Parameters<typeof startFakeSttVendor>[0];
   /** For scenarios that need the sample video host (allowlisted for fetching). */
   videoHost?: Parameters<typeof startSampleVideoHost>[0];
-  run(stack: TestStack, tools: { vendor?: FakeVendor; videoHost?: SampleVideoHost }): Promise<Array<[string, string]>>;
+  run(stack: TestStack, tools: { vendor?: FakeVendor; videoHost?: SampleVideoHost }): Promise<Array<[string, string] | [string, string, string]>>;
 }
 
 /** Fails the first attempt of one cell group with a retryable error, so the history holds a retry. */
@@ -34,6 +39,12 @@ const failFirstAttempt: WorkerInterceptors = {
     }),
   ],
 };
+
+/** The first run of a chain that continued as new (the recorder otherwise takes the latest). */
+async function firstRunId(stack: TestStack, workflowId: string): Promise<string> {
+  const { raw } = await stack.temporal.workflow.getHandle(workflowId).describe();
+  return raw.workflowExecutionInfo!.firstRunId!;
+}
 
 export const HISTORY_SCENARIOS: HistoryScenario[] = [
   {
@@ -89,6 +100,35 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       return [
         ['risk-grid-batch', batch.workflowId],
         ['risk-grid-chunk', `${batch.workflowId}-points-${grid.ids[4]}-${grid.ids[7]}`],
+      ];
+    },
+  },
+  {
+    // The shared fan-out: two sites at a time and three per run, so five sites take two runs
+    // joined by continue-as-new, the second one paging to the end.
+    name: 'risk-fan-out',
+    env: { RISK_MAX_SITES_IN_FLIGHT: '2', RISK_SITES_PER_RUN: '3' },
+    async run(stack) {
+      const sites = Array.from({ length: 5 }, (_, i) => site(`f${i}`, i));
+      const { body } = await postAssessment(stack, { sites, scenarios: ['SSP245'], years: { from: 2030, to: 2039 } }, `replay-fan-out-${Date.now()}`);
+      await waitForAssessment(stack, body.id, 'COMPLETED');
+      return [
+        ['risk-assessment-continued-as-new', body.id, await firstRunId(stack, body.id)],
+        ['risk-assessment-fan-out', body.id],
+      ];
+    },
+  },
+  {
+    // The shared fan-out over grid chunks: four chunks, two at a time, three per run. The first
+    // run plans the batch, starts three children and continues as new; the last starts one.
+    name: 'risk-grid-batch-fan-out',
+    async run(stack) {
+      const grid = await firstGridPoints(stack, 16, 200);
+      const batch = await startGridBatch(stack, `grid-batch-fan-out-replay-${Date.now()}`, grid, { pointsPerChild: 4, pointsPerActivity: 4, maxChildrenInFlight: 2, childrenPerRun: 3 });
+      await batch.result();
+      return [
+        ['risk-grid-batch-fan-out', batch.workflowId, await firstRunId(stack, batch.workflowId)],
+        ['risk-grid-batch-fan-out-last-run', batch.workflowId],
       ];
     },
   },
@@ -185,6 +225,18 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await fetch(`${stack.apiUrl}/api/etl-jobs/${body.id}/cancel`, { method: 'POST' });
       await waitForJob(stack, body.id, 'CANCELED', 60_000);
       return [['etl-chunk-pipelined-cancelled', `${body.id}-chunk-0`]];
+    },
+  },
+  {
+    // The shared fan-out over chunks: five videos in chunks of two, two chunks at a time.
+    name: 'etl-fan-out',
+    videoHost: {},
+    env: { ETL_CHUNK_SIZE: '2', ETL_CHUNKS_IN_FLIGHT: '2' },
+    async run(stack, { videoHost }) {
+      const rows = ['a', 'b', 'c', 'd', 'e'].map((id, i) => `${id},${id.toUpperCase()},${videoHost!.url}${mediaPath(id, 1000 * (i + 1))}`);
+      const { body } = await postCsv(stack, `id,title,video_url\n${rows.join('\n')}\n`, `replay-etl-fan-out-${Date.now()}`);
+      await waitForJob(stack, body.id, 'COMPLETED');
+      return [['etl-job-fan-out', body.id]];
     },
   },
   {

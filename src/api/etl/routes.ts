@@ -5,7 +5,7 @@ import { z } from 'zod';
 import * as etl from '../../infra/etl/queries';
 import type { ObjectStore } from '../../infra/storage';
 import { webUiRunUrl } from '../../infra/temporal/client';
-import { etlProgressQuery, type etlJobWorkflow } from '../../workflows/etl/etl';
+import { etlProgressQuery, type etlJobWorkflow } from '../../workflows/etl/job';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
 import type { ApiDeps } from '../shared/deps';
 import { notFound, ProblemError } from '../shared/problem';

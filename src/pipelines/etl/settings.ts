@@ -22,7 +22,13 @@ export const etlSettings = z
     /** Where `npm start` runs its sample video host (a dev tool). */
     sampleHostPort: e.SAMPLE_VIDEO_HOST_PORT,
     /** Passed into each ETL job workflow. */
-    tuning: { chunkSize: e.ETL_CHUNK_SIZE, chunksInFlight: e.ETL_CHUNKS_IN_FLIGHT, videosInFlight: e.ETL_VIDEOS_IN_FLIGHT },
+    tuning: {
+      /** Videos per child workflow: keeps every history far below Temporal's limits. */
+      chunkSize: e.ETL_CHUNK_SIZE,
+      chunksInFlight: e.ETL_CHUNKS_IN_FLIGHT,
+      /** Transfers in flight at once inside one chunk; twice as many videos again are probed and loaded around them. */
+      videosInFlight: e.ETL_VIDEOS_IN_FLIGHT,
+    },
   }));
 
 export type EtlSettings = z.output<typeof etlSettings>;

@@ -1,1 +1,3 @@
-export { etlChunkWorkflow, etlJobWorkflow } from './etl';
+// The video-metadata ETL pipeline's workflows.
+export { etlJobWorkflow } from './job';
+export { etlChunkWorkflow } from './chunk';

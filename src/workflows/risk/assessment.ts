@@ -1,6 +1,5 @@
 import {
   CancellationScope,
-  condition,
   continueAsNew,
   defineQuery,
   executeChild,
@@ -14,6 +13,7 @@ import {
 import type { RiskActivities } from '../../activities/risk/site';
 import type { RiskTuning } from '../../pipelines/risk/settings';
 import type { Scenario } from '../../domain/risk/types';
+import { FanOut } from '../shared/fan-out';
 import { BUSINESS_KEY, PIPELINE, SITE_IDS, STATUS_DETAIL } from '../shared/search-attributes';
 import { siteRiskWorkflow, type SiteRiskResult } from './site';
 
@@ -62,56 +62,45 @@ const { listSitePage, finishAssessment } = proxyActivities<RiskActivities>({
 export async function riskAssessmentWorkflow(input: RiskAssessmentInput): Promise<RiskAssessmentStatus> {
   const progress: RiskProgress = input.progress ?? { cursor: -1, sitesDone: 0, sitesFailed: 0, completedCells: 0, failedCells: 0 };
   const cellsPerSite = input.scenarios.length * (input.yearTo - input.yearFrom + 1);
-  let inFlight = 0;
-  const status = (): RiskAssessmentStatus => ({ ...progress, totalSites: input.siteCount, totalCells: input.siteCount * cellsPerSite, sitesInFlight: inFlight });
+  const sites = new FanOut({
+    from: progress.cursor,
+    nextPage: (afterOrdinal: number, limit: number) =>
+      listSitePage({ assessmentId: input.assessmentId, afterOrdinal, limit, onlyWithFailures: input.mode === 'failed-only' }),
+    cursorAfter: (site) => site.ordinal,
+    pageSize: PAGE_SIZE,
+    maxInFlight: input.tuning.maxSitesInFlight,
+    perRun: input.tuning.sitesPerRun,
+    runChild: (site) => runSite(input, site.siteId),
+    onResult: (result: SiteRiskResult) => {
+      progress.sitesDone += 1;
+      if (result.status === 'FAILED') progress.sitesFailed += 1;
+      progress.completedCells += result.completedCells;
+      progress.failedCells += result.failedCells;
+      setCurrentDetails(
+        `**${progress.sitesDone}/${input.siteCount}** sites done · ${progress.completedCells} cells completed · ${progress.failedCells} failed · ${sites.inFlight} sites in flight`,
+      );
+    },
+  });
+  const status = (): RiskAssessmentStatus => ({
+    ...progress,
+    cursor: sites.cursor,
+    totalSites: input.siteCount,
+    totalCells: input.siteCount * cellsPerSite,
+    sitesInFlight: sites.inFlight,
+  });
   setHandler(riskProgressQuery, status);
 
-  const onSiteDone = (result: SiteRiskResult) => {
-    progress.sitesDone += 1;
-    if (result.status === 'FAILED') progress.sitesFailed += 1;
-    progress.completedCells += result.completedCells;
-    progress.failedCells += result.failedCells;
-    setCurrentDetails(
-      `**${progress.sitesDone}/${input.siteCount}** sites done · ${progress.completedCells} cells completed · ${progress.failedCells} failed · ${inFlight} sites in flight`,
-    );
-  };
-
-  const running: Promise<void>[] = [];
   try {
-    let startedThisRun = 0;
-    while (startedThisRun < input.tuning.sitesPerRun) {
-      const page = await listSitePage({
-        assessmentId: input.assessmentId,
-        afterOrdinal: progress.cursor,
-        limit: Math.min(PAGE_SIZE, input.tuning.sitesPerRun - startedThisRun),
-        onlyWithFailures: input.mode === 'failed-only',
-      });
-      if (page.length === 0) break;
-      for (const site of page) {
-        await condition(() => inFlight < input.tuning.maxSitesInFlight);
-        inFlight += 1;
-        startedThisRun += 1;
-        progress.cursor = site.ordinal;
-        const site$ = runSite(input, site.siteId).then(onSiteDone).finally(() => (inFlight -= 1));
-        // Awaited below; marking it handled keeps a cancelled child from failing the workflow task meanwhile.
-        site$.catch(() => undefined);
-        running.push(site$);
-      }
-    }
-    await Promise.all(running);
-    if (startedThisRun >= input.tuning.sitesPerRun) {
-      await continueAsNew<typeof riskAssessmentWorkflow>({ ...input, progress });
-    }
+    const run = await sites.run();
+    if (run.more) await continueAsNew<typeof riskAssessmentWorkflow>({ ...input, progress: { ...progress, cursor: run.cursor } });
     const detail = progress.failedCells > 0 || progress.sitesFailed > 0 ? 'completed_with_failures' : 'completed';
     upsertSearchAttributes([{ key: STATUS_DETAIL, value: detail }]);
     await finishAssessment({ assessmentId: input.assessmentId, status: 'COMPLETED' });
     return status();
   } catch (err) {
     if (isCancellation(err)) {
-      // Children are cancelled with us; what they finished stays stored and the rest is marked.
+      // The sites finished so far stay stored; the cancelled ones have recorded their own state.
       await CancellationScope.nonCancellable(async () => {
-        // Let cancelled children record their own state before the assessment closes.
-        await Promise.allSettled(running);
         upsertSearchAttributes([{ key: STATUS_DETAIL, value: 'canceled' }]);
         await finishAssessment({ assessmentId: input.assessmentId, status: 'CANCELED' });
       });

@@ -1,8 +1,5 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
-  condition,
   continueAsNew,
   defineQuery,
   executeChild,
@@ -16,6 +13,8 @@ import {
 import type { GridBatchActivities } from '../../activities/risk/grid-batch';
 import type { GridBatchTuning } from '../../pipelines/risk/settings';
 import type { GridChunk, GridIdRange } from '../../infra/risk/queries/grid-batch';
+import { FanOut } from '../shared/fan-out';
+import { failureMessage } from '../shared/failures';
 import { BUSINESS_KEY, PIPELINE, STATUS_DETAIL } from '../shared/search-attributes';
 
 export interface GridBatchInput {
@@ -61,57 +60,36 @@ export async function hazardGridBatchWorkflow(input: GridBatchInput): Promise<Gr
   const progress =
     input.progress ??
     { ...(await bookkeeping.planGridBatch({ batchId, trigger: input.trigger, windowYears: tuning.windowYears, range: input.range })), cursor: -1, pointsDone: 0, failedPoints: 0, failedChunks: 0 };
-  let inFlight = 0;
-  const status = (): GridBatchStatus => ({ ...progress, chunksInFlight: inFlight });
+  const chunks = new FanOut({
+    from: progress.cursor,
+    nextPage: (afterGridId: number, limit: number) => bookkeeping.nextGridChunks({ afterGridId, pointsPerChunk: tuning.pointsPerChild, limit, range: input.range }),
+    cursorAfter: (chunk) => chunk.lastGridId,
+    pageSize: PAGE,
+    maxInFlight: tuning.maxChildrenInFlight,
+    perRun: tuning.childrenPerRun,
+    runChild: (chunk) => runChunk(batchId, chunk, tuning),
+    onResult: (outcome: ChunkOutcome) => {
+      progress.pointsDone += outcome.points;
+      progress.failedPoints += outcome.failedPoints;
+      progress.failedChunks += outcome.failedChunks;
+      report();
+    },
+  });
+  const status = (): GridBatchStatus => ({ ...progress, cursor: chunks.cursor, chunksInFlight: chunks.inFlight });
   setHandler(gridBatchProgressQuery, status);
   const report = () =>
-    setCurrentDetails(`**${progress.pointsDone}/${progress.pointsTotal}** grid points done · ${progress.failedChunks} chunks failed · ${inFlight} in flight`);
+    setCurrentDetails(`**${progress.pointsDone}/${progress.pointsTotal}** grid points done · ${progress.failedChunks} chunks failed · ${chunks.inFlight} in flight`);
   report();
 
-  const running: Promise<void>[] = [];
   try {
-    let startedThisRun = 0;
-    while (startedThisRun < tuning.childrenPerRun) {
-      const chunks = await bookkeeping.nextGridChunks({
-        afterGridId: progress.cursor,
-        pointsPerChunk: tuning.pointsPerChild,
-        limit: Math.min(PAGE, tuning.childrenPerRun - startedThisRun),
-        range: input.range,
-      });
-      if (chunks.length === 0) break;
-      for (const chunk of chunks) {
-        await condition(() => inFlight < tuning.maxChildrenInFlight);
-        inFlight += 1;
-        startedThisRun += 1;
-        progress.cursor = chunk.lastGridId;
-        const chunk$ = runChunk(batchId, chunk, tuning)
-          .then((outcome) => {
-            progress.pointsDone += outcome.points;
-            progress.failedPoints += outcome.failedPoints;
-            progress.failedChunks += outcome.failedChunks;
-          })
-          .finally(() => {
-            inFlight -= 1;
-            report();
-          });
-        // Awaited below; marking it handled keeps a cancelled child from failing the workflow task meanwhile.
-        chunk$.catch(() => undefined);
-        running.push(chunk$);
-      }
-    }
-    await Promise.all(running);
-    if (startedThisRun >= tuning.childrenPerRun) await continueAsNew<typeof hazardGridBatchWorkflow>({ ...input, progress });
+    const run = await chunks.run();
+    if (run.more) await continueAsNew<typeof hazardGridBatchWorkflow>({ ...input, progress: { ...progress, cursor: run.cursor } });
     const outcome = progress.failedChunks > 0 ? 'COMPLETED_WITH_FAILURES' : 'COMPLETED';
     upsertSearchAttributes([{ key: STATUS_DETAIL, value: outcome.toLowerCase() }]);
     await bookkeeping.finishGridBatch({ batchId, status: outcome });
     return status();
   } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => {
-        await Promise.allSettled(running);
-        await bookkeeping.finishGridBatch({ batchId, status: 'CANCELED' });
-      });
-    }
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => bookkeeping.finishGridBatch({ batchId, status: 'CANCELED' }));
     throw err;
   }
 }
@@ -179,8 +157,7 @@ export async function hazardGridChunkWorkflow(input: GridChunkWorkflowInput): Pr
       if (isCancellation(err)) throw err;
       // Retries exhausted: the rest of the grid still gets computed; the batch reports the gap.
       outcome.failedChunks += 1;
-      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
-      setCurrentDetails(`points ${piece.firstGridId}–${piece.lastGridId} failed: ${cause}`);
+      setCurrentDetails(`points ${piece.firstGridId}–${piece.lastGridId} failed: ${failureMessage(err)}`);
     }
   }
   return outcome;

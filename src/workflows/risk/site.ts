@@ -1,6 +1,5 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
@@ -11,6 +10,7 @@ import type { RiskActivities } from '../../activities/risk/site';
 import type { RiskTuning } from '../../pipelines/risk/settings';
 import { describeCellGroup, groupCells, planCellGroups, type CellGroup } from '../../domain/risk/cell-groups';
 import type { Scenario } from '../../domain/risk/types';
+import { failureMessage } from '../shared/failures';
 import { STATUS_DETAIL } from '../shared/search-attributes';
 
 export interface SiteRiskInput {
@@ -99,10 +99,4 @@ async function computeOrRecordFailure(
     const attempts = err instanceof ActivityFailure && err.retryState === 'NON_RETRYABLE_FAILURE' ? 1 : GROUP_MAX_ATTEMPTS;
     await quick.markCellsFailed({ ...target, error: failureMessage(err), attempts });
   }
-}
-
-function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }

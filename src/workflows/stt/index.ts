@@ -1,1 +1,2 @@
+// The speech-to-text pipeline's workflows.
 export { transcriptionWorkflow } from './transcription';

@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
@@ -13,6 +12,7 @@ import {
 import type { FailureTypeName } from '../../activities/shared/failure-types';
 import type { RateLimited, SttActivities } from '../../activities/stt';
 import type { SttTuning } from '../../pipelines/stt/settings';
+import { failureMessage } from '../shared/failures';
 import { STATUS_DETAIL } from '../shared/search-attributes';
 
 export type TranscriptionPhase = 'queued' | 'waiting_for_slot' | 'submitted' | 'transcribing' | 'rate_limited' | 'completed' | 'failed' | 'canceled';
@@ -116,7 +116,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     }
   } catch (err) {
     const canceled = isCancellation(err);
-    const message = describe(err);
+    const message = failureMessage(err);
     await CancellationScope.nonCancellable(async () => {
       if (holdsSlot) await bookkeeping.releaseSlot({ jobId: input.jobId });
       await bookkeeping.finishTranscription({ jobId: input.jobId, status: canceled ? 'CANCELED' : 'FAILED', error: canceled ? undefined : message });
@@ -124,9 +124,4 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     });
     throw err;
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,56 +1,9 @@
-import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  defineQuery,
-  executeChild,
-  isCancellation,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { EtlActivities, ProbeResult, VideoRef, VideoToLoad } from '../../activities/etl';
+import { failureMessage } from '../shared/failures';
 import { Batcher, TransferSlots } from './batching';
-import { STATUS_DETAIL } from '../shared/search-attributes';
-
-export interface EtlTuning {
-  /** Videos per child workflow: keeps every history far below Temporal's limits. */
-  chunkSize: number;
-  chunksInFlight: number;
-  /** Transfers in flight at once inside one chunk; twice as many videos again are probed and loaded around them. */
-  videosInFlight: number;
-}
-
-export interface EtlJobInput {
-  jobId: string;
-  tuning: EtlTuning;
-}
-
-export interface EtlJobProgress {
-  totalRows: number;
-  validRows: number;
-  rejected: number;
-  chunksDone: number;
-  chunks: number;
-  loaded: number;
-  failed: number;
-}
-
-export const etlProgressQuery = defineQuery<EtlJobProgress>('progress');
 
 const quick = proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 10 } });
-const { stageInput } = proxyActivities<EtlActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  // A bad input arrives marked non-retryable and fails the job at once.
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
-  summary: 'parse and validate the input into the staging table',
-});
 const PROBE_ATTEMPTS = 5;
 const TRANSFER_ATTEMPTS = 8;
 const probeRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: PROBE_ATTEMPTS } as const;
@@ -107,47 +60,6 @@ const PIPELINED_CHUNK = 'etl-pipelined-chunk';
 const LANES_PER_TRANSFER = 3;
 const MAX_BATCH = 50;
 
-/** A job: stage the input, then process videos in chunks of child workflows, a few at a time. */
-export async function etlJobWorkflow(input: EtlJobInput): Promise<EtlJobProgress> {
-  const progress: EtlJobProgress = { totalRows: 0, validRows: 0, rejected: 0, chunksDone: 0, chunks: 0, loaded: 0, failed: 0 };
-  setHandler(etlProgressQuery, () => progress);
-  const running: Promise<void>[] = [];
-  try {
-    setCurrentDetails('staging input rows');
-    Object.assign(progress, await stageInput({ jobId: input.jobId }));
-    progress.chunks = Math.ceil(progress.validRows / input.tuning.chunkSize);
-    let inFlight = 0;
-    for (let from = 0; from < progress.validRows; from += input.tuning.chunkSize) {
-      await condition(() => inFlight < input.tuning.chunksInFlight);
-      inFlight += 1;
-      const chunk = executeChild(etlChunkWorkflow, {
-        workflowId: `${workflowInfo().workflowId}-chunk-${from}`,
-        args: [{ jobId: input.jobId, from, to: from + input.tuning.chunkSize, videosInFlight: input.tuning.videosInFlight }],
-        staticSummary: `videos ${from}–${Math.min(from + input.tuning.chunkSize, progress.validRows) - 1}`,
-      }).then((result) => {
-        inFlight -= 1;
-        progress.chunksDone += 1;
-        progress.loaded += result.loaded;
-        progress.failed += result.failed;
-        setCurrentDetails(`**${progress.chunksDone}/${progress.chunks}** chunks · ${progress.loaded} loaded · ${progress.failed} failed · ${progress.rejected} rows rejected`);
-      });
-      chunk.catch(() => undefined);
-      running.push(chunk);
-    }
-    await Promise.all(running);
-    upsertSearchAttributes([{ key: STATUS_DETAIL, value: progress.failed > 0 ? 'completed_with_failures' : 'completed' }]);
-    await quick.finishEtlJob({ jobId: input.jobId, status: 'COMPLETED' });
-    return progress;
-  } catch (err) {
-    const canceled = isCancellation(err);
-    await CancellationScope.nonCancellable(async () => {
-      await Promise.allSettled(running);
-      await quick.finishEtlJob({ jobId: input.jobId, status: canceled ? 'CANCELED' : 'FAILED', error: canceled ? undefined : describe(err) });
-    });
-    throw err;
-  }
-}
-
 /** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
 export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
   const videoIds = await quick.listChunk(input);
@@ -177,7 +89,7 @@ async function laneVideo(ref: VideoRef): Promise<boolean> {
     return true;
   } catch (err) {
     if (isCancellation(err)) throw err;
-    return recordFailure(ref, describe(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
+    return recordFailure(ref, failureMessage(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
   }
 }
 
@@ -209,7 +121,7 @@ async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, 
       return true;
     } catch (err) {
       if (isCancellation(err)) throw err;
-      return recordFailure(ref, describe(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
+      return recordFailure(ref, failureMessage(err), httpStatusOf(err) ?? probe?.httpStatus ?? null, attemptsOf(err));
     }
   };
 
@@ -247,9 +159,4 @@ function httpStatusOf(err: unknown): number | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
   const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: number } | undefined) : undefined;
   return details?.status;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }
