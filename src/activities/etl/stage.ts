@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { CsvParser, type CsvRecord } from '../../domain/etl/csv';
 import { DuplicateIdFilter, isBlankRecord, mapHeader, recordValues, validateJsonRecord, validateRow, type Field, type RowResult, type VideoRecord } from '../../domain/etl';
+import { CsvSyntaxError, readCsvRecords } from '../../infra/csv/read-csv-records';
 import * as etl from '../../infra/etl/queries';
 import type { ObjectStore } from '../../infra/storage';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
@@ -11,14 +11,13 @@ const BATCH = 1_000;
 /**
  * Parses the CSV as it streams from storage: a header row, then one checked row per record.
  * Row numbers are spreadsheet rows (the header is row 1), whatever line breaks cells hold.
+ * Invalid UTF-8 becomes U+FFFD, so such a value reaches the row rules instead of failing the file.
  */
 async function* csvRows(store: ObjectStore, key: string): AsyncGenerator<RowResult> {
-  const parser = new CsvParser();
-  const decoder = new TextDecoder('utf-8');
   let columns: ReadonlyMap<number, Field> | undefined;
   let row = 0;
-  const check = function* (records: CsvRecord[]): Generator<RowResult> {
-    for (const record of records) {
+  try {
+    for await (const record of readCsvRecords(await store.get(key), { invalidUtf8: 'replace' })) {
       row += 1;
       if (!columns) {
         const header = mapHeader(record.fields);
@@ -28,10 +27,11 @@ async function* csvRows(store: ObjectStore, key: string): AsyncGenerator<RowResu
         yield validateRow(recordValues(columns, record.fields), row);
       }
     }
-  };
-  for await (const chunk of await store.get(key)) yield* check(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
-  yield* check(parser.push(decoder.decode()));
-  yield* check(parser.end());
+  } catch (err) {
+    // The same bytes would fail the same way on every attempt.
+    if (err instanceof CsvSyntaxError) throw knownFailure(FAILURE_TYPES.badInput, `the CSV is malformed at ${err.message}`);
+    throw err;
+  }
   if (!columns) throw knownFailure(FAILURE_TYPES.badInput, 'the CSV is empty');
 }
 

@@ -96,6 +96,16 @@ describe('video ETL end to end', () => {
     assert.deepEqual(rows, [{ title: 'Second title', last_job_id: second.body.id }]);
   });
 
+  test('a CSV with an unbalanced quote fails at once, naming the line the broken record starts on', async () => {
+    const csv = 'id,title,video_url\r\nq1,"multi\r\nline title",https://example.com/q1.mp4\r\nq2,"never closed,https://example.com/q2.mp4\r\n';
+    const started = Date.now();
+    const { body } = await postCsv(stack, csv, 'broken-quote');
+    // A retried staging step would take 2 + 4 + 8 + 16 s of backoff before failing.
+    const job = await waitForJob(stack, body.id, 'FAILED', 20_000);
+    assert.match(job.error, /the CSV is malformed at line 4, field 2: unterminated quoted field/);
+    assert.ok(Date.now() - started < 20_000);
+  });
+
   test('an unknown job is 404', async () => {
     assert.equal((await getJob(stack, 'etl-nope')).status, 404);
   });

@@ -36,7 +36,7 @@ after(async () => {
   await scratch.close();
 });
 
-function file(name: string, content: string): string {
+function file(name: string, content: string | Buffer): string {
   const p = path.join(dir, `${name}.csv`);
   writeFileSync(p, content);
   return p;
@@ -70,7 +70,7 @@ describe('region loading', () => {
   });
 
   const header = 'code,name,latitude,longitude';
-  const badCases: Array<{ name: string; csv: string; error: RegExp }> = [
+  const badCases: Array<{ name: string; csv: string | Buffer; error: RegExp }> = [
     { name: 'bad code', csv: `${header}\nR1,One,36,127\nR 2,Two,36,127`, error: /line 3, column code: "R 2" is not a region code/ },
     { name: 'duplicate code', csv: `${header}\nR1,One,36,127\nR1,Again,36,127`, error: /line 3, column code: duplicate code R1 \(first on line 2\)/ },
     { name: 'empty name', csv: `${header}\nR1,,36,127`, error: /line 2, column name: empty value/ },
@@ -80,6 +80,8 @@ describe('region loading', () => {
     { name: 'unknown column', csv: `${header},population\nR1,One,36,127,5`, error: /line 1, column population: unexpected column/ },
     { name: 'blank line', csv: `${header}\nR1,One,36,127\n\nR2,Two,36,127`, error: /line 3: expected 4 fields, found 1 \(blank line\)/ },
     { name: 'broken quoting', csv: `${header}\nR1,"One,36,127\n`, error: /line 2, column name: unterminated quoted field/ },
+    { name: 'quote inside a value', csv: `${header}\nR1,"One\r\nTwo",36,127\nR2,Two "B",36,127\n`, error: /line 4, column name: quote inside an unquoted field/ },
+    { name: 'invalid UTF-8', csv: Buffer.concat([Buffer.from(`${header}\nR1,`), Buffer.from([0xc3, 0x28]), Buffer.from(',36,127\n')]), error: /: not valid UTF-8/ },
     { name: 'header only', csv: `${header}\n`, error: /no regions after the header row/ },
     { name: 'empty file', csv: '', error: /the file is empty/ },
   ];

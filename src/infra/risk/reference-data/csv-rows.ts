@@ -3,9 +3,9 @@
  * data"): header check, one typed row per record, and the 80-years-per-series check. Pure; every
  * failure is a CsvImportError naming the file, line and column.
  */
-import type { CsvRecord } from '../../../domain/etl/csv';
 import type { Scenario, YearIndicators } from '../../../domain/risk/types';
 import { FIRST_YEAR, LAND_COVERS, LAST_YEAR, SCENARIOS } from '../../../domain/risk/types';
+import type { CsvRecord } from '../../csv/read-csv-records';
 import type { GridPointRecord } from '../queries/reference';
 import { INDICATOR_COLUMNS } from '../queries/reference';
 

@@ -1,8 +1,7 @@
 import { constants, createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Pool } from 'pg';
-import type { CsvRecord } from '../../../domain/etl/csv';
-import { CsvParser, CsvSyntaxError } from '../../../domain/etl/csv';
+import { CsvEncodingError, CsvSyntaxError, readCsvRecords, type CsvRecord } from '../../csv/read-csv-records';
 import { withTransaction } from '../../db/pool';
 import type { Queryable } from '../../db/queryable';
 import type { GridPointRecord } from '../queries/reference';
@@ -155,7 +154,7 @@ async function forEachRow(
 ): Promise<void> {
   let header: Header | undefined;
   try {
-    for await (const record of readCsvRecords(file)) {
+    for await (const record of readCsvFile(file)) {
       if (header) await onRow(record, header);
       else header = readHeader(file, record, columns);
     }
@@ -173,24 +172,13 @@ export function nameSyntaxErrorColumn(err: unknown, header: Header): unknown {
   return name ? new CsvImportError(err.file, err.line, name, err.reason) : err;
 }
 
-/** Decodes strictly as UTF-8 (a BOM is dropped) and parses incrementally, one 1 MiB chunk at a time. */
-export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const parser = new CsvParser();
-  let offset = 0;
+/** Streams a file's records (strict UTF-8, 1 MiB reads); a failure names the file and, where it can, the line and field (`#3`). */
+export async function* readCsvFile(file: string): AsyncGenerator<CsvRecord> {
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-      const bytes = chunk as Buffer;
-      yield* parser.push(decoder.decode(bytes, { stream: true }));
-      offset += bytes.length;
-    }
-    yield* parser.push(decoder.decode());
-    yield* parser.end();
+    yield* readCsvRecords(createReadStream(file, { highWaterMark: 1 << 20 }));
   } catch (err) {
     if (err instanceof CsvSyntaxError) throw new CsvImportError(file, err.line, `#${err.fieldNumber}`, err.reason);
-    if ((err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
-      throw new CsvImportError(file, null, null, `not valid UTF-8 (in the bytes after offset ${offset})`);
-    }
+    if (err instanceof CsvEncodingError) throw new CsvImportError(file, null, null, err.message);
     if (typeof (err as { syscall?: string }).syscall === 'string') throw new CsvImportError(file, null, null, `cannot read: ${(err as Error).message}`);
     throw err;
   }

@@ -1,16 +1,16 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Pool } from 'pg';
-import type { CsvRecord } from '../../../domain/etl/csv';
 import { DEFAULT_SYNTHETIC_REGION_SPEC, generateSyntheticRegions, SYNTHETIC_REGION_SOURCE } from '../../../domain/risk/regions/synthetic';
 import { MAX_REGION_NAME_LENGTH, REGION_CODE_PATTERN } from '../../../domain/risk/regions/types';
 import { GRID_BOUNDS } from '../../../domain/risk/synthetic';
+import type { CsvRecord } from '../../csv/read-csv-records';
 import { withTransaction } from '../../db/pool';
 import type { RegionRecord } from '../queries/regions';
 import { deleteRegions, lockRegionsForLoad, regionStatus, upsertRegions } from '../queries/regions';
 import type { Header } from './csv-rows';
 import { CsvImportError, Fields, readHeader } from './csv-rows';
-import { DEFAULT_CSV_SOURCE, nameSyntaxErrorColumn, readCsvRecords } from './import-csv';
+import { DEFAULT_CSV_SOURCE, nameSyntaxErrorColumn, readCsvFile } from './import-csv';
 
 /**
  * Loading the region table (docs/reference-data.md, "Regions"): the synthetic stand-in when it is
@@ -106,7 +106,7 @@ async function readRegionFile(file: string, source: string): Promise<RegionRecor
   const lines = new Map<string, number>();
   let header: Header | undefined;
   try {
-    for await (const record of readCsvRecords(file)) {
+    for await (const record of readCsvFile(file)) {
       if (!header) {
         const optional = record.fields.includes(OPTIONAL_SOURCE_COLUMN) ? [OPTIONAL_SOURCE_COLUMN] : [];
         header = readHeader(file, record, [...REGION_CSV_COLUMNS, ...optional]);

@@ -1,10 +1,11 @@
 /**
- * End to end through the pure pieces, as the staging activity chains them: CSV text → records
- * → header mapping → row validation → duplicate collapse.
+ * End to end through the pure row rules, as the staging activity chains them: CSV bytes → records
+ * (the infra reader) → header mapping → row validation → duplicate collapse.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { parseCsv } from '../../../../src/domain/etl/csv';
+import { readCsvRecords, type CsvRecord } from '../../../../src/infra/csv/read-csv-records';
 import { isBlankRecord, mapHeader, normaliseRows, recordValues, validateRow, type RowResult } from '../../../../src/domain/etl';
 
 const CSV = [
@@ -24,8 +25,15 @@ const CSV = [
   '제목",,,PT5M,2021/12/31 오후 3:00,https://videos.example.com/v008.mp4',
 ].join('\r\n');
 
-test('a Korean CSV with BOM, CRLF and quoted commas and line breaks', () => {
-  const [header, ...records] = parseCsv(CSV);
+test('a Korean CSV with BOM, CRLF and quoted commas and line breaks', async () => {
+  const all: CsvRecord[] = [];
+  for await (const record of readCsvRecords(Readable.from([Buffer.from(CSV)]))) all.push(record);
+  const [header, ...records] = all;
+  // Physical lines: V002's note and V008's title each hold a line break.
+  assert.deepEqual(
+    all.map((r) => r.line),
+    [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+  );
   const mapping = mapHeader(header.fields);
   assert.deepEqual(mapping.missing, []);
   assert.deepEqual(mapping.unknown, ['비고']);
