@@ -39,8 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(probes);
 
   const api = Router();
-  api.use('/api', apiKeyAuth(deps.config.api.apiKeys), express.json({ limit: deps.config.api.bodyLimit }));
-  mountRoutes(api, routes);
+  api.use('/api', apiKeyAuth(deps.config.api.apiKeys));
+  mountRoutes(api, routes, { jsonLimit: deps.config.api.bodyLimit });
   app.use(api);
 
   app.use((req, _res, next) => next(new ProblemError(404, 'Not Found', `No route for ${req.method} ${req.path}`)));

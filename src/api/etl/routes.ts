@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import busboy from 'busboy';
 import type { Request } from 'express';
 import { z } from 'zod';
 import * as etl from '../../infra/etl/queries';
-import type { ObjectStore } from '../../infra/storage';
 import { webUiRunUrl } from '../../infra/temporal/client';
 import { etlProgressQuery, type etlJobWorkflow } from '../../workflows/etl/job';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
 import type { ApiDeps } from '../shared/deps';
-import { notFound, ProblemError } from '../shared/problem';
+import { claimStoredInput, invalidField, putInput, readMultipart } from '../shared/ingress';
+import { notFound } from '../shared/problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
 import { cancelActiveRun, isActive, jobStatus } from '../shared/workflow-status';
 import { defineRoute } from '../shared/route';
@@ -21,40 +20,38 @@ const JsonInput = z.union([
 ]);
 const Page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
 
-const invalid = (field: string, message: string) => new ProblemError(400, 'Invalid request', `${field}: ${message}`, [{ field, message }]);
+/** A CSV upload has one file part; a few text fields are tolerated and ignored. */
+const csvUploadLimits = (maxBytes: number) => ({ fileBytes: maxBytes, fields: 10, fieldBytes: 1000 });
 
-/** Streams a multipart CSV upload into object storage as it arrives. */
-function receiveCsv(req: Request, store: ObjectStore, key: string, maxBytes: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes } });
-    let stored: Promise<unknown> | undefined;
-    parser.on('file', (name, file) => {
-      if (name !== 'file') return void file.resume();
-      stored = store.put(key, file, { contentType: 'text/csv', maxBytes });
-      stored.catch(() => undefined);
-    });
-    parser.on('error', () => reject(invalid('body', 'malformed multipart body')));
-    parser.on('close', () => (stored ? stored.then(() => resolve(), reject) : reject(invalid('file', 'a multipart field named "file" is required'))));
-    req.pipe(parser);
-  });
+interface StoredInput {
+  source: 'csv' | 'json';
+  key: string;
+  /** False for a {csvKey} that was already in storage: not this request's to delete. */
+  storedHere: boolean;
 }
 
 /** Stores the input as received, so the workflow (and every retry) reads it from storage, never from the client. */
-async function storeInput(deps: ApiDeps, settings: EtlSettings, req: Request, jobId: string): Promise<{ source: 'csv' | 'json'; key: string }> {
+async function storeInput(deps: ApiDeps, settings: EtlSettings, req: Request, jobId: string): Promise<StoredInput> {
+  const maxBytes = settings.maxFileBytes;
   if (req.is('multipart/form-data')) {
     const key = `etl/inputs/${jobId}-${randomUUID()}.csv`;
-    await receiveCsv(req, deps.store, key, settings.maxFileBytes);
-    return { source: 'csv', key };
+    await readMultipart(req, {
+      fileField: 'file',
+      limits: csvUploadLimits(maxBytes),
+      receive: (file) => putInput(deps.store, key, file.stream, { maxBytes, contentType: 'text/csv', field: 'file' }),
+      discard: () => deps.store.delete(key),
+    });
+    return { source: 'csv', key, storedHere: true };
   }
   const parsed = JsonInput.safeParse(req.body);
-  if (!parsed.success) throw invalid('body', 'send multipart/form-data with a CSV "file", or JSON {"records": [...]} or {"csvKey": "..."}');
+  if (!parsed.success) throw invalidField('body', 'send multipart/form-data with a CSV "file", or JSON {"records": [...]} or {"csvKey": "..."}');
   if ('csvKey' in parsed.data) {
-    if (!(await deps.store.head(parsed.data.csvKey).catch(() => undefined))) throw invalid('body.csvKey', 'no such object in storage');
-    return { source: 'csv', key: parsed.data.csvKey };
+    if (!(await deps.store.head(parsed.data.csvKey).catch(() => undefined))) throw invalidField('body.csvKey', 'no such object in storage');
+    return { source: 'csv', key: parsed.data.csvKey, storedHere: false };
   }
   const key = `etl/inputs/${jobId}-${randomUUID()}.json`;
   await deps.store.put(key, Buffer.from(JSON.stringify(parsed.data.records)), { contentType: 'application/json' });
-  return { source: 'json', key };
+  return { source: 'json', key, storedHere: true };
 }
 
 async function loadJob(deps: ApiDeps, id: string): Promise<etl.EtlJobRow> {
@@ -71,13 +68,14 @@ export function etlJobRoutes(deps: ApiDeps, settings: EtlSettings) {
       summary: 'Load video metadata: multipart CSV `file`, JSON {records}, or JSON {csvKey} of a CSV in object storage',
       tag: 'etl',
       headers: { 'Idempotency-Key': 'Same key → same job' },
+      multipart: { file: 'file', description: 'A CSV of videos (Korean or English headers, UTF-8 with or without BOM), at most ETL_MAX_FILE_BYTES' },
       responses: { 202: { description: 'Accepted' }, 200: { description: 'Already accepted earlier' } },
       async handler({ req, res }) {
         const id = workflowIdFromRequest(req, 'etl');
         if (!(await etl.findEtlJob(deps.pool, id))) {
           const input = await storeInput(deps, settings, req, id);
-          await etl.insertEtlJob(deps.pool, { id, source: input.source, inputKey: input.key });
-        } else req.resume();
+          await claimStoredInput(deps.store, input.storedHere ? input.key : undefined, () => etl.insertEtlJob(deps.pool, { id, source: input.source, inputKey: input.key }));
+        }
         const { created } = await startOrGetExisting<typeof etlJobWorkflow>(deps.temporal, 'etlJobWorkflow', {
           workflowId: id,
           taskQueue: settings.queue.taskQueue,

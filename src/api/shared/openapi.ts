@@ -23,6 +23,16 @@ function parameters(route: RouteSpec): JsonSchema[] {
   return [...fromObject(route.params, 'path'), ...fromObject(route.query, 'query'), ...headers];
 }
 
+function requestBody(route: RouteSpec): JsonSchema {
+  const content: JsonSchema = {};
+  if (route.multipart) {
+    const { file, description } = route.multipart;
+    content['multipart/form-data'] = { schema: { type: 'object', description, properties: { [file]: { type: 'string', format: 'binary' } }, required: [file] } };
+  }
+  if (route.body) content['application/json'] = { schema: toSchema(route.body, 'input') };
+  return Object.keys(content).length ? { requestBody: { required: true, content } } : {};
+}
+
 const problemSchema = {
   type: 'object',
   properties: {
@@ -52,7 +62,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
       summary: route.summary,
       tags: [route.tag],
       parameters: parameters(route),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
+      ...requestBody(route),
       responses,
     };
   }

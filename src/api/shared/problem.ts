@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
+import { releaseRequest } from './ingress/release-request';
 
 /** RFC 7807 problem details; every API error leaves through here. */
 export interface FieldError {
@@ -34,9 +35,13 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   'entity.too.large': [413, 'Request body too large'],
   'encoding.unsupported': [415, 'Unsupported content encoding'],
   'charset.unsupported': [415, 'Unsupported charset'],
+  'request.aborted': [400, 'Request aborted'],
+  'request.size.invalid': [400, 'Request size did not match Content-Length'],
 };
 
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  // Whatever failed, the client gets this answer: an unread (or half-read) body must not hold it.
+  releaseRequest(req);
   if (err instanceof ProblemError) {
     res.set(err.headers);
     sendProblem(res, err.status, err.title, err.message, err.errors ? { errors: err.errors } : {});

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { ingressFor, paramDecodeErrors, releaseRequest, type IngressOptions } from './ingress';
 import { ProblemError, type FieldError } from './problem';
 
 /**
@@ -21,8 +22,10 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
-  /** Headers documented for the operation (e.g. Idempotency-Key). */
+  /** Headers documented for the operation (e.g. Idempotency-Key); a documented Idempotency-Key is checked before the body is read. */
   headers?: Record<string, string>;
+  /** The operation also takes multipart/form-data, which its handler streams itself (ingress `readMultipart`); names the file field. */
+  multipart?: { file: string; description: string };
   responses: Record<number, ResponseSpec>;
   handler: (input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; req: Request; res: Response }) => Promise<void> | void;
 }
@@ -47,15 +50,22 @@ function validate<T extends z.ZodType>(schema: T | undefined, value: unknown, wh
   throw new ProblemError(400, 'Invalid request', `${first.field}: ${first.message}`, errors);
 }
 
-export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+/** What an operation without a documented body accepts: nothing, or an empty JSON object. */
+const NO_BODY = z.strictObject({});
+
+export function mountRoutes(router: Router, routes: readonly RouteSpec[], ingress: IngressOptions): void {
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
       res.locals.route = route.path;
       const params = validate(route.params, req.params, 'params');
       const query = validate(route.query, req.query, 'query');
-      const body = validate(route.body, req.body ?? {}, 'body');
+      // Upload routes validate their JSON form themselves; it is one of two shapes of input.
+      const body = validate(route.body ?? (route.multipart ? undefined : NO_BODY), req.body ?? {}, 'body');
       await route.handler({ params, query, body, req, res });
+      // A handler may answer without needing the body (an upload whose key was already accepted).
+      releaseRequest(req);
     };
-    router[route.method](route.path, handler);
+    router[route.method](route.path, ...ingressFor(route, ingress), handler);
   }
+  router.use(paramDecodeErrors(routes.map((r) => r.path)));
 }

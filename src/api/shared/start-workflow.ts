@@ -2,22 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { Request } from 'express';
-import { ProblemError } from './problem';
-
-const KEY = /^[\w.:-]{1,128}$/;
+import { idempotencyKeyOf } from './ingress/idempotency-key';
 
 /**
  * Readable workflow ids from business keys: `Idempotency-Key: abc` on a risk request
- * becomes `risk-abc`, so a double submit lands on the same workflow id.
+ * becomes `risk-abc`, so a double submit lands on the same workflow id. The key follows the one
+ * ingress rule (checked there before the body is read, and again here for any other caller).
  */
 export function workflowIdFromRequest(req: Request, prefix: string, businessKey?: string): string {
-  const header = req.get('idempotency-key');
-  if (header !== undefined && !KEY.test(header)) {
-    throw new ProblemError(400, 'Invalid request', 'headers.idempotency-key: must be 1–128 characters of letters, digits, ".", ":", "_" or "-"', [
-      { field: 'headers.idempotency-key', message: 'must be 1–128 characters of letters, digits, ".", ":", "_" or "-"' },
-    ]);
-  }
-  return `${prefix}-${header ?? businessKey ?? randomUUID()}`;
+  return `${prefix}-${idempotencyKeyOf(req) ?? businessKey ?? randomUUID()}`;
 }
 
 export interface Started<W extends Workflow> {

@@ -10,6 +10,7 @@ import { openRemote, RemoteFetchError } from '../../infra/http/fetch-remote';
 import { UnsafeUrlError } from '../../infra/http/url-guard';
 import { receiveAudioUpload, storeAudioStream } from './audio-upload';
 import type { ApiDeps } from '../shared/deps';
+import { claimStoredInput, filenameFromUrl, invalidField } from '../shared/ingress';
 import { notFound, ProblemError } from '../shared/problem';
 import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
 import { cancelActiveRun, isActive, jobStatus } from '../shared/workflow-status';
@@ -82,28 +83,37 @@ const AudioUrlRequest = z.object({
   domain: z.string().optional(),
 });
 
-/** `{audioUrl}`: fetched through the SSRF guard and stored first, exactly like an upload. */
+const invalidBody = (issues: z.core.$ZodIssue[]) => {
+  const issue = issues[0];
+  return invalidField(`body.${issue.path.join('.')}`, issue.message);
+};
+
+/**
+ * `{audioUrl}`: fetched through the SSRF guard and stored first, exactly like an upload. The file
+ * name comes from the URL (checked before fetching, and again after redirects).
+ */
 async function fetchAudio(deps: ApiDeps, settings: SttSettings, store: ObjectStore, body: unknown) {
   const parsed = AudioUrlRequest.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = `body.${issue.path.join('.')}`;
-    throw new ProblemError(400, 'Invalid request', `${field}: ${issue.message}`, [{ field, message: issue.message }]);
-  }
+  if (!parsed.success) throw invalidBody(parsed.error.issues);
   const { audioUrl, ...options } = parsed.data;
   const url = new URL(audioUrl);
+  filenameFromUrl(url, 'body.audioUrl', 'audio');
   let remote;
   try {
     remote = await openRemote(url, deps.config.fetch);
   } catch (err) {
-    if (err instanceof UnsafeUrlError || err instanceof RemoteFetchError) {
-      throw new ProblemError(400, 'Invalid request', `body.audioUrl: ${err.message}`, [{ field: 'body.audioUrl', message: err.message }]);
-    }
+    if (err instanceof UnsafeUrlError || err instanceof RemoteFetchError) throw invalidField('body.audioUrl', err.message);
     throw err;
   }
-  const filename = decodeURIComponent(remote.finalUrl.pathname.split('/').pop() || 'audio');
-  const fields = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
-  return storeAudioStream(store, remote.body, { filename, mimeType: remote.contentType, maxBytes: settings.maxUploadBytes, fields, field: 'body.audioUrl' });
+  let filename: string;
+  try {
+    filename = filenameFromUrl(remote.finalUrl, 'body.audioUrl', 'audio');
+  } catch (err) {
+    remote.body.destroy();
+    throw err;
+  }
+  const stored = await storeAudioStream(store, remote.body, { filename, mimeType: remote.contentType, maxBytes: settings.maxUploadBytes, field: 'body.audioUrl' });
+  return { ...stored, fields: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) };
 }
 
 /** Server-sent events: one `state` event per change, until the job ends or the client leaves. */
@@ -132,39 +142,34 @@ export function transcriptionRoutes(deps: ApiDeps, settings: SttSettings) {
       summary: 'Transcribe audio: multipart `file` (+ diarization, speakerCount, domain fields) or JSON {audioUrl, …}',
       tag: 'stt',
       headers: { 'Idempotency-Key': 'Same key → same transcription; the upload is not stored twice' },
+      multipart: { file: 'file', description: 'An audio file (mp4, m4a, mp3, amr, flac or wav, at most STT_MAX_UPLOAD_BYTES) with optional fields diarization, speakerCount, domain' },
       responses: { 202: { description: 'Accepted', schema: TranscriptionView }, 200: { description: 'Already accepted earlier', schema: TranscriptionView } },
       async handler({ req, res }) {
-        const isJson = req.is('application/json');
-        if (!req.is('multipart/form-data') && !isJson) {
-          throw new ProblemError(415, 'Unsupported Media Type', 'body: send multipart/form-data with a "file" field, or JSON with "audioUrl"');
-        }
         const id = workflowIdFromRequest(req, 'stt');
         const existing = await jobs.findSttJob(deps.pool, id);
         if (existing) {
-          req.resume();
           res.status(200).json(await viewOf(deps, existing));
           return;
         }
-        const upload = isJson ? await fetchAudio(deps, settings, store, req.body) : await receiveAudioUpload(req, store, settings.maxUploadBytes);
+        const upload = req.is('application/json') ? await fetchAudio(deps, settings, store, req.body) : await receiveAudioUpload(req, store, settings.maxUploadBytes);
         const parsed = UploadOptions.safeParse(upload.fields);
         if (!parsed.success) {
           await store.delete(upload.key);
-          const issue = parsed.error.issues[0];
-          const field = `body.${issue.path.join('.')}`;
-          throw new ProblemError(400, 'Invalid request', `${field}: ${issue.message}`, [{ field, message: issue.message }]);
+          throw invalidBody(parsed.error.issues);
         }
         const options = { diarization: parsed.data.diarization, speakerCount: parsed.data.speakerCount, domain: parsed.data.domain };
-        const inserted = await jobs.insertSttJob(deps.pool, {
-          id,
-          vendor: 'rtzr',
-          audioKey: upload.key,
-          audioSha256: upload.sha256,
-          filename: upload.filename,
-          contentType: upload.type.contentType,
-          sizeBytes: upload.size,
-          options,
-        });
-        if (!inserted) await store.delete(upload.key); // a concurrent identical request won
+        await claimStoredInput(store, upload.key, () =>
+          jobs.insertSttJob(deps.pool, {
+            id,
+            vendor: 'rtzr',
+            audioKey: upload.key,
+            audioSha256: upload.sha256,
+            filename: upload.filename,
+            contentType: upload.type.contentType,
+            sizeBytes: upload.size,
+            options,
+          }),
+        );
         const { created } = await startOrGetExisting<typeof transcriptionWorkflow>(deps.temporal, 'transcriptionWorkflow', {
           workflowId: id,
           taskQueue: settings.queue.taskQueue,

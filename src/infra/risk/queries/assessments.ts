@@ -21,22 +21,30 @@ export interface NewAssessment {
   sites: readonly NewSite[];
 }
 
-/** Stores the request once: a repeated submit with the same id changes nothing. */
+/**
+ * Stores the request once: a repeated submit with the same id changes nothing. The assessment and
+ * its sites are one statement, so a failure (e.g. a value PostgreSQL refuses) leaves neither behind.
+ */
 export async function insertAssessment(db: Queryable, a: NewAssessment): Promise<boolean> {
-  const inserted = await db.query(
-    `INSERT INTO risk_assessments (id, scenarios, year_from, year_to, site_count, workflow_id)
-     VALUES ($1, $2, $3, $4, $5, $1) ON CONFLICT (id) DO NOTHING`,
-    [a.id, a.scenarios, a.yearFrom, a.yearTo, a.sites.length],
-  );
-  if (inserted.rowCount === 0) return false;
-  await db.query(
-    `INSERT INTO risk_sites (assessment_id, site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
-     SELECT $1, s.site_id, s.ordinal, s.name, s.latitude, s.longitude, s.building, s.asset_value, s.insurance_rate
-     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[], $7::jsonb[], $8::float8[], $9::float8[])
-       AS s(site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
-     ON CONFLICT (assessment_id, site_id) DO NOTHING`,
+  const { rows } = await db.query<{ inserted: number }>(
+    `WITH assessment AS (
+       INSERT INTO risk_assessments (id, scenarios, year_from, year_to, site_count, workflow_id)
+       VALUES ($1, $2, $3, $4, $5, $1) ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), sites AS (
+       INSERT INTO risk_sites (assessment_id, site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
+       SELECT assessment.id, s.site_id, s.ordinal, s.name, s.latitude, s.longitude, s.building, s.asset_value, s.insurance_rate
+       FROM assessment, unnest($6::text[], $7::int[], $8::text[], $9::float8[], $10::float8[], $11::jsonb[], $12::float8[], $13::float8[])
+         AS s(site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
+       ON CONFLICT (assessment_id, site_id) DO NOTHING
+     )
+     SELECT count(*)::int AS inserted FROM assessment`,
     [
       a.id,
+      a.scenarios,
+      a.yearFrom,
+      a.yearTo,
+      a.sites.length,
       a.sites.map((s) => s.id),
       a.sites.map((_, i) => i),
       a.sites.map((s) => s.name ?? null),
@@ -47,7 +55,7 @@ export async function insertAssessment(db: Queryable, a: NewAssessment): Promise
       a.sites.map((s) => s.asset.insuranceRate),
     ],
   );
-  return true;
+  return rows[0].inserted === 1;
 }
 
 export interface AssessmentRow {
