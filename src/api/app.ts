@@ -19,7 +19,8 @@ export function apiRoutes(appDeps: AppDeps): RouteSpec[] {
   const { config } = appDeps;
   const taskQueues = Object.fromEntries(ANY_PIPELINES.map((p) => [p.name, config.pipelines[p.name].queue.taskQueue]));
   const deps: ApiDeps = { ...appDeps, taskQueues };
-  return [...runRoutes(deps), ...ANY_PIPELINES.flatMap((p) => p.routes(deps, config.pipelines[p.name]))];
+  // A pipeline's operations carry its name as their OpenAPI tag.
+  return [...runRoutes(deps), ...ANY_PIPELINES.flatMap((p) => p.routes(deps, config.pipelines[p.name]).map((route) => ({ ...route, tag: p.name })))];
 }
 
 export function createApp(deps: AppDeps): express.Express {
