@@ -24,6 +24,7 @@ const KNOB_KINDS: Record<keyof FakeSttVendorOptions, KnobKind> = {
   maxAudioSeconds: 'number',
   clientId: 'string',
   clientSecret: 'string',
+  apiKey: 'string',
 };
 
 export const DEFAULT_FAKE_STT_PORT = 4010;
@@ -46,7 +47,8 @@ export function parseFakeSttVendorCli(argv: string[], env: NodeJS.ProcessEnv): F
 
 export function fakeSttVendorUsage(): string {
   return [
-    'Fake RTZR (VITO) batch STT vendor on loopback HTTP.',
+    'Fake speech-to-text vendor on loopback HTTP: RTZR (VITO) batch STT under /v1/authenticate and /v1/transcribe,',
+    'and an OpenAI-compatible POST /v1/audio/transcriptions on the same server.',
     'Usage: npm run fake-stt-vendor -- [--flag value]...   (flags win over environment variables)',
     '',
     ...knobUsageLines(SPEC, { host: '127.0.0.1', port: DEFAULT_FAKE_STT_PORT, ...DEFAULT_FAKE_STT_VENDOR_OPTIONS }),

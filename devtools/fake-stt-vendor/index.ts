@@ -6,8 +6,10 @@ import { FakeSttVendorState } from './state';
 import type { FakeSttVendorStats } from './stats';
 
 /**
- * A fake RTZR (VITO) batch speech-to-text vendor on real loopback HTTP, for local runs and tests.
- * `admin` changes knobs and reads counters in-process; the same is available over HTTP under /admin.
+ * A fake speech-to-text vendor on real loopback HTTP, for local runs and tests: RTZR (VITO) batch
+ * STT (submit, then poll) and, on the same server, an OpenAI-compatible synchronous
+ * `POST /v1/audio/transcriptions` (base URL `${url}/v1`). `admin` changes knobs and reads
+ * counters in-process; the same is available over HTTP under /admin.
  */
 
 export interface StartFakeSttVendorOptions extends FakeSttVendorOptionsPatch {

@@ -5,8 +5,11 @@ import { z } from 'zod';
  * (after string coercion) and live `POST /admin/config` patches, so the three never drift.
  */
 
-/** Which vendor route answers nothing at all (the connection stays open until the client gives up). */
-export const HANG_TARGETS = ['off', 'authenticate', 'submit', 'poll', 'all'] as const;
+/**
+ * Which vendor route answers nothing at all (the connection stays open until the client gives up).
+ * `transcriptions` is the OpenAI-compatible `POST /v1/audio/transcriptions`.
+ */
+export const HANG_TARGETS = ['off', 'authenticate', 'submit', 'poll', 'transcriptions', 'all'] as const;
 export type HangTarget = (typeof HANG_TARGETS)[number];
 export type VendorRoute = Exclude<HangTarget, 'off' | 'all'>;
 
@@ -16,21 +19,24 @@ const rate = z.number().min(0).max(1);
 const nonNegativeInt = z.number().int().min(0);
 
 export const fakeSttVendorOptionsSchema = z.object({
-  /** How long a job stays `transcribing` after submit. */
+  /** How long a job stays `transcribing` after submit; how long an OpenAI-compatible request waits for its answer. */
   processingMs: nonNegativeInt,
-  /** Jobs per account from submit until their completed result is fetched once (or they fail); 0 = unlimited. */
+  /**
+   * Jobs per account from submit until their completed result is fetched once (or they fail); an
+   * OpenAI-compatible request counts as a job until it is answered. Over it: 429. 0 = unlimited.
+   */
   maxConcurrentJobs: nonNegativeInt,
   /** Minimum gap between accepted polls of one job; closer polls get 429 A0003. 0 = off. */
   minPollIntervalMs: nonNegativeInt,
-  /** Share of submit/poll requests answered 429 regardless of load (the seed's "occasional 429"). */
+  /** Share of submit/poll/transcription requests answered 429 regardless of load (the seed's "occasional 429"). */
   random429Rate: rate,
-  /** Share of submit/poll requests answered 500 E500. */
+  /** Share of submit/poll/transcription requests answered 500. */
   random500Rate: rate,
   /** Share of jobs that end in status `failed`. */
   failureRate: rate,
   /** Seed of the PRNG behind the random rates, so a test run is reproducible. */
   seed: z.number().int(),
-  /** Send `Retry-After` with A0002/A0003 429s. */
+  /** Send `Retry-After` with every 429 except a spent quota's. */
   retryAfter: z.boolean(),
   retryAfterSeconds: z.number().int().min(1),
   retryAfterFormat: z.enum(RETRY_AFTER_FORMATS),
@@ -38,7 +44,7 @@ export const fakeSttVendorOptionsSchema = z.object({
   tokenLifetimeMs: z.number().int().min(1),
   /** A completed result can be fetched for this long; afterwards 410 H0007. */
   resultTtlMs: z.number().int().min(1),
-  /** Every submit gets 429 A0001 (the account's usage quota is spent). */
+  /** Every submit gets 429 A0001, every transcription 429 `insufficient_quota` (the account's usage quota is spent). */
   quotaExhausted: z.boolean(),
   hang: z.enum(HANG_TARGETS),
   /** Uploads above this get 413 H0005. */
@@ -48,6 +54,8 @@ export const fakeSttVendorOptionsSchema = z.object({
   /** Required credentials; unset accepts any non-empty pair and treats client_id as the account. */
   clientId: z.string().min(1).optional(),
   clientSecret: z.string().min(1).optional(),
+  /** The OpenAI-compatible route's required bearer key; unset accepts any key (or none) and treats it as the account. */
+  apiKey: z.string().min(1).optional(),
 });
 
 export type FakeSttVendorOptions = z.infer<typeof fakeSttVendorOptionsSchema>;

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { FakeSttVendorOptionsError } from './options';
-import type { FakeSttVendorState, SubmitRequest, VendorReply } from './state';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Upload } from './jobs';
+import { finishTranscription, startTranscription } from './openai-compatible';
+import { FakeSttVendorOptionsError, type VendorRoute } from './options';
+import type { FakeSttVendorState, VendorReply } from './state';
 
 /**
- * The HTTP face of the fake vendor: RTZR's routes under /v1 and a small admin API under /admin.
- * Parsing stays here; every decision is the state's.
+ * The HTTP face of the fake vendor: RTZR's routes under /v1, the OpenAI-compatible
+ * /v1/audio/transcriptions, and a small admin API under /admin. Parsing (and the synchronous
+ * route's wait) stays here; every decision is the state's.
  */
 
 // Form fields and multipart framing on top of the file itself.
@@ -34,7 +38,23 @@ async function route(state: FakeSttVendorState, req: http.IncomingMessage, res: 
   }
   if (method === 'POST' && url.pathname === '/v1/transcribe') {
     if (hang(state, 'submit', req)) return;
-    return send(res, state.submit(await readSubmission(state, req)));
+    const { upload, form } = await readUpload(state, req);
+    return send(res, state.submit({ authorization: req.headers.authorization, upload, config: formString(form, 'config') }));
+  }
+  if (method === 'POST' && url.pathname === '/v1/audio/transcriptions') {
+    if (hang(state, 'transcriptions', req)) return;
+    const { upload, form } = await readUpload(state, req);
+    const started = startTranscription(state, {
+      authorization: req.headers.authorization,
+      upload,
+      model: formString(form, 'model'),
+      responseFormat: formString(form, 'response_format'),
+      language: formString(form, 'language'),
+    });
+    if ('reply' in started) return send(res, started.reply);
+    // The job runs to the end even if the client hangs up, as a real server's would.
+    await sleep(started.waitMs);
+    return send(res, finishTranscription(state, started));
   }
   if (method === 'GET' && pollMatch) {
     if (hang(state, 'poll', req)) return;
@@ -45,7 +65,7 @@ async function route(state: FakeSttVendorState, req: http.IncomingMessage, res: 
 }
 
 /** A hung route reads the request (so the client's upload completes) and then never answers. */
-function hang(state: FakeSttVendorState, vendorRoute: 'authenticate' | 'submit' | 'poll', req: http.IncomingMessage): boolean {
+function hang(state: FakeSttVendorState, vendorRoute: VendorRoute, req: http.IncomingMessage): boolean {
   if (!state.hangs(vendorRoute)) return false;
   req.resume();
   return true;
@@ -76,17 +96,16 @@ async function admin(state: FakeSttVendorState, method: string, path: string, re
   send(res, { status: 404, body: { code: 'H0004', msg: `no admin route ${method} ${path}` } });
 }
 
-async function readSubmission(state: FakeSttVendorState, req: http.IncomingMessage): Promise<SubmitRequest> {
-  const authorization = req.headers.authorization;
+/** A multipart upload's `file` (as its digest and size) and the rest of its form. */
+async function readUpload(state: FakeSttVendorState, req: http.IncomingMessage): Promise<{ upload: Upload; form?: FormData }> {
   const body = await readBody(req, state.options.maxFileBytes + FORM_OVERHEAD_BYTES);
-  if (body.truncated) return { authorization, upload: 'too-large' };
+  if (body.truncated) return { upload: 'too-large' };
   const form = await readForm(req, body);
   const file = form?.get('file');
-  const config = formString(form, 'config');
-  if (!file || typeof file === 'string') return { authorization, upload: 'missing', config };
+  if (!file || typeof file === 'string') return { upload: 'missing', form };
   const bytes = Buffer.from(await file.arrayBuffer());
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { authorization, upload: { sha256, sizeBytes: bytes.length, filename: file.name || 'unnamed' }, config };
+  return { upload: { sha256, sizeBytes: bytes.length, filename: file.name || 'unnamed' }, form };
 }
 
 /** Buffers the body up to `limit` bytes; beyond it the rest is drained and dropped. */

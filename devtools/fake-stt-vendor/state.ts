@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mergeOptions, type FakeSttVendorOptions, type VendorRoute } from './options';
 import { seededRandom } from './random';
 import { VendorCounters, type FakeSttVendorStats, type RateLimitCode } from './stats';
+import { JobTable, uploadProblem, type Upload, type UploadedAudio, type UploadProblem } from './jobs';
 import { parseTranscriptConfig, transcriptFor, type TranscriptRequest } from './transcript';
 
 /**
- * The fake RTZR vendor without HTTP: accounts, tokens, jobs, limits and counters, driven by an
- * injectable clock so unit tests can step time. Every method answers with the status, body and
- * headers the real vendor would send.
+ * The fake vendor without HTTP: accounts, tokens, jobs, limits and counters, driven by an
+ * injectable clock so unit tests can step time. The RTZR methods answer with the status, body and
+ * headers the real vendor would send; the shared machinery below them is also what the
+ * OpenAI-compatible route (openai-compatible.ts) is built on.
  */
 
 export interface VendorReply {
@@ -16,43 +18,28 @@ export interface VendorReply {
   headers?: Record<string, string>;
 }
 
-export interface UploadedAudio {
-  sha256: string;
-  sizeBytes: number;
-  filename: string;
-}
+export type { UploadedAudio };
 
 export interface SubmitRequest {
   authorization?: string;
-  /** `missing` when the form had no `file` part; `too-large` when the body was cut off at the size cap. */
-  upload: UploadedAudio | 'missing' | 'too-large';
+  upload: Upload;
   /** The raw `config` form field (JSON). */
   config?: string;
 }
 
-interface Job {
-  id: string;
-  account: string;
-  submittedAt: number;
-  readyAt: number;
-  willFail: boolean;
-  transcript: TranscriptRequest;
-  sha256: string;
-  lastPollAt?: number;
-  resultFetchedAt?: number;
-}
-
-type JobPhase = 'transcribing' | 'completed' | 'failed' | 'expired';
-
-// The fake cannot decode audio; 128 kbit/s is a typical compressed-speech bitrate for estimating length.
-const ASSUMED_AUDIO_BYTES_PER_SECOND = 16_000;
+const RTZR_UPLOAD_ERRORS: Record<UploadProblem['kind'], [number, string]> = {
+  missing: [400, 'H0001'],
+  empty: [400, 'H0001'],
+  'too-large': [413, 'H0005'],
+  'too-long': [413, 'H0006'],
+};
 
 export class FakeSttVendorState {
   private current: FakeSttVendorOptions;
   private random: () => number;
   private counters = new VendorCounters();
   private tokens = new Map<string, { account: string; issuedAt: number }>();
-  private jobs = new Map<string, Job>();
+  private jobs: JobTable;
   private limitedSince = 0;
   private limitedUntil = 0;
 
@@ -62,6 +49,7 @@ export class FakeSttVendorState {
   ) {
     this.current = mergeOptions(options, {});
     this.random = seededRandom(this.current.seed);
+    this.jobs = new JobTable(now, () => this.current);
   }
 
   get options(): FakeSttVendorOptions {
@@ -132,18 +120,14 @@ export class FakeSttVendorState {
     const account = this.randomFault() ?? this.authorize(request.authorization);
     if (typeof account !== 'string') return account;
     if (this.current.quotaExhausted) return this.tooManyRequests('A0001', 'usage quota exceeded', false);
-    const invalidUpload = this.validateUpload(request.upload);
-    if (invalidUpload) return invalidUpload;
+    const problem = this.uploadProblem(request.upload);
+    if (problem) return this.error(...RTZR_UPLOAD_ERRORS[problem.kind], problem.message);
     const transcript = parseTranscriptConfig(request.config);
     if ('error' in transcript) return this.error(400, 'H0001', transcript.error);
-    const upload = request.upload as UploadedAudio;
-    const limit = this.current.maxConcurrentJobs;
-    if (limit > 0 && this.activeJobs(account) >= limit) {
-      return this.tooManyRequests('A0002', `too many concurrent jobs (limit ${limit})`, false);
+    if (this.atConcurrencyLimit(account)) {
+      return this.tooManyRequests('A0002', `too many concurrent jobs (limit ${this.current.maxConcurrentJobs})`, false);
     }
-    const job = this.createJob(account, upload, transcript);
-    this.counters.submitted(upload.sha256, upload.filename);
-    this.counters.observeConcurrency(this.activeJobs());
+    const job = this.createJob(account, request.upload as UploadedAudio, transcript);
     return { status: 200, body: { id: job.id } };
   }
 
@@ -155,7 +139,7 @@ export class FakeSttVendorState {
     const job = this.jobs.get(request.jobId);
     if (!job || job.account !== account) return this.error(404, 'H0004', `transcription ${request.jobId} not found`);
     const now = this.now();
-    const phase = this.phaseOf(job, now);
+    const phase = this.jobs.phaseOf(job, now);
     if (phase === 'expired') return this.error(410, 'H0007', `the result of ${job.id} has expired`);
     const minGap = this.current.minPollIntervalMs;
     // Only accepted polls move the window: a client that keeps hammering stays limited.
@@ -173,33 +157,38 @@ export class FakeSttVendorState {
 
   stats(): FakeSttVendorStats {
     const now = this.now();
-    const phases = [...this.jobs.values()].map((job) => this.phaseOf(job, now));
-    const jobs = {
-      active: this.activeJobs(),
-      transcribing: phases.filter((p) => p === 'transcribing').length,
-      completed: phases.filter((p) => p === 'completed').length,
-      failed: phases.filter((p) => p === 'failed').length,
-      resultsFetched: [...this.jobs.values()].filter((job) => job.resultFetchedAt !== undefined).length,
-    };
     const limitedUntil = now < this.limitedUntil ? new Date(this.limitedUntil).toISOString() : null;
-    return { ...this.counters.snapshot(), jobs, limitedUntil };
+    return { ...this.counters.snapshot(), jobs: this.jobs.summary(), limitedUntil };
   }
 
-  private arrive(route: VendorRoute): void {
+  /** Counts a request to a vendor route, and whether it came inside an open Retry-After window. */
+  arrive(route: VendorRoute): void {
     this.counters.arrived(route);
     const now = this.now();
     if (now < this.limitedUntil) this.counters.arrivedWhileLimited(route, now, this.limitedSince, this.limitedUntil);
   }
 
-  /** Both draws happen on every request, so one knob's rate never shifts the other's sequence. */
-  private randomFault(): VendorReply | undefined {
+  /**
+   * The random-500 and random-429 knobs for one request. Both draws happen on every request, so
+   * one knob's rate never shifts the other's sequence. A 500 is counted here; a 429 by `rateLimit`.
+   */
+  drawFault(): 'server-error' | 'rate-limited' | undefined {
     const [for500, for429] = [this.random(), this.random()];
     if (for500 < this.current.random500Rate) {
       this.counters.responses500++;
-      return { status: 500, body: { code: 'E500', msg: 'internal server error' } };
+      return 'server-error';
     }
-    if (for429 < this.current.random429Rate) return this.tooManyRequests('A0003', 'too many requests', true);
-    return undefined;
+    return for429 < this.current.random429Rate ? 'rate-limited' : undefined;
+  }
+
+  private randomFault(): VendorReply | undefined {
+    const fault = this.drawFault();
+    if (fault === 'server-error') return { status: 500, body: { code: 'E500', msg: 'internal server error' } };
+    return fault === 'rate-limited' ? this.tooManyRequests('A0003', 'too many requests', true) : undefined;
+  }
+
+  countUnauthorized(): void {
+    this.counters.responses401++;
   }
 
   /** The account behind a valid bearer token, or the 401 to send. */
@@ -212,60 +201,43 @@ export class FakeSttVendorState {
     return issued.account;
   }
 
-  private validateUpload(upload: SubmitRequest['upload']): VendorReply | undefined {
-    if (upload === 'missing') return this.error(400, 'H0001', 'file is required');
-    if (upload === 'too-large' || upload.sizeBytes > this.current.maxFileBytes) {
-      return this.error(413, 'H0005', `file is larger than ${this.current.maxFileBytes} bytes`);
-    }
-    if (upload.sizeBytes === 0) return this.error(400, 'H0001', 'file is empty');
-    if (upload.sizeBytes / ASSUMED_AUDIO_BYTES_PER_SECOND > this.current.maxAudioSeconds) {
-      return this.error(413, 'H0006', `audio is longer than ${this.current.maxAudioSeconds} s`);
-    }
-    return undefined;
+  uploadProblem(upload: Upload): UploadProblem | undefined {
+    return uploadProblem(upload, this.current);
   }
 
-  private createJob(account: string, upload: UploadedAudio, transcript: TranscriptRequest): Job {
-    const submittedAt = this.now();
-    const job: Job = {
-      id: randomBytes(12).toString('base64url'),
-      account,
-      submittedAt,
-      readyAt: submittedAt + this.current.processingMs,
-      willFail: this.random() < this.current.failureRate,
-      transcript,
-      sha256: upload.sha256,
-    };
-    this.jobs.set(job.id, job);
-    return job;
+  atConcurrencyLimit(account: string): boolean {
+    return this.jobs.atLimit(account);
   }
 
-  private phaseOf(job: Job, now: number): JobPhase {
-    if (now < job.readyAt) return 'transcribing';
-    if (job.willFail) return 'failed';
-    return now >= job.readyAt + this.current.resultTtlMs ? 'expired' : 'completed';
+  /** An accepted upload becomes a job that holds one of the account's concurrent slots. */
+  createJob(account: string, upload: UploadedAudio, transcript: TranscriptRequest): { id: string } {
+    const job = this.jobs.create(account, upload, transcript, this.random() < this.current.failureRate);
+    this.counters.submitted(upload.sha256, upload.filename);
+    this.counters.observeConcurrency(this.jobs.active());
+    return { id: job.id };
   }
 
-  /** A job holds a slot from submit until its completed result is fetched once, or until it fails or expires. */
-  private activeJobs(account?: string): number {
-    const now = this.now();
-    let active = 0;
-    for (const job of this.jobs.values()) {
-      if (account !== undefined && job.account !== account) continue;
-      const phase = this.phaseOf(job, now);
-      if (phase === 'transcribing' || (phase === 'completed' && job.resultFetchedAt === undefined)) active++;
-    }
-    return active;
+  /** Hands a job's result over now: the synchronous protocol's answer. */
+  deliver(jobId: string) {
+    return this.jobs.deliver(jobId);
   }
 
-  private tooManyRequests(code: RateLimitCode, msg: string, random: boolean): VendorReply {
+  /**
+   * Counts a 429 under its RTZR code and opens (or extends) the Retry-After window; returns the
+   * headers to send with it. A spent quota does not come back in seconds, so A0001 has none.
+   */
+  rateLimit(code: RateLimitCode, random: boolean): Record<string, string> | undefined {
     this.counters.rateLimited(code, random);
-    // A spent quota does not come back in seconds, so A0001 carries no Retry-After.
-    if (!this.current.retryAfter || code === 'A0001') return { status: 429, body: { code, msg } };
+    if (!this.current.retryAfter || code === 'A0001') return undefined;
     const now = this.now();
     const { header, until } = retryAfterHeader(now, this.current.retryAfterSeconds, this.current.retryAfterFormat);
     if (now >= this.limitedUntil) this.limitedSince = now;
     this.limitedUntil = Math.max(this.limitedUntil, until);
-    return { status: 429, body: { code, msg }, headers: { 'retry-after': header } };
+    return { 'retry-after': header };
+  }
+
+  private tooManyRequests(code: RateLimitCode, msg: string, random: boolean): VendorReply {
+    return { status: 429, body: { code, msg }, headers: this.rateLimit(code, random) };
   }
 
   private error(status: number, code: string, msg: string): VendorReply {

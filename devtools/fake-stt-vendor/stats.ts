@@ -7,13 +7,18 @@ export interface FakeSttVendorStats {
   /** Access tokens issued. */
   authenticates: number;
   /**
-   * Accepted submits (jobs created). Per audio and per filename because a job id only exists
-   * after the submit: a client that names uploads after its own job id can prove "one submit per job".
+   * Accepted submits and transcription requests (jobs created). Per audio and per filename because a
+   * job id only exists after the submit: a client that names uploads after its own job id can prove
+   * "one submit per job".
    */
   submits: { total: number; byAudioSha256: Record<string, number>; byFilename: Record<string, number> };
   /** Poll requests, per vendor job id as named in the URL. */
   polls: { total: number; byJob: Record<string, number> };
-  /** 429s by vendor code; `random` counts those sent by the random-429 knob (also counted under their code). */
+  /**
+   * 429s by RTZR code; `random` counts those sent by the random-429 knob (also counted under their
+   * code). The OpenAI-compatible route counts its spent quota as A0001, over-concurrency as A0002
+   * and random 429s as A0003, so one set of figures covers both protocols.
+   */
   responses429: { A0001: number; A0002: number; A0003: number; random: number; total: number };
   responses500: number;
   responses401: number;
@@ -36,7 +41,7 @@ const LOG_LIMIT = 200;
 
 /** The counters that only ever grow between resets; job-derived figures are added by the state. */
 export class VendorCounters {
-  requests = { authenticate: 0, submit: 0, poll: 0, total: 0 };
+  requests = { authenticate: 0, submit: 0, poll: 0, transcriptions: 0, total: 0 };
   authenticates = 0;
   submits = { total: 0, byAudioSha256: {} as Record<string, number>, byFilename: {} as Record<string, number> };
   polls = { total: 0, byJob: {} as Record<string, number> };

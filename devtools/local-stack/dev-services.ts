@@ -27,13 +27,16 @@ export interface StartedDevService {
 export const DEV_SERVICES: readonly DevService[] = [
   {
     label: 'STT vendor',
-    wanted: (config) => !config.pipelines.stt.vendorUrl,
+    wanted: (config) => !config.pipelines.stt.provider.baseUrl,
     async start(config, logger) {
-      // No real vendor configured: the fake one (same protocol, real HTTP) stands in.
+      // No real vendor configured: the fake one (both protocols, real HTTP) stands in.
       const vendor = await startFakeSttVendor({ port: config.pipelines.stt.fakeVendorPort });
       logger.info({ url: vendor.url }, 'fake speech-to-text vendor started');
-      const pipelines = { ...config.pipelines, stt: { ...config.pipelines.stt, vendorUrl: vendor.url } };
-      return { config: { ...config, pipelines }, hint: `${vendor.url} (fake vendor, dev tool)`, stop: vendor.stop };
+      const stt = config.pipelines.stt;
+      // RTZR paths start at the root (/v1/transcribe); an OpenAI base URL includes /v1.
+      const baseUrl = stt.provider.name === 'openai' ? `${vendor.url}/v1` : vendor.url;
+      const pipelines = { ...config.pipelines, stt: { ...stt, provider: { ...stt.provider, baseUrl } } };
+      return { config: { ...config, pipelines }, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
     },
   },
   {

@@ -163,6 +163,26 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // A synchronous vendor (STT_PROVIDER=openai): the submit brings the transcript and nothing is
+    // polled, since the stt-synchronous-vendor-skips-polling marker. The histories above predate it.
+    name: 'stt-openai',
+    vendor: { processingMs: 500 },
+    env: { STT_PROVIDER: 'openai' },
+    async run(stack, { vendor }) {
+      const plain = await upload(stack, { bytes: wav(5), name: 'replay-openai.wav' }, { key: `replay-openai-${Date.now()}` });
+      await waitForTranscription(stack, plain.body.id, 'COMPLETED');
+      vendor!.admin.configure({ random429Rate: 1, retryAfterSeconds: 1 });
+      const limited = await upload(stack, { bytes: wav(6), name: 'replay-openai-429.wav' }, { key: `replay-openai-429-${Date.now()}` });
+      await waitUntil('a 429', async () => vendor!.admin.stats().responses429.total >= 2);
+      vendor!.admin.configure({ random429Rate: 0 });
+      await waitForTranscription(stack, limited.body.id, 'COMPLETED');
+      return [
+        ['stt-openai-completed', plain.body.id],
+        ['stt-openai-rate-limited', limited.body.id],
+      ];
+    },
+  },
+  {
     name: 'stt-cancelled',
     vendor: { processingMs: 60_000 },
     async run(stack) {

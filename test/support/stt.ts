@@ -55,7 +55,10 @@ export async function waitForTranscription(stack: TestStack, id: string, status:
   );
 }
 
-/** Stack settings that make the STT pipeline quick to test against a fake vendor. */
+/**
+ * Stack settings that make the STT pipeline quick to test against a fake vendor, with either
+ * provider: `STT_PROVIDER: 'openai'` in `extra` selects the fake's OpenAI-compatible route.
+ */
 export function sttEnv(vendor: FakeVendor, extra: Record<string, string> = {}): Record<string, string> {
-  return { STT_VENDOR_URL: vendor.url, STT_POLL_INTERVAL_MS: '300', STT_BACKOFF_BASE_MS: '500', ...extra };
+  return { STT_VENDOR_URL: vendor.url, STT_OPENAI_BASE_URL: `${vendor.url}/v1`, STT_POLL_INTERVAL_MS: '300', STT_BACKOFF_BASE_MS: '500', ...extra };
 }

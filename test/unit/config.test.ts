@@ -33,6 +33,21 @@ describe('configuration', () => {
     assert.equal(loadConfig({ RISK_BATCH_SCHEDULE_ID: 'yearly' }).pipelines.risk.gridBatch.scheduleId, 'yearly');
   });
 
+  test('STT_PROVIDER picks the vendor and the settings it reads; rtzr by default', () => {
+    const rtzr = loadConfig({ STT_VENDOR_URL: 'https://openapi.vito.ai', STT_OPENAI_BASE_URL: 'https://api.openai.com/v1' }).pipelines.stt.provider;
+    assert.deepEqual(rtzr, { name: 'rtzr', baseUrl: 'https://openapi.vito.ai', baseUrlVariable: 'STT_VENDOR_URL', clientId: 'dev-client', clientSecret: 'dev-secret' });
+    const openai = loadConfig({ STT_PROVIDER: 'openai', STT_OPENAI_BASE_URL: 'https://api.openai.com/v1', STT_OPENAI_API_KEY: 'sk-1', STT_OPENAI_LANGUAGE: 'ko' }).pipelines.stt.provider;
+    assert.deepEqual(openai, {
+      name: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      baseUrlVariable: 'STT_OPENAI_BASE_URL',
+      apiKey: 'sk-1',
+      model: 'whisper-1',
+      language: 'ko',
+    });
+    assert.equal(loadConfig({ STT_PROVIDER: 'openai' }).pipelines.stt.provider.baseUrl, undefined, 'unset: npm start runs the fake vendor');
+  });
+
   test('empty variables count as unset', () => {
     assert.equal(loadConfig({ DATABASE_URL: '' }).postgres.url, undefined);
   });
@@ -44,6 +59,9 @@ describe('configuration', () => {
     ['API_PORT', { API_PORT: '70000' }],
     ['RISK_MAX_ACTIVITIES', { RISK_MAX_ACTIVITIES: '0' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['STT_PROVIDER', { STT_PROVIDER: 'whisper' }],
+    ['STT_OPENAI_BASE_URL', { STT_PROVIDER: 'openai', STT_OPENAI_BASE_URL: 'api.openai.com' }],
+    ['STT_OPENAI_LANGUAGE', { STT_OPENAI_LANGUAGE: 'korean' }],
   ];
   for (const [name, env] of bad) {
     test(`a bad ${name} fails with one line naming it`, () => {

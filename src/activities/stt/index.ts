@@ -18,7 +18,8 @@ export interface RateLimited {
   reason: string;
 }
 
-export type SubmitOutcome = { rateLimited: false; vendorJobId: string } | RateLimited;
+/** `completed` comes from a synchronous vendor: the transcript is stored already and there is nothing to poll. */
+export type SubmitOutcome = { rateLimited: false; vendorJobId: string; completed?: { utterances: number } } | RateLimited;
 export type PollOutcome =
   | { rateLimited: false; status: 'transcribing' }
   | { rateLimited: false; status: 'completed'; utterances: number }
@@ -38,11 +39,8 @@ const PROBE_MS = 10_000;
 export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
-  /** Without the shared gate (benchmark contrast only) each call backs off on its own. */
-  let localStreak = 0;
 
   async function gateClosed(): Promise<RateLimited | undefined> {
-    if (!stt.gateEnabled) return undefined;
     const gate = await coordination.passGate(pool, vendor, PROBE_MS);
     return gate.open ? undefined : { rateLimited: true, retryAt: gate.until.toISOString(), reason: gate.reason ?? 'rate_limited' };
   }
@@ -52,15 +50,14 @@ export function createSttActivities(deps: SttActivityDeps) {
     if (!(err instanceof SttRateLimitedError) && !(err instanceof SttQuotaExceededError)) throw err;
     const quota = err instanceof SttQuotaExceededError;
     const reason = quota ? 'quota_exceeded' : `rate_limited_${err.code}`;
-    const streak = stt.gateEnabled ? (await coordination.consecutive429s(pool, vendor)) + 1 : ++localStreak;
+    const streak = (await coordination.consecutive429s(pool, vendor)) + 1;
     const delayMs = err.retryAfterMs ?? (quota ? stt.quotaPauseMs : backoffDelayMs(streak, stt.backoffBaseMs, stt.backoffMaxMs, Math.random()));
-    const until = stt.gateEnabled ? await coordination.closeGate(pool, vendor, delayMs, reason) : new Date(Date.now() + delayMs);
+    const until = await coordination.closeGate(pool, vendor, delayMs, reason);
     return { rateLimited: true, retryAt: until.toISOString(), reason };
   }
 
   async function onVendorSuccess(): Promise<void> {
-    localStreak = 0;
-    if (stt.gateEnabled) await coordination.openGate(pool, vendor);
+    await coordination.openGate(pool, vendor);
   }
 
   async function loadJob(jobId: string): Promise<jobs.SttJobRow> {
@@ -72,7 +69,6 @@ export function createSttActivities(deps: SttActivityDeps) {
   return {
     /** Waits (heartbeating) for one of the account's concurrent-job slots; a release anywhere wakes it. */
     acquireSlot: async (input: { jobId: string; maxWaitMs: number }): Promise<{ acquired: boolean }> => {
-      if (!stt.capEnabled) return { acquired: true };
       const ctx = Context.current();
       const deadline = Date.now() + input.maxWaitMs;
       for (;;) {
@@ -83,10 +79,17 @@ export function createSttActivities(deps: SttActivityDeps) {
       }
     },
 
-    /** Submits once per job: a vendor job id already recorded is returned instead of submitting again. */
+    /**
+     * Submits once per job: a vendor job id already recorded is returned instead of submitting again.
+     * A synchronous vendor's transcript is stored in the same transaction as its id, so a retry that
+     * finds the id finds the transcript too.
+     */
     submitTranscription: async (input: { jobId: string }): Promise<SubmitOutcome> => {
       const job = await loadJob(input.jobId);
-      if (job.vendor_job_id) return { rateLimited: false, vendorJobId: job.vendor_job_id };
+      if (job.vendor_job_id) {
+        if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendor_job_id };
+        return { rateLimited: false, vendorJobId: job.vendor_job_id, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
+      }
       const closed = await gateClosed();
       if (closed) return closed;
       let submission;
@@ -100,15 +103,24 @@ export function createSttActivities(deps: SttActivityDeps) {
       } catch (err) {
         return onVendorError(err);
       }
-      const vendorJobId = await jobs.recordVendorJobId(pool, job.id, submission.vendorJobId);
+      const { completed } = submission;
+      const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
+        const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
+        if (!completed) return { rateLimited: false, vendorJobId };
+        if (vendorJobId !== submission.vendorJobId) {
+          // An attempt that got in first stored its own transcript with its id; that one stands.
+          return { rateLimited: false, vendorJobId, completed: { utterances: (await jobs.findUtterances(tx, job.id)).length } };
+        }
+        await jobs.replaceUtterances(tx, job.id, completed.utterances);
+        return { rateLimited: false, vendorJobId, completed: { utterances: completed.utterances.length } };
+      });
       await onVendorSuccess();
-      if (submission.completed) await jobs.replaceUtterances(pool, job.id, submission.completed.utterances);
-      return { rateLimited: false, vendorJobId };
+      return outcome;
     },
 
     /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
     pollTranscription: async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
-      if (stt.capEnabled) await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
+      await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
       const closed = await gateClosed();
       if (closed) return closed;
       let status;
@@ -126,7 +138,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     },
 
     releaseSlot: async (input: { jobId: string }): Promise<void> => {
-      if (stt.capEnabled) await coordination.releaseSlot(pool, vendor, input.jobId);
+      await coordination.releaseSlot(pool, vendor, input.jobId);
     },
 
     finishTranscription: async (input: { jobId: string; status: string; error?: string }): Promise<void> => {

@@ -33,6 +33,7 @@ interface VerboseTranscription {
 
 export class OpenAiCompatibleClient implements SttProvider {
   readonly name: string;
+  readonly synchronous = true;
   private readonly http: VendorHttp;
   private readonly path: string;
 

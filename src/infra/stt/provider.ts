@@ -53,6 +53,8 @@ export interface SttSubmission {
 export interface SttProvider {
   /** Stable name for logs, metrics and the per-vendor backoff gate, e.g. `rtzr`. */
   readonly name: string;
+  /** True when `submit` returns the transcript itself (`completed`) and the vendor keeps no job to poll. */
+  readonly synchronous: boolean;
   submit(audio: SttAudio, options?: SttSubmitOptions): Promise<SttSubmission>;
   poll(vendorJobId: string, options?: { signal?: AbortSignal }): Promise<SttJobStatus>;
   /** Closes pooled connections. */

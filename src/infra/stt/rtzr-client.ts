@@ -28,6 +28,7 @@ const VENDOR = 'rtzr';
 
 export class RtzrClient implements SttProvider {
   readonly name = VENDOR;
+  readonly synchronous = false;
   private readonly http: VendorHttp;
   private readonly now: () => number;
   private token?: { value: string; refreshAtMs: number };

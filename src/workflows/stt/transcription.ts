@@ -3,6 +3,7 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -44,6 +45,8 @@ export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
 // A vendor refusal or bad credentials arrive marked non-retryable (activities/stt/failures.ts) and stop at once.
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 } as const;
 const VENDOR_JOB_FAILED: FailureTypeName = 'VendorJobFailed';
+/** Marks runs that finish on a synchronous vendor's submit; earlier code went on to poll it. */
+const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
 
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
@@ -62,8 +65,9 @@ const bookkeeping = proxyActivities<SttActivities>({ startToCloseTimeout: '30 se
 
 /**
  * One audio file through the vendor: take a slot, submit once, poll until done, keep the
- * transcript. A 429 anywhere pauses every worker (the shared gate) and this job shows
- * `rate_limited` with the time it will try again, instead of failing.
+ * transcript; a synchronous vendor answers the submit with the transcript and is never polled.
+ * A 429 anywhere pauses every worker (the shared gate) and this job shows `rate_limited` with
+ * the time it will try again, instead of failing.
  */
 export async function transcriptionWorkflow(input: TranscriptionInput): Promise<TranscriptionState> {
   const tuning = input.tuning ?? { pollIntervalMs: input.pollIntervalMs ?? 5_000, slotTaskQueue: input.slotTaskQueue };
@@ -80,6 +84,13 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   };
 
   let holdsSlot = false;
+  const complete = async (utterances: number) => {
+    await bookkeeping.releaseSlot({ jobId: input.jobId });
+    holdsSlot = false;
+    await bookkeeping.finishTranscription({ jobId: input.jobId, status: 'COMPLETED' });
+    enter('completed', { utterances });
+    return state;
+  };
   try {
     enter('waiting_for_slot');
     const acquireSlot = slotWaiter(tuning.slotTaskQueue);
@@ -91,6 +102,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       const submitted = await vendor.submitTranscription({ jobId: input.jobId });
       if (!submitted.rateLimited) {
         enter('submitted', { vendorJobId: submitted.vendorJobId });
+        if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
         break;
       }
       await waitOut(submitted);
@@ -105,11 +117,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       } else if (polled.status === 'transcribing') {
         if (state.phase !== 'transcribing') enter('transcribing');
       } else if (polled.status === 'completed') {
-        await bookkeeping.releaseSlot({ jobId: input.jobId });
-        holdsSlot = false;
-        await bookkeeping.finishTranscription({ jobId: input.jobId, status: 'COMPLETED' });
-        enter('completed', { utterances: polled.utterances });
-        return state;
+        return await complete(polled.utterances);
       } else {
         throw ApplicationFailure.nonRetryable(`the vendor could not transcribe the audio: ${polled.error}`, VENDOR_JOB_FAILED);
       }

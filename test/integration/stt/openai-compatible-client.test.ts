@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SttQuotaExceededError, SttRateLimitedError, SttRejectedError } from '../../../src/infra/stt/errors';
+import { transcriptFor } from '../../../devtools/fake-stt-vendor/transcript';
+import { SttAuthError, SttQuotaExceededError, SttRateLimitedError, SttRejectedError } from '../../../src/infra/stt/errors';
 import { OpenAiCompatibleClient } from '../../../src/infra/stt/openai-compatible-client';
 import { close, listen } from '../../../src/infra/http/server';
+import { startFakeSttVendor, wav, type FakeVendor } from '../../support/stt';
 
 /** A minimal synchronous `/v1/audio/transcriptions` whose answer the test picks per request. */
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
@@ -61,5 +64,48 @@ describe('OpenAI-compatible client against a synchronous endpoint on loopback', 
     assert.ok((await c.submit(audio).catch((e: unknown) => e)) instanceof SttQuotaExceededError);
     await assert.rejects(c.poll('sync-x'), SttRejectedError);
     await c.close();
+  });
+});
+
+describe('OpenAI-compatible client against the fake vendor', () => {
+  let vendor: FakeVendor;
+  before(async () => {
+    vendor = await startFakeSttVendor({ processingMs: 300, maxConcurrentJobs: 1, retryAfterSeconds: 2, apiKey: 'sk-fake' });
+  });
+  after(() => vendor.stop());
+
+  const client = (apiKey = 'sk-fake') => new OpenAiCompatibleClient({ name: 'openai', baseUrl: `${vendor.url}/v1`, apiKey, model: 'whisper-1' });
+
+  test('the transcript arrives with the answer, after the processing time, as utterances in ms', async () => {
+    vendor.admin.reset();
+    const c = client();
+    const bytes = wav(7);
+    const startedAt = Date.now();
+    const submission = await c.submit({ body: bytes, filename: 'stt-a.wav', contentType: 'audio/wav' });
+    const tookMs = Date.now() - startedAt;
+    await c.close();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const expected = transcriptFor(sha256, { useDiarization: false, speakerCount: 1 });
+    assert.deepEqual(
+      submission.completed?.utterances,
+      expected.map((u) => ({ startMs: u.start_at, durationMs: u.duration, text: u.msg, speaker: 0 })),
+    );
+    assert.ok(tookMs >= 300, `answered after ${tookMs} ms`);
+    const stats = vendor.admin.stats();
+    assert.deepEqual([stats.requests.transcriptions, stats.submits.byFilename['stt-a.wav'], stats.polls.total], [1, 1, 0]);
+  });
+
+  test('a second request while one is being answered is rate limited with Retry-After; a wrong key is an auth error', async () => {
+    vendor.admin.reset();
+    const c = client();
+    const audio = (name: string) => ({ body: wav(8), filename: name, contentType: 'audio/wav' });
+    const [first, second] = await Promise.allSettled([c.submit(audio('one.wav')), new Promise((r) => setTimeout(r, 50)).then(() => c.submit(audio('two.wav')))]);
+    assert.equal(first.status, 'fulfilled');
+    assert.ok(second.status === 'rejected' && second.reason instanceof SttRateLimitedError, String(second.status === 'rejected' && second.reason));
+    assert.equal(second.reason.retryAfterMs, 2_000);
+    const wrong = client('sk-wrong');
+    assert.ok((await wrong.submit(audio('three.wav')).catch((e: unknown) => e)) instanceof SttAuthError);
+    await Promise.all([c.close(), wrong.close()]);
+    assert.equal(vendor.admin.stats().responses429.A0002, 1);
   });
 });

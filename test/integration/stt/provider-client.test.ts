@@ -211,7 +211,7 @@ describe('RTZR client against the fake vendor over loopback HTTP', () => {
     await rejectsWith(c.submit(wav('b')), SttRateLimitedError); // ignores the Retry-After it was just given
     await c.poll(vendorJobId);
     const stats = (await (await admin('stats')).json()) as ReturnType<FakeSttVendor['admin']['stats']>;
-    assert.deepEqual(stats.requests, { authenticate: 1, submit: 3, poll: 1, total: 5 });
+    assert.deepEqual(stats.requests, { authenticate: 1, submit: 3, poll: 1, transcriptions: 0, total: 5 });
     assert.deepEqual(stats.responses429, { A0001: 0, A0002: 2, A0003: 0, random: 0, total: 2 });
     assert.deepEqual([stats.submits.total, stats.polls.byJob[vendorJobId], stats.maxConcurrentJobsObserved], [1, 1, 1]);
     assert.deepEqual([stats.requestsWhileLimited, stats.requestsWhileLimitedLog.map((r) => r.route)], [2, ['submit', 'poll']]);
