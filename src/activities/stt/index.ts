@@ -63,7 +63,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     if (stt.gateEnabled) await coordination.openGate(pool, vendor);
   }
 
-  async function loadJob(jobId: string): Promise<jobs.SttJobRow> {
+  async function loadJob(jobId: string): Promise<jobs.SttJob> {
     const job = await jobs.findSttJob(pool, jobId);
     if (!job) throw knownFailure(FAILURE_TYPES.badData, `transcription ${jobId} does not exist`);
     return job;
@@ -86,7 +86,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     /** Submits once per job: a vendor job id already recorded is returned instead of submitting again. */
     submitTranscription: async (input: { jobId: string }): Promise<SubmitOutcome> => {
       const job = await loadJob(input.jobId);
-      if (job.vendor_job_id) return { rateLimited: false, vendorJobId: job.vendor_job_id };
+      if (job.vendorJobId) return { rateLimited: false, vendorJobId: job.vendorJobId };
       const closed = await gateClosed();
       if (closed) return closed;
       let submission;
@@ -94,7 +94,7 @@ export function createSttActivities(deps: SttActivityDeps) {
         const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
         submission = await provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-          { body: () => deps.store.get(job.audio_key), filename: `${job.id}${extension}`, contentType: job.content_type },
+          { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
           { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
         );
       } catch (err) {
