@@ -34,7 +34,10 @@ async function inProcess(stack: TestStack): Promise<number> {
   const id = `inproc-${Date.now()}-${run}`;
   const s = site('solo', 0);
   const started = performance.now();
-  await assessments.insertAssessment(stack.pool, { id, scenarios: [...SCENARIOS], yearFrom: 2021, yearTo: 2100, sites: [s as any] });
+  await withTransaction(stack.pool, async (tx) => {
+    await assessments.insertAssessment(tx, { id, scenarios: [...SCENARIOS], yearFrom: 2021, yearTo: 2100, siteCount: 1 });
+    await assessments.insertSites(tx, id, [s as any]);
+  });
   const [nearest] = await findNearestGridPoints(stack.pool, [s]);
   await assessments.setSiteGrid(stack.pool, id, 'solo', nearest!.gridId, nearest!.distanceKm);
   const stored = await assessments.findSite(stack.pool, id, 'solo');

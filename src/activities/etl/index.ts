@@ -54,7 +54,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
     probeVideo: async (ref: VideoRef): Promise<ProbeResult> => {
       const video = await etl.findJobVideo(pool, ref.jobId, ref.videoId);
       if (!video) throw knownFailure(FAILURE_TYPES.badData, `video ${ref.videoId} is not staged in ${ref.jobId}`);
-      const finding = await prober.probe(video.source_url);
+      const finding = await prober.probe(video.sourceUrl);
       const { event, detail } = probeEvent(ref.videoId, finding);
       await etl.logVideoEvent(pool, ref.jobId, ref.videoId, event, detail);
       return resultOf(finding);

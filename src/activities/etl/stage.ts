@@ -62,7 +62,7 @@ export async function stageInput(pool: Pool, store: ObjectStore, jobId: string):
     rejections = [];
     Context.current().heartbeat(totalRows);
   };
-  for await (const row of job.source === 'csv' ? csvRows(store, job.input_key) : jsonRows(store, job.input_key)) {
+  for await (const row of job.source === 'csv' ? csvRows(store, job.inputKey) : jsonRows(store, job.inputKey)) {
     totalRows += 1;
     const checked = duplicates.check(row);
     if (checked.ok) {

@@ -60,7 +60,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     await coordination.openGate(pool, vendor);
   }
 
-  async function loadJob(jobId: string): Promise<jobs.SttJobRow> {
+  async function loadJob(jobId: string): Promise<jobs.SttJob> {
     const job = await jobs.findSttJob(pool, jobId);
     if (!job) throw knownFailure(FAILURE_TYPES.badData, `transcription ${jobId} does not exist`);
     return job;
@@ -86,9 +86,9 @@ export function createSttActivities(deps: SttActivityDeps) {
      */
     submitTranscription: async (input: { jobId: string }): Promise<SubmitOutcome> => {
       const job = await loadJob(input.jobId);
-      if (job.vendor_job_id) {
-        if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendor_job_id };
-        return { rateLimited: false, vendorJobId: job.vendor_job_id, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
+      if (job.vendorJobId) {
+        if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
+        return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
       const closed = await gateClosed();
       if (closed) return closed;
@@ -97,7 +97,7 @@ export function createSttActivities(deps: SttActivityDeps) {
         const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
         submission = await provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-          { body: () => deps.store.get(job.audio_key), filename: `${job.id}${extension}`, contentType: job.content_type },
+          { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
           { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
         );
       } catch (err) {

@@ -1,12 +1,10 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { findBatch, listBatches, type BatchRow } from '../../infra/risk/queries/grid-batch';
 import { webUiRunUrl } from '../../infra/temporal/client';
-import { triggerGridBatch } from '../../pipelines/risk/grid-batch-schedule';
-import type { ApiDeps } from '../shared/deps';
-import { notFound, ProblemError } from '../shared/problem';
-import { defineRoute } from '../shared/route';
 import type { RiskSettings } from '../../pipelines/risk/settings';
+import type { ApiDeps } from '../shared/deps';
+import { ProblemError } from '../shared/problem';
+import { defineRoute, type RouteSpec } from '../shared/route';
+import { createGridBatchService, type GridBatch } from './grid-batch-service';
 
 const BatchView = z.object({
   id: z.string(),
@@ -24,26 +22,12 @@ const BatchView = z.object({
   webUiUrl: z.string(),
 });
 
-// Temporal ends a run that exceeds its timeout, or that an operator terminated, without giving
-// the workflow a chance to write its final row: those outcomes come from Temporal itself.
-const ENDED_BY_TEMPORAL: Record<string, string> = { TIMED_OUT: 'TIMED_OUT', TERMINATED: 'TERMINATED', FAILED: 'FAILED' };
-
-async function temporalOutcome(temporal: Client, batchId: string): Promise<string | undefined> {
-  try {
-    const description = await temporal.workflow.getHandle(batchId).describe();
-    return ENDED_BY_TEMPORAL[description.status.name];
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
-}
-
-async function view(deps: ApiDeps, row: BatchRow): Promise<z.infer<typeof BatchView>> {
-  const ended = row.status === 'RUNNING' ? await temporalOutcome(deps.temporal, row.id) : undefined;
+function view(deps: ApiDeps, batch: GridBatch): z.infer<typeof BatchView> {
+  const { endedBy, ...row } = batch;
   return {
     ...row,
-    status: ended ?? row.status,
-    error: row.error ?? (ended ? `the batch run ended as ${ended} in Temporal` : null),
+    status: endedBy ?? row.status,
+    error: row.error ?? (endedBy ? `the batch run ended as ${endedBy} in Temporal` : null),
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     webUiUrl: webUiRunUrl(deps.config, row.id),
@@ -51,7 +35,8 @@ async function view(deps: ApiDeps, row: BatchRow): Promise<z.infer<typeof BatchV
 }
 
 /** The hazard grid batch: run it now (through its schedule) and read how runs went. */
-export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings) {
+export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings): RouteSpec[] {
+  const service = createGridBatchService(deps, settings);
   return [
     defineRoute({
       method: 'post',
@@ -63,7 +48,7 @@ export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings) {
         409: { description: 'A batch is already running; nothing new was started' },
       },
       async handler({ res }) {
-        const outcome = await triggerGridBatch(deps.temporal, settings);
+        const outcome = await service.trigger();
         if (!outcome.started) {
           throw new ProblemError(409, 'Conflict', `grid batch ${outcome.batchId ?? '(starting)'} is still running; the trigger was skipped (overlap policy SKIP)`);
         }
@@ -87,19 +72,8 @@ export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings) {
         },
       },
       async handler({ query, res }) {
-        const [description, rows] = await Promise.all([
-          deps.temporal.schedule.getHandle(settings.gridBatch.scheduleId).describe(),
-          listBatches(deps.pool, query.limit),
-        ]);
-        res.json({
-          schedule: {
-            id: settings.gridBatch.scheduleId,
-            nextRunAt: description.info.nextActionTimes[0]?.toISOString() ?? null,
-            paused: description.state.paused,
-            runningBatchIds: description.info.runningActions.map((a) => a.workflow.workflowId),
-          },
-          batches: await Promise.all(rows.map((row) => view(deps, row))),
-        });
+        const { schedule, batches } = await service.list(query.limit);
+        res.json({ schedule: { ...schedule, nextRunAt: schedule.nextRunAt?.toISOString() ?? null }, batches: batches.map((b) => view(deps, b)) });
       },
     }),
     defineRoute({
@@ -110,9 +84,7 @@ export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings) {
       params: z.object({ id: z.string().min(1) }),
       responses: { 200: { description: 'The batch', schema: BatchView } },
       async handler({ params, res }) {
-        const row = await findBatch(deps.pool, params.id);
-        if (!row) throw notFound(`Grid batch ${params.id}`);
-        res.json(await view(deps, row));
+        res.json(view(deps, await service.find(params.id)));
       },
     }),
   ];

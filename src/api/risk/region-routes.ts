@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { describeRegionGap, type RegionScoreMap } from '../../domain/risk/regions/scores';
 import { DEFAULT_REGION_YEARS, MAX_REGION_YEARS } from '../../domain/risk/regions/types';
 import { FIRST_YEAR, HAZARDS, LAST_YEAR, SCENARIOS } from '../../domain/risk/types';
-import { regionScores } from '../../infra/risk/queries/region-scores';
-import { listRegions } from '../../infra/risk/queries/regions';
 import type { ApiDeps } from '../shared/deps';
 import { ProblemError, type FieldError } from '../shared/problem';
-import { defineRoute } from '../shared/route';
+import { defineRoute, type RouteSpec } from '../shared/route';
 import type { RiskSettings } from '../../pipelines/risk/settings';
+import { createRegionService } from './region-service';
 
 /** Gaps listed in a 409 by name; the detail line gives the totals. */
 const GAP_EXAMPLES = 10;
@@ -77,7 +76,8 @@ function incomplete(result: RegionScoreMap, scope: { hazard: string; scenario: s
   return new ProblemError(409, 'Region scores incomplete', detail, errors);
 }
 
-export function regionRoutes(deps: ApiDeps, settings: RiskSettings) {
+export function regionRoutes(deps: ApiDeps, settings: RiskSettings): RouteSpec[] {
+  const service = createRegionService(deps, settings);
   return [
     defineRoute({
       method: 'get',
@@ -86,7 +86,7 @@ export function regionRoutes(deps: ApiDeps, settings: RiskSettings) {
       tag: 'risk',
       responses: { 200: { description: 'Every region, by code', schema: RegionList } },
       async handler({ res }) {
-        const items = await listRegions(deps.pool);
+        const items = await service.list();
         res.json({ total: items.length, items });
       },
     }),
@@ -101,9 +101,8 @@ export function regionRoutes(deps: ApiDeps, settings: RiskSettings) {
         409: { description: 'Some region × year has no score (outside the grid, or the grid batch has not run); nothing partial is returned' },
       },
       async handler({ query, res }) {
-        const maxDistanceKm = settings.assessment.maxGridDistanceKm;
-        const result = await regionScores(deps.pool, { hazard: query.hazard, scenario: query.scenario, years: query.years, maxDistanceKm });
-        if (result.regions === 0 || result.gaps.length > 0) throw incomplete(result, { ...query, maxDistanceKm });
+        const result = await service.scores(query);
+        if (result.regions === 0 || result.gaps.length > 0) throw incomplete(result, { ...query, maxDistanceKm: result.maxDistanceKm });
         const view: z.infer<typeof RegionScoresView> = { hazard: query.hazard, scenario: query.scenario, years: query.years, regionScores: result.regionScores };
         res.json(view);
       },

@@ -78,29 +78,64 @@ export const Progress = z.object({
   failedCells: z.number(),
 });
 
-export const AssessmentView = z.object({
-  id: z.string(),
-  status: z.enum(['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED']),
+/** An assessment's own fields in its view. */
+export const AssessmentFields = {
   scenarios: z.array(z.string()),
   years: z.object({ from: z.number(), to: z.number() }),
   progress: Progress,
-  sites: z.array(
-    z.object({
-      siteId: z.string(),
-      name: z.string().nullable(),
-      status: z.string(),
-      error: z.string().nullable(),
-      gridId: z.number().nullable(),
-      gridDistanceKm: z.number().nullable(),
-      completedCells: z.number(),
-      failedCells: z.number(),
-    }),
-  ),
+  sites: z
+    .array(
+      z.object({
+        siteId: z.string(),
+        name: z.string().nullable(),
+        status: z.string(),
+        error: z.string().nullable(),
+        gridId: z.number().nullable(),
+        gridDistanceKm: z.number().nullable(),
+        completedCells: z.number(),
+        failedCells: z.number(),
+      }),
+    )
+    .describe('The first 1,000 sites in request order'),
   sitesTruncated: z.boolean(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
-  links: z.record(z.string(), z.string()),
+};
+export type AssessmentFields = z.output<z.ZodObject<typeof AssessmentFields>>;
+
+export const HazardResult = z.object({
+  siteId: z.string(),
+  scenario: z.string(),
+  year: z.number(),
+  hazard: z.string(),
+  h: z.number().describe('Hazard score, 0–100'),
+  e: z.number().describe('Exposure, 0–100'),
+  v: z.number().describe('Vulnerability, 0–100'),
+  pBins: z.array(z.number()).describe('P(H) per intensity bin, summing to 1'),
+  baseAal: z.number(),
+  finalAal: z.number(),
+  expectedLoss: z.number().describe('KRW'),
+  integratedScore: z.number(),
+  grade: z.string(),
+  modelVersion: z.string(),
+  computedAt: z.string(),
 });
 
-export const Accepted = z.object({ id: z.string(), status: z.string(), created: z.boolean(), links: z.record(z.string(), z.string()) });
+export const CellSummary = z.object({
+  siteId: z.string(),
+  scenario: z.string(),
+  year: z.number(),
+  totalFinalAal: z.number(),
+  totalExpectedLoss: z.number(),
+  maxIntegratedScore: z.number(),
+  meanIntegratedScore: z.number(),
+  topHazards: z.array(z.string()).describe('The three hazards with the highest final AAL'),
+});
+
+export const ResultsPage = z.object({
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+  items: z.array(z.union([HazardResult, CellSummary])).describe('Hazard results, or per-cell summaries with view=summary'),
+});

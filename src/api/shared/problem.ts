@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
+import { classifyPgError } from '../../infra/db/errors';
 import { releaseRequest } from './ingress/release-request';
 
 /** RFC 7807 problem details; every API error leaves through here. */
@@ -50,6 +51,14 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const bodyError = typeof err?.type === 'string' ? BODY_ERRORS[err.type] : undefined;
   if (bodyError) {
     sendProblem(res, bodyError[0], bodyError[1], String(err.message));
+    return;
+  }
+  if (classifyPgError(err) === 'transient') {
+    // A lost connection, a timeout or a lock wait: nothing was stored (each request writes in one
+    // transaction), so the same request can simply be sent again.
+    res.locals.logger?.warn({ err }, 'transient database failure');
+    res.set('Retry-After', '1');
+    sendProblem(res, 503, 'Service Unavailable', 'The database could not complete the request; a request that fails stores nothing, so send it again.');
     return;
   }
   res.locals.logger?.error({ err }, 'unhandled error');

@@ -1,21 +1,33 @@
 import { z } from 'zod';
-import { findSystemChecks } from '../../infra/system-check/queries';
-import type { systemCheckWorkflow } from '../../workflows/system-check/system-check';
-import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
 import type { ApiDeps } from '../shared/deps';
-import { notFound } from '../shared/problem';
-import { startOrGetExisting, workflowIdFromRequest } from '../shared/start-workflow';
-import { defineRoute } from '../shared/route';
+import { runLinks } from '../shared/job-resource';
+import { defineRoute, type RouteSpec } from '../shared/route';
+import { workflowIdFromRequest } from '../shared/start-workflow';
+import { createSystemCheckService } from './service';
+
+const RunLinks = z.object({ run: z.string(), webUi: z.string().describe('The run in the Temporal Web UI') });
+const SelfLink = z.object({ self: z.string() });
 
 const CheckView = z.object({
   id: z.string(),
   queues: z.array(z.object({ queue: z.string(), worker: z.string(), attempts: z.number(), checkedAt: z.string() })),
+  links: SelfLink,
 });
 
-/** An operator's end-to-end probe: one workflow per task queue, each writing a row to PostgreSQL. */
-export function systemCheckRoutes(deps: ApiDeps) {
-  const pipelines = Object.keys(deps.taskQueues);
-  const Queue = z.enum(pipelines as [string, ...string[]]);
+/**
+ * A check is one id over several runs (one per queue), so it takes the shared accept rule (key →
+ * id, 202 when something new started, 200 when the key was used before, Location) and each run's
+ * links, but has no single status to show or run to cancel.
+ */
+export function systemCheckRoutes(deps: ApiDeps): RouteSpec[] {
+  const service = createSystemCheckService(deps);
+  const Queue = z.enum(service.pipelines as [string, ...string[]]);
+  const Started = z.object({
+    id: z.string(),
+    runs: z.array(z.object({ queue: Queue, workflowId: z.string(), created: z.boolean(), links: RunLinks })),
+    links: SelfLink,
+  });
+  const self = (id: string) => `/api/system-checks/${id}`;
   return [
     defineRoute({
       method: 'post',
@@ -23,28 +35,18 @@ export function systemCheckRoutes(deps: ApiDeps) {
       summary: 'Run a workflow on each task queue that writes a row to PostgreSQL',
       tag: 'system',
       headers: { 'Idempotency-Key': 'Repeat a check id instead of starting a new one' },
-      body: z.object({ queues: z.array(Queue).min(1).default(pipelines) }),
-      responses: { 202: { description: 'Started', schema: z.object({ id: z.string(), runs: z.array(z.object({ queue: Queue, workflowId: z.string(), created: z.boolean() })) }) } },
+      body: z.object({ queues: z.array(Queue).min(1).default(service.pipelines) }),
+      responses: {
+        202: { description: 'Started', schema: Started },
+        200: { description: 'Every run of this check had been started before', schema: Started },
+      },
       async handler({ body, req, res }) {
         const checkId = workflowIdFromRequest(req, 'check');
-        const runs = await Promise.all(
-          body.queues.map(async (queue) => {
-            const workflowId = `${checkId}-${queue}`;
-            const { created } = await startOrGetExisting<typeof systemCheckWorkflow>(deps.temporal, 'systemCheckWorkflow', {
-              workflowId,
-              taskQueue: deps.taskQueues[queue],
-              args: [checkId],
-              workflowExecutionTimeout: '1 minute',
-              typedSearchAttributes: [
-                { key: PIPELINE, value: 'system-check' },
-                { key: BUSINESS_KEY, value: checkId },
-              ],
-              staticSummary: `system check ${checkId} on queue ${queue}`,
-            });
-            return { queue, workflowId, created };
-          }),
-        );
-        res.status(202).location(`/api/system-checks/${checkId}`).json({ id: checkId, runs });
+        const runs = await service.start(checkId, body.queues);
+        res
+          .status(runs.some((r) => r.created) ? 202 : 200)
+          .location(self(checkId))
+          .json({ id: checkId, runs: runs.map((r) => ({ ...r, links: runLinks(deps.config, r.workflowId) })), links: { self: self(checkId) } });
       },
     }),
     defineRoute({
@@ -55,11 +57,11 @@ export function systemCheckRoutes(deps: ApiDeps) {
       params: z.object({ id: z.string().min(1) }),
       responses: { 200: { description: 'The check', schema: CheckView } },
       async handler({ params, res }) {
-        const rows = await findSystemChecks(deps.pool, params.id);
-        if (rows.length === 0) throw notFound(`System check ${params.id}`);
+        const rows = await service.find(params.id);
         res.json({
           id: params.id,
-          queues: rows.map((r) => ({ queue: r.task_queue, worker: r.worker, attempts: r.attempts, checkedAt: r.checked_at.toISOString() })),
+          queues: rows.map((r) => ({ queue: r.taskQueue, worker: r.worker, attempts: r.attempts, checkedAt: r.checkedAt.toISOString() })),
+          links: { self: self(params.id) },
         });
       },
     }),

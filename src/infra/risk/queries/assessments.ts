@@ -18,74 +18,77 @@ export interface NewAssessment {
   scenarios: readonly Scenario[];
   yearFrom: number;
   yearTo: number;
-  sites: readonly NewSite[];
+  siteCount: number;
 }
 
-/**
- * Stores the request once: a repeated submit with the same id changes nothing. The assessment and
- * its sites are one statement, so a failure (e.g. a value PostgreSQL refuses) leaves neither behind.
- */
+/** Stores the request once: false (and nothing written) when an assessment with this id exists. */
 export async function insertAssessment(db: Queryable, a: NewAssessment): Promise<boolean> {
-  const { rows } = await db.query<{ inserted: number }>(
-    `WITH assessment AS (
-       INSERT INTO risk_assessments (id, scenarios, year_from, year_to, site_count, workflow_id)
-       VALUES ($1, $2, $3, $4, $5, $1) ON CONFLICT (id) DO NOTHING
-       RETURNING id
-     ), sites AS (
-       INSERT INTO risk_sites (assessment_id, site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
-       SELECT assessment.id, s.site_id, s.ordinal, s.name, s.latitude, s.longitude, s.building, s.asset_value, s.insurance_rate
-       FROM assessment, unnest($6::text[], $7::int[], $8::text[], $9::float8[], $10::float8[], $11::jsonb[], $12::float8[], $13::float8[])
-         AS s(site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
-       ON CONFLICT (assessment_id, site_id) DO NOTHING
-     )
-     SELECT count(*)::int AS inserted FROM assessment`,
+  const { rowCount } = await db.query(
+    `INSERT INTO risk_assessments (id, scenarios, year_from, year_to, site_count, workflow_id)
+     VALUES ($1, $2, $3, $4, $5, $1) ON CONFLICT (id) DO NOTHING`,
+    [a.id, a.scenarios, a.yearFrom, a.yearTo, a.siteCount],
+  );
+  return rowCount === 1;
+}
+
+/** The sites of a new assessment, in request order (their ordinal); the caller inserts them in the assessment's transaction. */
+export async function insertSites(db: Queryable, assessmentId: string, sites: readonly NewSite[]): Promise<void> {
+  await db.query(
+    `INSERT INTO risk_sites (assessment_id, site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
+     SELECT $1, s.site_id, s.ordinal, s.name, s.latitude, s.longitude, s.building, s.asset_value, s.insurance_rate
+     FROM unnest($2::text[], $3::int[], $4::text[], $5::float8[], $6::float8[], $7::jsonb[], $8::float8[], $9::float8[])
+       AS s(site_id, ordinal, name, latitude, longitude, building, asset_value, insurance_rate)
+     ON CONFLICT (assessment_id, site_id) DO NOTHING`,
     [
-      a.id,
-      a.scenarios,
-      a.yearFrom,
-      a.yearTo,
-      a.sites.length,
-      a.sites.map((s) => s.id),
-      a.sites.map((_, i) => i),
-      a.sites.map((s) => s.name ?? null),
-      a.sites.map((s) => s.latitude),
-      a.sites.map((s) => s.longitude),
-      a.sites.map((s) => JSON.stringify(s.building)),
-      a.sites.map((s) => s.asset.value),
-      a.sites.map((s) => s.asset.insuranceRate),
+      assessmentId,
+      sites.map((s) => s.id),
+      sites.map((_, i) => i),
+      sites.map((s) => s.name ?? null),
+      sites.map((s) => s.latitude),
+      sites.map((s) => s.longitude),
+      sites.map((s) => JSON.stringify(s.building)),
+      sites.map((s) => s.asset.value),
+      sites.map((s) => s.asset.insuranceRate),
     ],
   );
-  return rows[0].inserted === 1;
 }
 
-export interface AssessmentRow {
+export interface Assessment {
   id: string;
   scenarios: Scenario[];
-  year_from: number;
-  year_to: number;
-  site_count: number;
+  yearFrom: number;
+  yearTo: number;
+  siteCount: number;
   status: string;
-  retry_runs: number;
-  workflow_id: string;
+  retryRuns: number;
+  /** The latest run: the assessment itself (`id`) or its newest retry (`<id>-retry-<n>`). */
+  workflowId: string;
   error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
+  createdAt: Date;
+  finishedAt: Date | null;
 }
 
-export async function findAssessment(db: Queryable, id: string): Promise<AssessmentRow | undefined> {
-  const { rows } = await db.query<AssessmentRow>('SELECT * FROM risk_assessments WHERE id = $1', [id]);
+const ASSESSMENT_COLUMNS = `id, scenarios, year_from AS "yearFrom", year_to AS "yearTo", site_count AS "siteCount", status,
+  retry_runs AS "retryRuns", workflow_id AS "workflowId", error, created_at AS "createdAt", finished_at AS "finishedAt"`;
+
+export async function findAssessment(db: Queryable, id: string): Promise<Assessment | undefined> {
+  const { rows } = await db.query<Assessment>(`SELECT ${ASSESSMENT_COLUMNS} FROM risk_assessments WHERE id = $1`, [id]);
   return rows[0];
 }
 
-/** Claims the next retry run number and points the assessment at that run's workflow. */
-export async function startRetryRun(db: Queryable, id: string): Promise<string> {
-  const { rows } = await db.query<{ workflow_id: string }>(
+/**
+ * Claims the next retry run number and points the assessment at that run's workflow, provided
+ * its latest run is still `currentWorkflowId`: of two concurrent retry requests only one starts a
+ * run. Returns the updated assessment, or undefined when another request got there first.
+ */
+export async function startRetryRun(db: Queryable, id: string, currentWorkflowId: string): Promise<Assessment | undefined> {
+  const { rows } = await db.query<Assessment>(
     `UPDATE risk_assessments
      SET retry_runs = retry_runs + 1, workflow_id = id || '-retry-' || (retry_runs + 1), status = 'RUNNING', finished_at = NULL
-     WHERE id = $1 RETURNING workflow_id`,
-    [id],
+     WHERE id = $1 AND workflow_id = $2 RETURNING ${ASSESSMENT_COLUMNS}`,
+    [id, currentWorkflowId],
   );
-  return rows[0].workflow_id;
+  return rows[0];
 }
 
 export async function finishAssessment(db: Queryable, id: string, status: string, error?: string): Promise<void> {

@@ -22,35 +22,41 @@ export async function insertSttJob(db: Queryable, job: NewSttJob): Promise<boole
   return rowCount === 1;
 }
 
-export interface SttJobRow {
+export interface SttJob {
   id: string;
   vendor: string;
-  audio_key: string;
-  audio_sha256: string;
+  /** Object storage key of the audio; retries never need the client again. */
+  audioKey: string;
+  audioSha256: string;
   filename: string;
-  content_type: string;
-  size_bytes: string;
+  contentType: string;
+  sizeBytes: number;
   options: Record<string, unknown>;
-  vendor_job_id: string | null;
+  vendorJobId: string | null;
   status: string;
   error: string | null;
-  created_at: Date;
-  updated_at: Date;
-  finished_at: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
 }
 
-export async function findSttJob(db: Queryable, id: string): Promise<SttJobRow | undefined> {
-  const { rows } = await db.query<SttJobRow>('SELECT * FROM stt_jobs WHERE id = $1', [id]);
+// size_bytes is a bigint; as float8 it arrives as a number, exact for any file below 2^53 bytes.
+const STT_JOB_COLUMNS = `id, vendor, audio_key AS "audioKey", audio_sha256 AS "audioSha256", filename, content_type AS "contentType",
+  size_bytes::float8 AS "sizeBytes", options, vendor_job_id AS "vendorJobId", status, error,
+  created_at AS "createdAt", updated_at AS "updatedAt", finished_at AS "finishedAt"`;
+
+export async function findSttJob(db: Queryable, id: string): Promise<SttJob | undefined> {
+  const { rows } = await db.query<SttJob>(`SELECT ${STT_JOB_COLUMNS} FROM stt_jobs WHERE id = $1`, [id]);
   return rows[0];
 }
 
 /** First write wins: a vendor job id, once recorded, is never replaced by another submit. */
 export async function recordVendorJobId(db: Queryable, id: string, vendorJobId: string): Promise<string> {
-  const { rows } = await db.query<{ vendor_job_id: string }>(
-    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), status = 'RUNNING', updated_at = now() WHERE id = $1 RETURNING vendor_job_id`,
+  const { rows } = await db.query<{ vendorJobId: string }>(
+    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), status = 'RUNNING', updated_at = now() WHERE id = $1 RETURNING vendor_job_id AS "vendorJobId"`,
     [id, vendorJobId],
   );
-  return rows[0].vendor_job_id;
+  return rows[0].vendorJobId;
 }
 
 export interface UtteranceRecord {
@@ -79,8 +85,11 @@ export async function replaceUtterances(db: Queryable, jobId: string, utterances
 }
 
 export async function findUtterances(db: Queryable, jobId: string): Promise<UtteranceRecord[]> {
-  const { rows } = await db.query(`SELECT speaker, start_ms, duration_ms, text FROM stt_utterances WHERE job_id = $1 ORDER BY seq`, [jobId]);
-  return rows.map((r) => ({ speaker: r.speaker, startMs: r.start_ms, durationMs: r.duration_ms, text: r.text }));
+  const { rows } = await db.query<UtteranceRecord>(
+    `SELECT speaker, start_ms AS "startMs", duration_ms AS "durationMs", text FROM stt_utterances WHERE job_id = $1 ORDER BY seq`,
+    [jobId],
+  );
+  return rows;
 }
 
 export async function finishSttJob(db: Queryable, id: string, status: string, error?: string): Promise<void> {

@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/queryable';
+import type { Queryable } from '../../db/queryable';
 
-/** Every SQL statement of the video ETL, by name. Writes are upserts on natural keys. */
+/** The SQL of a job's videos: staging, events, outcomes and the catalogue. Writes are upserts on natural keys. */
 
 export interface StagedVideo {
   id: string;
@@ -10,28 +10,6 @@ export interface StagedVideo {
   durationSeconds?: number | null;
   publishedAt?: string | null;
   videoUrl: string;
-}
-
-export async function insertEtlJob(db: Queryable, job: { id: string; source: 'csv' | 'json'; inputKey: string }): Promise<boolean> {
-  const { rowCount } = await db.query(`INSERT INTO etl_jobs (id, source, input_key) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [job.id, job.source, job.inputKey]);
-  return rowCount === 1;
-}
-
-export interface EtlJobRow {
-  id: string;
-  source: string;
-  input_key: string;
-  status: string;
-  total_rows: number | null;
-  valid_rows: number | null;
-  error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-}
-
-export async function findEtlJob(db: Queryable, id: string): Promise<EtlJobRow | undefined> {
-  const { rows } = await db.query<EtlJobRow>('SELECT * FROM etl_jobs WHERE id = $1', [id]);
-  return rows[0];
 }
 
 /** Stages one batch of valid rows; `firstOrdinal` numbers them for chunking. Re-staging updates. */
@@ -58,27 +36,19 @@ export async function stageVideos(db: Queryable, jobId: string, firstOrdinal: nu
   );
 }
 
-export async function recordRejections(db: Queryable, jobId: string, rejections: ReadonlyArray<{ rowNumber: number; column: string | null; reason: string }>): Promise<void> {
-  if (rejections.length === 0) return;
-  await db.query(
-    `INSERT INTO etl_rejections (job_id, row_number, column_name, reason)
-     SELECT $1, r.row_number, r.column_name, r.reason FROM unnest($2::int[], $3::text[], $4::text[]) AS r(row_number, column_name, reason)
-     ON CONFLICT (job_id, row_number) DO UPDATE SET column_name = EXCLUDED.column_name, reason = EXCLUDED.reason`,
-    [jobId, rejections.map((r) => r.rowNumber), rejections.map((r) => r.column), rejections.map((r) => r.reason)],
+export interface StagedVideoRef {
+  videoId: string;
+  title: string;
+  sourceUrl: string;
+  status: string;
+}
+
+export async function findJobVideo(db: Queryable, jobId: string, videoId: string): Promise<StagedVideoRef | undefined> {
+  const { rows } = await db.query<StagedVideoRef>(
+    `SELECT video_id AS "videoId", title, source_url AS "sourceUrl", status FROM etl_job_videos WHERE job_id = $1 AND video_id = $2`,
+    [jobId, videoId],
   );
-}
-
-export async function setJobCounts(db: Queryable, jobId: string, totalRows: number, validRows: number): Promise<void> {
-  await db.query(`UPDATE etl_jobs SET total_rows = $2, valid_rows = $3, status = 'RUNNING' WHERE id = $1`, [jobId, totalRows, validRows]);
-}
-
-export async function finishEtlJob(db: Queryable, jobId: string, status: string, error?: string): Promise<void> {
-  await db.query(`UPDATE etl_jobs SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [jobId, status, error ?? null]);
-}
-
-export async function findJobVideo(db: Queryable, jobId: string, videoId: string) {
-  const { rows } = await db.query(`SELECT * FROM etl_job_videos WHERE job_id = $1 AND video_id = $2`, [jobId, videoId]);
-  return rows[0] as { video_id: string; source_url: string; title: string; status: string } | undefined;
+  return rows[0];
 }
 
 /** Source URLs of several staged videos of a job, by video id. */
@@ -134,11 +104,6 @@ export async function logTransferStart(db: Queryable, jobId: string, videoId: st
     [jobId, videoId, events.map((e) => e.event), events.map((e) => JSON.stringify(e.detail ?? {}))],
   );
   return (rowCount ?? 0) > 0;
-}
-
-/** From now on no transfer of the job starts (`logTransferStart` refuses); the final status follows with `finishEtlJob`. */
-export async function markEtlJobCanceling(db: Queryable, jobId: string): Promise<void> {
-  await db.query(`UPDATE etl_jobs SET status = 'CANCELING' WHERE id = $1 AND finished_at IS NULL`, [jobId]);
 }
 
 /** The media is in storage: status DOWNLOADED and the `downloaded` event, in one statement (one commit). */
@@ -232,21 +197,25 @@ export async function recordLoadedVideos(db: Queryable, jobId: string, videos: r
   );
 }
 
-export async function jobCounts(db: Queryable, jobId: string): Promise<Record<string, number>> {
-  const { rows } = await db.query(
-    `SELECT (SELECT count(*)::int FROM etl_rejections WHERE job_id = $1) AS rejected,
-            count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
-            count(*) FILTER (WHERE status = 'DOWNLOADED')::int AS downloaded,
-            count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
-            count(*) FILTER (WHERE status = 'LOADED')::int AS loaded
-     FROM etl_job_videos WHERE job_id = $1`,
-    [jobId],
-  );
-  return rows[0];
+export const JOB_VIDEO_STATUSES = ['PENDING', 'DOWNLOADED', 'LOADED', 'FAILED'] as const;
+
+/** A video of a job: its staged metadata and status, and what loading it stored (null until loaded). */
+export interface EtlJobVideo {
+  videoId: string;
+  title: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+  sourceUrl: string;
+  resolvedUrl: string | null;
+  httpStatus: number | null;
+  storageKey: string | null;
+  sizeBytes: number | null;
+  sha256: string | null;
 }
 
-export async function listJobVideos(db: Queryable, jobId: string, status: string | undefined, page: { limit: number; offset: number }) {
-  const { rows } = await db.query(
+export async function listJobVideos(db: Queryable, jobId: string, status: string | undefined, page: { limit: number; offset: number }): Promise<EtlJobVideo[]> {
+  const { rows } = await db.query<EtlJobVideo>(
     `SELECT j.video_id AS "videoId", j.title, j.status, j.attempts, j.error, j.source_url AS "sourceUrl", v.resolved_url AS "resolvedUrl",
             v.http_status AS "httpStatus", v.storage_key AS "storageKey", v.size_bytes::float8 AS "sizeBytes", v.sha256
      FROM etl_job_videos j LEFT JOIN videos v ON v.video_id = j.video_id AND v.last_job_id = j.job_id
@@ -254,12 +223,4 @@ export async function listJobVideos(db: Queryable, jobId: string, status: string
     [jobId, status ?? null, page.limit, page.offset],
   );
   return rows;
-}
-
-export async function listRejections(db: Queryable, jobId: string, page: { limit: number; offset: number }) {
-  const { rows } = await db.query(
-    `SELECT row_number AS "rowNumber", column_name AS "column", reason FROM etl_rejections WHERE job_id = $1 ORDER BY row_number LIMIT $2 OFFSET $3`,
-    [jobId, page.limit, page.offset],
-  );
-  return rows as Array<{ rowNumber: number; column: string | null; reason: string }>;
 }

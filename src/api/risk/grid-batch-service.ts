@@ -1,0 +1,58 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { findBatch, listBatches, type BatchRow } from '../../infra/risk/queries/grid-batch';
+import { triggerGridBatch } from '../../pipelines/risk/grid-batch-schedule';
+import type { RiskSettings } from '../../pipelines/risk/settings';
+import type { ApiDeps } from '../shared/deps';
+import { notFound } from '../shared/problem';
+
+// Temporal ends a run that exceeds its timeout, or that an operator terminated, without giving
+// the workflow a chance to write its final row: those outcomes come from Temporal itself.
+const ENDED_BY_TEMPORAL: Record<string, string> = { TIMED_OUT: 'TIMED_OUT', TERMINATED: 'TERMINATED', FAILED: 'FAILED' };
+
+/** A batch as stored, with the outcome Temporal gave a run that could not record its own. */
+export interface GridBatch extends BatchRow {
+  endedBy: string | undefined;
+}
+
+export type GridBatchService = ReturnType<typeof createGridBatchService>;
+
+/** The hazard grid batch: run it now (through its schedule) and read how runs went. */
+export function createGridBatchService(deps: Pick<ApiDeps, 'pool' | 'temporal'>, settings: RiskSettings) {
+  const { pool, temporal } = deps;
+
+  async function withOutcome(row: BatchRow): Promise<GridBatch> {
+    if (row.status !== 'RUNNING') return { ...row, endedBy: undefined };
+    try {
+      const description = await temporal.workflow.getHandle(row.id).describe();
+      return { ...row, endedBy: ENDED_BY_TEMPORAL[description.status.name] };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { ...row, endedBy: undefined };
+      throw err;
+    }
+  }
+
+  return {
+    /** Triggers the schedule now; its overlap policy skips the run while a batch is running. */
+    trigger: () => triggerGridBatch(temporal, settings),
+
+    async find(id: string): Promise<GridBatch> {
+      const row = await findBatch(pool, id);
+      if (!row) throw notFound(`Grid batch ${id}`);
+      return withOutcome(row);
+    },
+
+    /** The newest batches and the schedule that starts them. */
+    async list(limit: number) {
+      const [description, rows] = await Promise.all([temporal.schedule.getHandle(settings.gridBatch.scheduleId).describe(), listBatches(pool, limit)]);
+      return {
+        schedule: {
+          id: settings.gridBatch.scheduleId,
+          nextRunAt: description.info.nextActionTimes[0] ?? null,
+          paused: description.state.paused,
+          runningBatchIds: description.info.runningActions.map((a) => a.workflow.workflowId),
+        },
+        batches: await Promise.all(rows.map(withOutcome)),
+      };
+    },
+  };
+}
