@@ -42,7 +42,7 @@ describe('transcriptions through an OpenAI-compatible vendor', () => {
     const history = await stack.temporal.workflow.getHandle(body.id).fetchHistory();
     const activities = history.events?.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []) ?? [];
     assert.deepEqual(activities, ['acquireSlot', 'submitTranscription', 'releaseSlot', 'finishTranscription']);
-    const { rows: slots } = await stack.pool.query(`SELECT count(*)::int AS n FROM vendor_slots`);
+    const { rows: slots } = await stack.pool.query(`SELECT count(*)::int AS n FROM vendor_slots WHERE job_id = $1`, [body.id]);
     assert.equal(slots[0].n, 0, 'the slot was released');
   });
 
