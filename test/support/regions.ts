@@ -1,5 +1,5 @@
 import { Pool as PgPool, type Pool } from 'pg';
-import { MODEL_VERSION } from '../../src/domain/risk/cell';
+import { HAZARD_MODEL_VERSION } from '../../src/domain/risk/model-version';
 import { hazardScore } from '../../src/domain/risk/hazard-scores';
 import type { Hazard, Scenario } from '../../src/domain/risk/types';
 import { FIRST_YEAR } from '../../src/domain/risk/types';
@@ -33,7 +33,7 @@ export async function fillHazardResults(pool: Pool, fill: HazardFill): Promise<n
      SELECT u.grid_id, $4, u.year, $5, u.h, 'test-regions', $6
      FROM unnest($1::bigint[], $2::smallint[], $3::float8[]) AS u(grid_id, year, h)
      ON CONFLICT (grid_id, scenario, year, hazard) DO NOTHING`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), fill.scenario, fill.hazard, MODEL_VERSION],
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), fill.scenario, fill.hazard, HAZARD_MODEL_VERSION],
   );
   return rowCount ?? 0;
 }

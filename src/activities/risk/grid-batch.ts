@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { computeGridCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type GridCellResult } from '../../domain/risk/cell';
+import { computeGridCells, DEFAULT_CELL_OPTIONS, type GridCellResult } from '../../domain/risk/cell';
+import { HAZARD_MODEL_VERSION } from '../../domain/risk/model-version';
 import { InvalidRiskInputError } from '../../domain/risk/errors';
 import { FIRST_YEAR, LAST_YEAR, SCENARIOS } from '../../domain/risk/types';
 import { withTransaction } from '../../infra/db/pool';
@@ -55,7 +56,8 @@ export function createGridBatchActivities(deps: { pool: Pool; logger: Logger }) 
       const resumeAfter = (ctx.info.heartbeatDetails as number | undefined) ?? -1;
       const ids = (await batches.gridIdsBetween(pool, input.chunk.firstGridId, input.chunk.lastGridId)).filter((id) => id > resumeAfter);
       const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
-      const write = { writer: input.batchId, windowYears: input.windowYears, modelVersion: MODEL_VERSION };
+      // H and P(H) do not depend on E or V, so the rows carry the hazard model's version, not the whole model's.
+      const write = { writer: input.batchId, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION };
       let rowsWritten = 0;
       let failedPoints = 0;
       for (let i = 0; i < ids.length; i += POINTS_PER_COMMIT) {

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type GridHazardResult, type SiteCellResult } from '../../domain/risk/cell';
+import { computeScenarioCells, DEFAULT_CELL_OPTIONS, type GridHazardResult, type SiteCellResult } from '../../domain/risk/cell';
+import { HAZARD_MODEL_VERSION, MODEL_VERSION, REUSABLE_HAZARD_MODEL_VERSIONS } from '../../domain/risk/model-version';
 import { HAZARDS, type GridStatic, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from '../../domain/risk/types';
 import { withTransaction } from '../../infra/db/pool';
 import * as assessments from '../../infra/risk/queries/assessments';
@@ -46,6 +47,21 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
 
   const gridPart = ({ hazard, h, pBins, baseAal }: HazardResult): GridHazardResult => ({ hazard, h, pBins, baseAal });
 
+  /**
+   * Stored H and P(H) of the site's grid point, by year. Only rows whose label holds today's hazard
+   * rules are taken (newest label first); rows of any other label are recomputed and overwritten,
+   * so nothing from an older hazard model reaches a result of this model.
+   */
+  async function storedGridResults(query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number }) {
+    const found = new Map<number, GridHazardResult[]>();
+    for (const modelVersion of REUSABLE_HAZARD_MODEL_VERSIONS) {
+      const missing = query.years.filter((year) => !found.has(year));
+      if (missing.length === 0) break;
+      for (const [year, results] of await loadGridResults(pool, { ...query, years: missing, modelVersion, hazards: HAZARDS })) found.set(year, results);
+    }
+    return found;
+  }
+
   return {
     /** Resolves the site's grid point (one nearest-grid rule, with a distance limit) and checks its series load. */
     prepareSite: async (ref: SiteRef): Promise<{ gridId: number; distanceKm: number }> => {
@@ -75,14 +91,13 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
       const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
       const todo = input.years.filter((year) => !done.has(year));
       const { gridId, inputs } = await siteInputs(input);
-      const gridQuery = { gridId, scenario: input.scenario, years: todo, windowYears: input.windowYears, modelVersion: MODEL_VERSION, hazards: HAZARDS };
-      const precomputed = todo.length === 0 ? new Map() : await loadGridResults(pool, gridQuery);
+      const precomputed = await storedGridResults({ gridId, scenario: input.scenario, years: todo, windowYears: input.windowYears });
       const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
       const cells = computeScenarioCells(inputs, input.scenario, todo, options, precomputed);
       const computed = cells.filter((c): c is SiteCellResult => 'results' in c);
       const fresh = computed.filter((c) => !precomputed.has(c.year));
       if (fresh.length > 0) {
-        await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: MODEL_VERSION }, [
+        await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION }, [
           { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
         ]);
       }

@@ -6,18 +6,18 @@
 import { HAZARDS, type GridStatic, type Hazard, type HazardResult, type Scenario, type SiteInputs, type YearIndicators } from './types';
 import { BIN_LAYOUTS, resolveOpenEdges } from './bins';
 import { InvalidRiskInputError } from './errors';
-import { exposureScore, type WindowClimate } from './exposure';
+import { exposureBreakdown, exposureFromFacts, siteExposureFacts, type ExposureFacts, type SiteExposureFacts, type WindowClimate } from './exposure';
 import { hazardScore } from './hazard-scores';
 import { aalGrade, baseAal, expectedLoss, finalAal, integratedScore } from './loss';
 import { roundTo } from './numeric';
 import { binProbabilities, sampleStats } from './probability';
 import { prepareScenario, rowIndexOfYear, spanIndices, type PreparedScenario } from './scenario-series';
 import { validateGrid, validateSite } from './validation';
-import { vulnerabilityScore } from './vulnerability';
+import type { RuleContribution } from './score-rules';
+import { vulnerabilityBreakdown, vulnerabilityScore } from './vulnerability';
 import { yearWindow, type WindowYears } from './window';
 
-/** Stored with every result row so a model change is visible in the data. */
-export const MODEL_VERSION = 'risk-model/1';
+export { HAZARD_MODEL_VERSION, MODEL_VERSION, REUSABLE_HAZARD_MODEL_VERSIONS } from './model-version';
 
 export interface CellOptions {
   /** Years of intensities behind P(H), centred on the target year; 'all' reproduces the original. */
@@ -45,6 +45,7 @@ export interface CellSummary {
 interface PreparedSite {
   inputs: SiteInputs;
   vulnerability: Readonly<Record<Hazard, number>>;
+  exposureFacts: SiteExposureFacts;
 }
 
 function prepareSite(inputs: SiteInputs): PreparedSite {
@@ -54,7 +55,8 @@ function prepareSite(inputs: SiteInputs): PreparedSite {
   for (const hazard of HAZARDS) {
     vulnerability[hazard] = vulnerabilityScore(hazard, { building: inputs.site.building, grid: inputs.grid });
   }
-  return { inputs, vulnerability };
+  const { site, grid } = inputs;
+  return { inputs, vulnerability, exposureFacts: siteExposureFacts({ latitude: site.latitude, building: site.building, grid }) };
 }
 
 function mean(values: Float64Array): number {
@@ -115,10 +117,10 @@ function gridHazardResults(grid: GridStatic, { scenario, row, window }: YearCont
 }
 
 /** Adds the site's exposure, vulnerability and money to the grid point's H and P(H). */
-function siteHazardResult(site: PreparedSite, gridPart: GridHazardResult, climate: WindowClimate): HazardResult {
-  const { grid, site: profile } = site.inputs;
+function siteHazardResult(site: PreparedSite, gridPart: GridHazardResult, exposureFacts: ExposureFacts): HazardResult {
+  const profile = site.inputs.site;
   const { hazard, h, pBins, baseAal: base } = gridPart;
-  const e = exposureScore(hazard, { latitude: profile.latitude, building: profile.building, grid, climate });
+  const e = exposureFromFacts(hazard, exposureFacts);
   const v = site.vulnerability[hazard];
   const rate = finalAal(base, v, profile.asset.insuranceRate);
   return {
@@ -138,7 +140,8 @@ function siteHazardResult(site: PreparedSite, gridPart: GridHazardResult, climat
 function computePreparedCell(site: PreparedSite, scenario: PreparedScenario, year: number, options: CellOptions, precomputed?: readonly GridHazardResult[]): HazardResult[] {
   const context = yearContext(scenario, year, options);
   const gridParts = precomputed ?? gridHazardResults(site.inputs.grid, context);
-  return gridParts.map((part) => siteHazardResult(site, part, context.climate));
+  const exposureFacts: ExposureFacts = { ...site.exposureFacts, ...context.climate };
+  return gridParts.map((part) => siteHazardResult(site, part, exposureFacts));
 }
 
 /**
@@ -213,6 +216,26 @@ export function computeGridCells(
     for (const year of years) cells.push({ scenario, year, results: gridHazardResults(point.grid, yearContext(prepared, year, options)) });
   }
   return cells;
+}
+
+/** Which E and V rules fired for one hazard of a cell; each list's points add up (clamped) to E or V. */
+export interface HazardExplanation {
+  hazard: Hazard;
+  exposure: RuleContribution[];
+  vulnerability: RuleContribution[];
+}
+
+/** The rules behind E and V of one (scenario, year), in HAZARDS order, with the same window climate as computeCell. */
+export function explainCell(inputs: SiteInputs, scenario: Scenario, year: number, options: CellOptions = DEFAULT_CELL_OPTIONS): HazardExplanation[] {
+  validateSite(inputs.site);
+  validateGrid(inputs.grid);
+  const { climate } = yearContext(prepareScenario(inputs, inputs.grid, scenario), year, options);
+  const { site, grid } = inputs;
+  return HAZARDS.map((hazard) => ({
+    hazard,
+    exposure: exposureBreakdown(hazard, { latitude: site.latitude, building: site.building, grid, climate }),
+    vulnerability: vulnerabilityBreakdown(hazard, { building: site.building, grid }),
+  }));
 }
 
 /** Site totals for one cell: sums, max/mean integrated score and the three largest final AALs. */

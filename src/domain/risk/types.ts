@@ -93,12 +93,21 @@ export interface YearIndicators {
 export interface Building {
   structure: Structure;
   purpose: Purpose;
+  /** Floors above ground. */
   floorsAbove: number;
+  /** Floors below ground; > 0 means the building has a basement. */
   floorsBelow: number;
   ageYears: number;
+  /** Total floor area, m². */
   floorAreaM2: number;
   hasPiloti: boolean;
-  hasWaterTank: boolean;
+  /**
+   * Whether the building has a water storage tank; absent when the request does not say. Unknown
+   * is not "no": V and E then presume one by the legal requirement (docs/risk-model.md).
+   */
+  hasWaterTank?: boolean;
+  /** Ground elevation of the site, m above sea level; absent: the grid point's elevation. */
+  elevationM?: number;
 }
 
 export interface Asset {

@@ -38,7 +38,10 @@ export function validateSite(site: SiteProfile): void {
   requireNumber('building.ageYears', b.ageYears, 0);
   requireNumber('building.floorAreaM2', b.floorAreaM2, Number.MIN_VALUE);
   requireBoolean('building.hasPiloti', b.hasPiloti);
-  requireBoolean('building.hasWaterTank', b.hasWaterTank);
+  // Absent means "not given": the rules then presume a tank by the legal requirement.
+  if (b.hasWaterTank !== undefined) requireBoolean('building.hasWaterTank', b.hasWaterTank);
+  // From below the Dead Sea to above Everest: anything outside is a unit mistake (mm, feet × 1000).
+  if (b.elevationM !== undefined) requireNumber('building.elevationM', b.elevationM, -500, 9_000);
   requireNumber('asset.value', site.asset.value, 0);
   requireNumber('asset.insuranceRate', site.asset.insuranceRate, 0, 1);
 }

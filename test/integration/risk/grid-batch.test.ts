@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { computeGridCells, MODEL_VERSION } from '../../../src/domain/risk/cell';
-import { SCENARIOS } from '../../../src/domain/risk/types';
-import { loadSiteInputs } from '../../../src/infra/risk/queries/reference';
+import { computeCell, computeGridCells, DEFAULT_CELL_OPTIONS } from '../../../src/domain/risk/cell';
+import { HAZARD_MODEL_VERSION, MODEL_VERSION } from '../../../src/domain/risk/model-version';
+import { SCENARIOS, type SiteProfile } from '../../../src/domain/risk/types';
+import { upsertGridResults } from '../../../src/infra/risk/queries/grid-batch';
+import { findNearestGridPoints, loadSiteInputs } from '../../../src/infra/risk/queries/reference';
 import { hangWhen } from '../../support/fault-injection';
 import { apiJson, firstGridPoints, gridRowCounts, startGridBatch } from '../../support/grid-batch';
 import { postAssessment, site, waitForAssessment } from '../../support/risk';
@@ -119,7 +121,66 @@ describe('hazard grid batch', () => {
       assert.deepEqual(await results(reused.body.id), fresh);
       // The second site read the batch's rows instead of writing its own.
       const writers = await stack.pool.query(`SELECT DISTINCT batch_id, model_version FROM hazard_results WHERE grid_id = $1`, [gridId]);
-      assert.deepEqual(writers.rows, [{ batch_id: batch.workflowId, model_version: MODEL_VERSION }]);
+      assert.deepEqual(writers.rows, [{ batch_id: batch.workflowId, model_version: HAZARD_MODEL_VERSION }]);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  test('across the bump to risk-model/2: risk-model/1 grid rows are reused, other hazard models recomputed, old site rows stay readable', { timeout: 180_000 }, async () => {
+    const stack = await startTestStack({ queues: ['risk'] });
+    try {
+      const place = site('versions', 3);
+      const [nearest] = await findNearestGridPoints(stack.pool, [place]);
+      assert.ok(nearest);
+      const reference = await loadSiteInputs(stack.pool, nearest.gridId);
+      const windowYears = stack.config.pipelines.risk.assessment.windowYears;
+      const stored = computeGridCells(reference, SCENARIOS, ALL_YEARS, { windowYears });
+      const ofScenario = (scenario: string) => stored.filter((c) => c.scenario === scenario);
+      // What an earlier deployment left behind: SSP126 written under risk-model/1 (same hazard rules), and SSP370 under a
+      // hazard model this code does not know, with H off by one so that using it would show in the results.
+      await upsertGridResults(stack.pool, { writer: 'legacy-v1', windowYears, modelVersion: 'risk-model/1' }, [{ gridId: nearest.gridId, cells: ofScenario('SSP126') }]);
+      const foreign = ofScenario('SSP370').map((c) => ({ ...c, results: c.results.map((r) => ({ ...r, h: r.h + 1 })) }));
+      await upsertGridResults(stack.pool, { writer: 'foreign', windowYears, modelVersion: 'hazard-model/0' }, [{ gridId: nearest.gridId, cells: foreign }]);
+
+      const res = await postAssessment(stack, { sites: [place] }, `versions-${Date.now()}`);
+      await waitForAssessment(stack, res.body.id, 'COMPLETED');
+
+      const writers = await stack.pool.query(
+        `SELECT scenario, array_agg(DISTINCT batch_id) AS writers, array_agg(DISTINCT model_version) AS versions FROM hazard_results WHERE grid_id = $1 GROUP BY scenario ORDER BY scenario`,
+        [nearest.gridId],
+      );
+      const siteWriter = `site:${res.body.id}`;
+      assert.deepEqual(writers.rows, [
+        { scenario: 'SSP126', writers: ['legacy-v1'], versions: ['risk-model/1'] },
+        { scenario: 'SSP245', writers: [siteWriter], versions: [HAZARD_MODEL_VERSION] },
+        { scenario: 'SSP370', writers: [siteWriter], versions: [HAZARD_MODEL_VERSION] },
+        { scenario: 'SSP585', writers: [siteWriter], versions: [HAZARD_MODEL_VERSION] },
+      ]);
+
+      // Every result is risk-model/2 and equal to the domain's, whichever way its H and P(H) came.
+      const { rows: [s] } = await stack.pool.query(`SELECT latitude, longitude, building, asset_value, insurance_rate FROM risk_sites WHERE assessment_id = $1`, [res.body.id]);
+      const profile: SiteProfile = { latitude: s.latitude, longitude: s.longitude, building: s.building, asset: { value: s.asset_value, insuranceRate: s.insurance_rate } };
+      const results = await stack.pool.query(`SELECT scenario, year, hazard, h, e, v, final_aal, model_version FROM risk_results WHERE assessment_id = $1`, [res.body.id]);
+      assert.equal(results.rows.length, 2880);
+      const byKey = new Map(results.rows.map((r) => [`${r.scenario}/${r.year}/${r.hazard}`, r]));
+      for (const scenario of SCENARIOS) {
+        for (const year of [2021, 2060, 2100]) {
+          for (const expected of computeCell({ site: profile, ...reference }, scenario, year, { ...DEFAULT_CELL_OPTIONS, windowYears })) {
+            const row = byKey.get(`${scenario}/${year}/${expected.hazard}`);
+            assert.deepEqual(row && [row.h, row.e, row.v, row.final_aal, row.model_version], [expected.h, expected.e, expected.v, expected.finalAal, MODEL_VERSION], `${scenario} ${year} ${expected.hazard}`);
+          }
+        }
+      }
+
+      // Rows an earlier model wrote stay readable through the API, each labelled with its own version.
+      await stack.pool.query(`UPDATE risk_results SET model_version = 'risk-model/1' WHERE assessment_id = $1 AND scenario = 'SSP126'`, [res.body.id]);
+      const page = await apiJson(stack, 'GET', `/api/risk-assessments/${res.body.id}/results?hazard=drought&year=2050&limit=10`);
+      assert.equal(page.status, 200);
+      assert.deepEqual(
+        page.body.items.map((r: any) => [r.scenario, r.modelVersion]),
+        [['SSP126', 'risk-model/1'], ['SSP245', MODEL_VERSION], ['SSP370', MODEL_VERSION], ['SSP585', MODEL_VERSION]],
+      );
     } finally {
       await stack.stop();
     }

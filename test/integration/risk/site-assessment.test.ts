@@ -44,6 +44,8 @@ describe('one site end-to-end through the API', () => {
           const row = byKey.get(`${scenario}/${year}/${expected.hazard}`);
           assert.ok(row, `${scenario}/${year}/${expected.hazard}`);
           assert.equal(row.h, expected.h);
+          assert.equal(row.e, expected.e);
+          assert.equal(row.v, expected.v);
           assert.equal(row.final_aal, expected.finalAal);
           assert.equal(row.expected_loss, expected.expectedLoss);
           assert.deepEqual(row.p_bins, expected.pBins);

@@ -4,7 +4,10 @@ import {
   computeCell,
   computeSite,
   DEFAULT_CELL_OPTIONS,
+  explainCell,
+  HAZARD_MODEL_VERSION,
   MODEL_VERSION,
+  REUSABLE_HAZARD_MODEL_VERSIONS,
   summarizeCell,
 } from '../../../../src/domain/risk/cell';
 import { BIN_LAYOUTS } from '../../../../src/domain/risk/bins';
@@ -89,10 +92,30 @@ describe('computeCell', () => {
     assert.ok(resultOf(late, 'extreme_cold').baseAal < resultOf(early, 'extreme_cold').baseAal);
   });
 
-  test('drought exposure follows the window climate', () => {
-    const wetThenDry = siteInputs({ series: series((year) => ({ prcp: year < 2060 ? 1400 : 700 })) });
+  test('drought exposure follows the window climate: means over the P(H) window, not one year', () => {
+    // Residential: low water dependency, 25. 2030's window (2021–2050) is wet; 2090's (2071–2100) is dry.
+    const wetThenDry = siteInputs({ building: { purpose: 'residential' }, series: series((year) => ({ prcp: year < 2060 ? 1400 : 700 })) });
     assert.equal(resultOf(computeCell(wetThenDry, 'SSP245', 2030), 'drought').e, 25);
     assert.equal(resultOf(computeCell(wetThenDry, 'SSP245', 2090), 'drought').e, 40);
+    // 2060's window 2045–2074 holds 15 wet and 15 dry years: mean 1,050 mm (+5), though 2060 itself is dry (+15).
+    assert.equal(resultOf(computeCell(wetThenDry, 'SSP245', 2060), 'drought').e, 30);
+    // Mean cdd over the window: 45 days in half the years and 55 in the other half is a mean of 50, not > 50.
+    const spells = siteInputs({ building: { purpose: 'residential' }, series: series((_, i) => ({ cdd: i % 2 === 0 ? 45 : 55 })) });
+    assert.equal(resultOf(computeCell(spells, 'SSP245', 2060), 'drought').e, 25 + 5);
+  });
+
+  test('E and V explained: every hazard lists its fired rules, summing (clamped) to the stored E and V', () => {
+    for (const year of [2030, 2090]) {
+      const results = computeCell(trending, 'SSP585', year);
+      const explained = explainCell(trending, 'SSP585', year);
+      assert.deepEqual(explained.map((x) => x.hazard), [...HAZARDS]);
+      const total = (rules: { points: number }[]) => Math.min(100, Math.max(0, rules.reduce((sum, r) => sum + r.points, 0)));
+      for (const [i, x] of explained.entries()) {
+        assert.equal(total(x.exposure), results[i].e, `${x.hazard} E`);
+        assert.equal(total(x.vulnerability), results[i].v, `${x.hazard} V`);
+        assert.ok(x.vulnerability.some((r) => r.rule === 'base'), x.hazard);
+      }
+    }
   });
 
   test('each scenario uses its own series and baseline', () => {
@@ -110,7 +133,11 @@ describe('computeCell', () => {
     assert.deepEqual(computeCell(shuffled, 'SSP126', 2070), computeCell(trending, 'SSP126', 2070));
   });
 
-  test('model version is a stable string', () => assert.equal(MODEL_VERSION, 'risk-model/1'));
+  test('model versions: the whole model is risk-model/2; grid rows keep the hazard model, which risk-model/1 rows share', () => {
+    assert.equal(MODEL_VERSION, 'risk-model/2');
+    assert.equal(HAZARD_MODEL_VERSION, 'hazard-model/1');
+    assert.deepEqual(REUSABLE_HAZARD_MODEL_VERSIONS, ['hazard-model/1', 'risk-model/1']);
+  });
 });
 
 describe('computeSite', () => {
@@ -139,6 +166,9 @@ describe('invalid inputs raise InvalidRiskInputError naming the field', () => {
     ['building.purpose', () => siteInputs({ building: { purpose: 'castle' as never } })],
     ['building.floorsAbove', () => siteInputs({ building: { floorsAbove: 2.5 } })],
     ['building.hasPiloti', () => siteInputs({ building: { hasPiloti: 'yes' as never } })],
+    ['building.hasWaterTank', () => siteInputs({ building: { hasWaterTank: null as never } })],
+    ['building.elevationM', () => siteInputs({ building: { elevationM: Number.NaN } })],
+    ['building.elevationM', () => siteInputs({ building: { elevationM: 12_000 } })],
     ['asset.insuranceRate', () => siteInputs({ insuranceRate: 1.5 })],
     ['asset.value', () => siteInputs({ value: -1 })],
     ['grid.landCover', () => siteInputs({ grid: { landCover: 'lava' as never } })],
