@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { GridIdRange } from '../../src/infra/risk/queries/grid-batch';
+import type { GridIdRange } from '../../src/domain/risk/grid-chunks';
 import type { GridBatchTuning } from '../../src/pipelines/risk/settings';
 import type { hazardGridBatchWorkflow } from '../../src/workflows/risk/grid-batch';
 import type { TestStack } from './stack';

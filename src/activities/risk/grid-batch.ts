@@ -6,7 +6,7 @@ import { InvalidRiskInputError } from '../../domain/risk/errors';
 import { FIRST_YEAR, LAST_YEAR, SCENARIOS } from '../../domain/risk/types';
 import { withTransaction } from '../../infra/db/pool';
 import * as batches from '../../infra/risk/queries/grid-batch';
-import type { GridChunk, GridIdRange } from '../../infra/risk/queries/grid-batch';
+import type { GridChunk, GridIdRange } from '../../domain/risk/grid-chunks';
 import { loadGridInputs } from '../../infra/risk/queries/reference';
 import type { Logger } from '../../infra/logger';
 

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { GridBatchActivities } from '../../activities/risk/grid-batch';
 import type { GridBatchTuning } from '../../pipelines/risk/settings';
-import type { GridChunk, GridIdRange } from '../../infra/risk/queries/grid-batch';
+import type { GridChunk, GridIdRange } from '../../domain/risk/grid-chunks';
 import { FanOut } from '../shared/fan-out';
 import { failureMessage } from '../shared/failures';
 import { BUSINESS_KEY, PIPELINE, STATUS_DETAIL } from '../shared/search-attributes';

@@ -1,4 +1,5 @@
 import type { GridCellResult, GridHazardResult } from '../../../domain/risk/cell';
+import type { GridChunk, GridIdRange } from '../../../domain/risk/grid-chunks';
 import type { Hazard, Scenario } from '../../../domain/risk/types';
 import type { Queryable } from '../../db/queryable';
 import { binaryArray, float8s } from './reference-rows';
@@ -8,18 +9,6 @@ import { binaryArray, float8s } from './reference-rows';
  * H and P(H) per (grid point, scenario, year, hazard), and the read that lets site assessments
  * reuse them.
  */
-
-/** Inclusive grid-id bounds; a batch over part of the grid (tests, benchmarks) passes one. */
-export interface GridIdRange {
-  from: number;
-  to: number;
-}
-
-export interface GridChunk {
-  firstGridId: number;
-  lastGridId: number;
-  points: number;
-}
 
 const IN_RANGE = '($1::bigint IS NULL OR id BETWEEN $1 AND $2)';
 
