@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { prepareDatabase } from '../../src/stack/prepare-database';
 import { createPool } from '../../src/infra/db/pool';
@@ -14,6 +13,7 @@ import { resolveTemporalCli } from '../../src/infra/temporal/cli-binary';
 import { startDevServer } from '../../src/infra/temporal/dev-server';
 import { cachedWorkflowBundlePath } from '../../src/stack/workflow-bundle';
 import { runMain } from '../../src/bin/run-main';
+import { createThrowawayDatabase } from '../shared/throwaway-database';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/shared/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -23,26 +23,6 @@ function testFiles(targets: string[]): string[] {
   const walk = (p: string): string[] =>
     statSync(p).isDirectory() ? readdirSync(p).sort().flatMap((f) => walk(path.join(p, f))) : p.endsWith('.test.ts') ? [p] : [];
   return (targets.length ? targets : ['test']).flatMap((t) => walk(path.resolve(ROOT, t)));
-}
-
-/** A database of its own for this run, so leftovers from earlier runs never matter. */
-async function createRunDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `dp_test_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 async function startTemporal(config: Config, scratch: string, cleanups: Array<() => Promise<void>>) {
@@ -64,7 +44,7 @@ async function startPostgres(config: Config, scratch: string, cleanups: Array<()
     cleanups.push(pg.stop);
     serverUrl = pg.url;
   }
-  const db = await createRunDatabase(serverUrl);
+  const db = await createThrowawayDatabase(serverUrl, 'dp_test');
   cleanups.push(db.drop);
   return db.url;
 }
