@@ -21,6 +21,8 @@ export interface StartedDevService {
   config: Config;
   /** What to try first, for the banner. */
   hint: string;
+  /** The same change as environment variables, for processes started apart (`npm run start:cluster`). */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export const DEV_SERVICES: readonly DevService[] = [
       const vendor = await startFakeSttVendor({ port: config.pipelines.stt.fakeVendorPort });
       logger.info({ url: vendor.url }, 'fake speech-to-text vendor started');
       const pipelines = { ...config.pipelines, stt: { ...config.pipelines.stt, vendorUrl: vendor.url } };
-      return { config: { ...config, pipelines }, hint: `${vendor.url} (fake vendor, dev tool)`, stop: vendor.stop };
+      return { config: { ...config, pipelines }, env: { STT_VENDOR_URL: vendor.url }, hint: `${vendor.url} (fake vendor, dev tool)`, stop: vendor.stop };
     },
   },
   {
@@ -44,7 +46,7 @@ export const DEV_SERVICES: readonly DevService[] = [
       const videos = await startSampleVideoHost({ port: config.pipelines.etl.sampleHostPort });
       logger.info({ url: videos.url }, 'sample video host started');
       const fetch = { ...config.fetch, allowHosts: [...config.fetch.allowHosts, '127.0.0.1'] };
-      return { config: { ...config, fetch }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
+      return { config: { ...config, fetch }, env: { FETCH_ALLOW_HOSTS: fetch.allowHosts.join(',') }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
     },
   },
 ];
