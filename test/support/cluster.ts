@@ -79,6 +79,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     });
   } catch (err) {
     await Promise.allSettled([vendor.stop(), host.stop(), dropTemporalDatabases(temporalDb)]);
+    rmSync(storageDir, { recursive: true, force: true });
     console.error(lines.slice(-60).join('\n'));
     throw err;
   }
