@@ -21,6 +21,8 @@ export interface StartedDevService {
   config: Config;
   /** What to try first, for the banner. */
   hint: string;
+  /** The same change as environment variables, for processes started apart (`npm run start:cluster`). */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,8 @@ export const DEV_SERVICES: readonly DevService[] = [
       // RTZR paths start at the root (/v1/transcribe); an OpenAI base URL includes /v1.
       const baseUrl = stt.provider.name === 'openai' ? `${vendor.url}/v1` : vendor.url;
       const pipelines = { ...config.pipelines, stt: { ...stt, provider: { ...stt.provider, baseUrl } } };
-      return { config: { ...config, pipelines }, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
+      const env: Record<string, string> = { [stt.provider.baseUrlVariable]: baseUrl };
+      return { config: { ...config, pipelines }, env, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
     },
   },
   {
@@ -47,7 +50,7 @@ export const DEV_SERVICES: readonly DevService[] = [
       const videos = await startSampleVideoHost({ port: config.pipelines.etl.sampleHostPort });
       logger.info({ url: videos.url }, 'sample video host started');
       const fetch = { ...config.fetch, allowHosts: [...config.fetch.allowHosts, '127.0.0.1'] };
-      return { config: { ...config, fetch }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
+      return { config: { ...config, fetch }, env: { FETCH_ALLOW_HOSTS: fetch.allowHosts.join(',') }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
     },
   },
 ];

@@ -27,7 +27,7 @@ export function site(id: string, i = 0, overrides: Record<string, unknown> = {})
   };
 }
 
-export async function postAssessment(stack: TestStack, body: unknown, idempotencyKey?: string): Promise<{ status: number; body: any }> {
+export async function postAssessment(stack: Pick<TestStack, 'apiUrl'>, body: unknown, idempotencyKey?: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${stack.apiUrl}/api/risk-assessments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
@@ -36,11 +36,11 @@ export async function postAssessment(stack: TestStack, body: unknown, idempotenc
   return { status: res.status, body: await res.json() };
 }
 
-export async function getAssessment(stack: TestStack, id: string): Promise<any> {
+export async function getAssessment(stack: Pick<TestStack, 'apiUrl'>, id: string): Promise<any> {
   return (await fetch(`${stack.apiUrl}/api/risk-assessments/${id}`)).json();
 }
 
-export async function waitForAssessment(stack: TestStack, id: string, status: string, timeoutMs = 60_000): Promise<any> {
+export async function waitForAssessment(stack: Pick<TestStack, 'apiUrl'>, id: string, status: string, timeoutMs = 60_000): Promise<any> {
   return waitUntil(
     `assessment ${id} to be ${status}`,
     async () => {
@@ -53,7 +53,7 @@ export async function waitForAssessment(stack: TestStack, id: string, status: st
   );
 }
 
-export async function resultCount(stack: TestStack, assessmentId: string): Promise<{ rows: number; distinct: number }> {
+export async function resultCount(stack: Pick<TestStack, 'pool'>, assessmentId: string): Promise<{ rows: number; distinct: number }> {
   const { rows } = await stack.pool.query(
     `SELECT count(*)::int AS rows, count(DISTINCT (site_id, scenario, year, hazard))::int AS distinct FROM risk_results WHERE assessment_id = $1`,
     [assessmentId],

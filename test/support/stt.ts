@@ -27,7 +27,7 @@ export function wav(seed: number, samples = 4000): Buffer {
 }
 
 export async function upload(
-  stack: TestStack,
+  stack: Pick<TestStack, 'apiUrl'>,
   file: { bytes: Buffer; name: string; type?: string } | undefined,
   opts: { key?: string; fields?: Record<string, string> } = {},
 ): Promise<{ status: number; body: any }> {
@@ -38,11 +38,11 @@ export async function upload(
   return { status: res.status, body: await res.json() };
 }
 
-export async function getTranscription(stack: TestStack, id: string): Promise<any> {
+export async function getTranscription(stack: Pick<TestStack, 'apiUrl'>, id: string): Promise<any> {
   return (await fetch(`${stack.apiUrl}/api/transcriptions/${id}`)).json();
 }
 
-export async function waitForTranscription(stack: TestStack, id: string, status: string, timeoutMs = 60_000): Promise<any> {
+export async function waitForTranscription(stack: Pick<TestStack, 'apiUrl'>, id: string, status: string, timeoutMs = 60_000): Promise<any> {
   return waitUntil(
     `transcription ${id} to be ${status}`,
     async () => {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { findFreePort, isPortInUse, waitFor } from '../../src/infra/net';
-import { goInstallEnv, isExecutable } from '../../src/infra/process/go-tools';
+import { goInstall, isExecutable } from '../../src/infra/process/go-tools';
 import { spawnSupervised } from '../../src/infra/process/supervised-child';
 
 /**
@@ -20,21 +19,8 @@ export function findVersitygw(toolsDir: string): string | undefined {
 }
 
 /** `go install` into `<toolsDir>/bin`; asynchronous so a test file's timers keep running meanwhile. */
-export async function buildVersitygw(toolsDir: string, log: (msg: string) => void): Promise<string> {
-  const gobin = path.join(toolsDir, 'bin');
-  log(`building versitygw from source into ${gobin} (first run only, about two minutes)…`);
-  const started = Date.now();
-  const child = spawn('go', ['install', VERSITYGW_MODULE], {
-    env: goInstallEnv(gobin),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const built = path.join(gobin, 'versitygw');
-  if (code !== 0 || !isExecutable(built)) throw new Error(`go install ${VERSITYGW_MODULE} exited ${code}:\n${stderr}`);
-  log(`built versitygw in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return built;
+export function buildVersitygw(toolsDir: string, log: (msg: string) => void): Promise<string> {
+  return goInstall({ module: VERSITYGW_MODULE, binary: 'versitygw' }, toolsDir, log);
 }
 
 export interface RunningS3 {

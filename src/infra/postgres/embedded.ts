@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isPortInUse, waitFor } from '../net';
-import { killWhenWeDie } from '../process/supervised-child';
+import { isRunning, killWhenWeDie } from '../process/supervised-child';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -20,21 +20,12 @@ function postmasterPid(dataDir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** A postmaster left behind by a launcher that was killed outright; stopping it frees the data directory. */
 async function stopStalePostmaster(dataDir: string): Promise<void> {
   const pid = postmasterPid(dataDir);
-  if (pid === undefined || !isAlive(pid)) return; // PostgreSQL removes a stale pid file itself
+  if (pid === undefined || !isRunning(pid)) return; // PostgreSQL removes a stale pid file itself
   process.kill(pid, 'SIGINT'); // PostgreSQL's "fast shutdown"
-  await waitFor('the previous PostgreSQL to stop', async () => (isAlive(pid) ? undefined : true), 30_000);
+  await waitFor('the previous PostgreSQL to stop', async () => (isRunning(pid) ? undefined : true), 30_000);
 }
 
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'message'] as const;

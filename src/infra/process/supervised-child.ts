@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { waitFor } from '../net';
 
 /**
- * A child process that cannot outlive us. It runs under a tiny shell watchdog that holds a
- * pipe from this process on its stdin: when we exit for any reason, even SIGKILL, the pipe
- * closes and the watchdog terminates the child. Stopping it on purpose is the same move.
+ * A child process that cannot outlive us. A tiny shell starts a guard that holds a pipe from this
+ * process, then execs the command, so the command keeps the shell's pid (signals sent to
+ * `process` reach it directly, SIGKILL included). When we exit for any reason, even SIGKILL, the
+ * pipe closes and the guard terminates the command. Stopping it on purpose is the same move.
  */
-// Background jobs of a non-interactive shell get /dev/null as stdin, hence the explicit fd 3.
+// Background jobs of a non-interactive shell get /dev/null as stdin, hence the explicit fd 3,
+// which the command itself does not inherit.
 const WATCHDOG = `exec 3<&0
-"$@" </dev/null &
-child=$!
-( cat <&3 >/dev/null; kill -TERM $child 2>/dev/null ) &
-wait $child`;
+( cat <&3; kill -TERM $$ ) >/dev/null 2>&1 &
+exec "$@" </dev/null 3<&-`;
 
 export interface SupervisedChild {
   process: ChildProcess;
@@ -23,10 +24,11 @@ export interface SupervisedChild {
 export function spawnSupervised(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; onOutput?: (line: string) => void },
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; onOutput?: (line: string) => void },
 ): SupervisedChild {
   const child = spawn('sh', ['-c', WATCHDOG, 'watchdog', command, ...args], {
     env: options.env ?? process.env,
+    cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const forward = (chunk: Buffer) => {
@@ -35,6 +37,8 @@ export function spawnSupervised(
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // A command that ended by itself releases its guard at once.
+  void exited.then(() => child.stdin?.end());
 
   return {
     process: child,
@@ -47,6 +51,34 @@ export function spawnSupervised(
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Waits until `probe` answers (true) while the child keeps running; a child that exits first, or
+ * never gets ready, is stopped and the start-up fails with what happened.
+ */
+export async function untilReady(child: SupervisedChild, what: string, probe: () => Promise<true | undefined>, timeoutMs: number, intervalMs = 250): Promise<void> {
+  try {
+    await Promise.race([
+      waitFor(what, probe, timeoutMs, intervalMs),
+      child.exited.then((code) => {
+        throw new Error(`${what} exited with code ${code} during start-up`);
+      }),
+    ]);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

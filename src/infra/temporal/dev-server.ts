@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { isPortInUse, waitFor } from '../net';
-import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
+import { isPortInUse } from '../net';
+import { spawnSupervised, untilReady, type SupervisedChild } from '../process/supervised-child';
 
 /** The dev server's type names for `--search-attribute KEY=TYPE`. */
 const CLI_TYPE_NAMES: Record<string, string> = {
@@ -73,21 +73,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   ];
   const child: SupervisedChild = spawnSupervised(opts.cliPath, args, { onOutput: opts.onOutput });
   const address = `127.0.0.1:${opts.port}`;
-  try {
-    await Promise.race([
-      waitFor('Temporal dev server', () => checkHealth(address), 60_000, 250),
-      child.exited.then((code) => {
-        throw new Error(`Temporal dev server exited with code ${code} during start-up`);
-      }),
-    ]);
-  } catch (err) {
-    await child.stop();
-    throw err;
-  }
+  await untilReady(child, 'Temporal dev server', () => checkHealth(address), 60_000);
   return { address, uiUrl: `http://localhost:${opts.uiPort}`, stop: () => child.stop() };
 }
 
-async function checkHealth(address: string): Promise<true | undefined> {
+export async function checkHealth(address: string): Promise<true | undefined> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
   try {
     const res = await connection.healthService.check({});

@@ -103,7 +103,7 @@ describe('docker-compose.yml agrees with the code', () => {
       }
     }
     const script = read('deploy/temporal-namespace.sh');
-    const registered = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map(([, n, t]) => `${n}=${t}`).sort();
+    const registered = [...script.matchAll(/^search_attribute (\w+) (\w+)$/gm)].map(([, n, t]) => `${n}=${t}`).sort();
     const expected = searchAttributeFlags(ALL_SEARCH_ATTRIBUTES).filter((f) => f !== '--search-attribute').sort();
     assert.deepEqual(registered, expected);
   });
