@@ -9,7 +9,7 @@ export const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console');
 const PAGES = ['/', '/risk-assessments{/*rest}', '/regions', '/risk-batches{/*rest}', '/transcriptions{/*rest}', '/etl-jobs{/*rest}'];
 
 /** Browser builds of the chart library and the event-stream parser, straight from the installed packages. */
-const VENDOR_FILES: Record<string, { pkg: string; file: string }> = {
+export const VENDOR_FILES: Readonly<Record<string, { pkg: string; file: string }>> = {
   'd3.min.js': { pkg: 'd3', file: '../dist/d3.min.js' },
   'plot.umd.min.js': { pkg: '@observablehq/plot', file: '../dist/plot.umd.min.js' },
   'eventsource-parser.js': { pkg: 'eventsource-parser', file: 'index.js' },

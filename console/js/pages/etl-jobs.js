@@ -73,7 +73,7 @@ function videosTable(items) {
           'tr',
           {},
           h('th', { scope: 'row' }, v.videoId),
-          h('td', { lang: 'ko' }, v.title),
+          h('td', {}, v.title),
           h('td', {}, v.status, v.error ? h('div', { class: 'muted' }, v.error) : null),
           h('td', { class: 'num' }, v.httpStatus ?? '—'),
           h('td', { class: 'num' }, bytes(v.sizeBytes)),

@@ -21,17 +21,19 @@ function summary(view) {
   ]);
 }
 
+/** Cancel while it runs; retry the cells that did not complete once it has ended. A refusal is said beside the button. */
 function actions(view, refresh) {
+  const message = h('span', { role: 'status', class: 'muted' });
   const post = (path) => async (event) => {
     event.target.disabled = true;
     const res = await api(path, { method: 'POST' });
-    if (!res.ok) alert((await problemOf(res)).message);
+    if (!res.ok) return fill(message, (await problemOf(res)).message);
     await refresh();
   };
-  const buttons = [];
-  if (isActive(view.status)) buttons.push(h('button', { type: 'button', onclick: post(`${view.links.self}/cancel`) }, 'Cancel assessment'));
-  else if (view.progress.completedCells < view.progress.totalCells) buttons.push(h('button', { type: 'button', onclick: post(`${view.links.self}/retry-failed`) }, 'Retry failed cells'));
-  return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
+  let button;
+  if (isActive(view.status)) button = h('button', { type: 'button', onclick: post(`${view.links.self}/cancel`) }, 'Cancel assessment');
+  else if (view.progress.completedCells < view.progress.totalCells) button = h('button', { type: 'button', onclick: post(`${view.links.self}/retry-failed`) }, 'Retry failed cells');
+  return button ? h('div', { class: 'actions' }, button, message) : null;
 }
 
 function siteRow(id, site) {

@@ -34,7 +34,7 @@ function transcriptTable(utterances) {
     { class: 'transcript' },
     h('caption', {}, `${utterances.length} utterances`),
     h('thead', {}, h('tr', {}, ['Speaker', 'Start', 'End', 'Text'].map((l) => h('th', { scope: 'col' }, l)))),
-    h('tbody', {}, utterances.map((u) => h('tr', {}, h('td', {}, `Speaker ${u.speaker}`), h('td', {}, clock(u.startMs)), h('td', {}, clock(u.startMs + u.durationMs)), h('td', { lang: 'ko' }, u.text)))),
+    h('tbody', {}, utterances.map((u) => h('tr', {}, h('td', {}, `Speaker ${u.speaker}`), h('td', {}, clock(u.startMs)), h('td', {}, clock(u.startMs + u.durationMs)), h('td', {}, u.text)))),
   );
 }
 

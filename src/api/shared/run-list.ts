@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
@@ -103,10 +104,25 @@ async function statusOf(deps: ApiDeps, raw: RawInfo): Promise<JobStatus> {
 const badToken = () =>
   new ProblemError(400, 'Invalid request', 'query.pageToken: not a token from a previous page', [{ field: 'query.pageToken', message: 'not a token from a previous page' }]);
 
+/**
+ * Page tokens carry a checksum of Temporal's token: the server answers a damaged token with an
+ * internal error that clients retry for many seconds, so a token this API did not issue is
+ * refused before it gets there.
+ */
+const CHECK_BYTES = 8;
+const checksum = (raw: Uint8Array) => createHash('sha256').update(raw).digest().subarray(0, CHECK_BYTES);
+
+function encodePageToken(raw: Uint8Array | null | undefined): string | null {
+  return raw?.length ? Buffer.concat([checksum(raw), raw]).toString('base64url') : null;
+}
+
 function decodePageToken(token: string | undefined): Uint8Array {
   if (!token) return new Uint8Array();
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw badToken();
-  return Buffer.from(token, 'base64url');
+  const bytes = Buffer.from(token, 'base64url');
+  const raw = bytes.subarray(CHECK_BYTES);
+  if (raw.length === 0 || !checksum(raw).equals(bytes.subarray(0, CHECK_BYTES))) throw badToken();
+  return raw;
 }
 
 async function summarize(deps: ApiDeps, kinds: ListedRunKinds, executions: RawInfo[]): Promise<RunSummary[]> {
@@ -161,23 +177,16 @@ export function runListRoute(deps: ApiDeps, pipelines: readonly [string, ...stri
     }),
     responses: { 200: { description: 'A page of runs', schema: RunList } },
     async handler({ query, res }) {
-      const response = await deps.temporal.workflowService
-        .listWorkflowExecutions({
-          namespace: deps.config.temporal.namespace,
-          query: runListQuery(query),
-          pageSize: query.limit,
-          nextPageToken: decodePageToken(query.pageToken),
-        })
-        .catch((err: unknown) => {
-          // gRPC INVALID_ARGUMENT: the only client-supplied part of the request is the token.
-          if (query.pageToken && (err as { code?: number }).code === 3) throw badToken();
-          throw err;
-        });
+      const response = await deps.temporal.workflowService.listWorkflowExecutions({
+        namespace: deps.config.temporal.namespace,
+        query: runListQuery(query),
+        pageSize: query.limit,
+        nextPageToken: decodePageToken(query.pageToken),
+      });
       let items = await summarize(deps, kinds, response.executions ?? []);
       // Visibility cannot tell PENDING from RUNNING; the describe above did.
       if (query.status === 'PENDING' || query.status === 'RUNNING') items = items.filter((run) => run.status === query.status);
-      const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
-      res.json({ items, nextPageToken: token } satisfies z.infer<typeof RunList>);
+      res.json({ items, nextPageToken: encodePageToken(response.nextPageToken) } satisfies z.infer<typeof RunList>);
     },
   });
 }
