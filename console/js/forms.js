@@ -1,5 +1,5 @@
 import { fill, h, uniqueId } from './dom.js';
-import { Problem } from './api.js';
+import { api, newIdempotencyKey, Problem, problemOf } from './api.js';
 
 // Forms start runs through the REST API; a problem's field errors are shown next to the field
 // they name (`data-field="body.sites[0].latitude"`), the rest in a summary at the top.
@@ -93,4 +93,29 @@ export function jobKeyField(prefix) {
     input,
     h('p', { class: 'hint', id: `${id}-hint` }, `Becomes the id, ${prefix}-<key>; submitting the same key again returns the same job. Empty: a new key.`),
   );
+}
+
+/**
+ * A form that starts a job: `request(data)` gives the body (`{ json }` or `{ form }`), POSTed to
+ * `path` with the form's job key (or a new one) as Idempotency-Key; then the job's page opens.
+ */
+export function startJobForm(form, { path, request, navigate }) {
+  onSubmit(
+    form,
+    async (data) => {
+      const res = await api(path, { method: 'POST', ...request(data), idempotencyKey: String(data.get('jobKey') || '').trim() || newIdempotencyKey() });
+      if (!res.ok) throw await problemOf(res);
+      return res.json();
+    },
+    (job) => navigate(`${path.replace(/^\/api/, '')}/${encodeURIComponent(job.id)}`),
+  );
+}
+
+/** Multipart fields first and the file last: the API reads the options before it streams the file. */
+export function uploadBody(data, fields) {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  const file = data.get('file');
+  if (file && file.size) body.append('file', file, file.name);
+  return { form: body };
 }

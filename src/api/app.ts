@@ -32,7 +32,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.api.trustProxy);
   app.use(requestContext(deps.logger, deps.metrics));
-  app.use(helmet());
+  // Helmet's strict default policy (scripts from this origin only, none inline), less
+  // upgrade-insecure-requests: the compose stack serves the console over plain HTTP on :3000, where
+  // that directive would have the browser ask for the console's own scripts over https.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   const routes = apiRoutes(deps);
   const openapi = buildOpenApi(routes, { title: 'durable-pipelines', version: '0.1.0' });

@@ -1,7 +1,7 @@
-import { api, getJson, newIdempotencyKey, problemOf } from '../api.js';
+import { getJson } from '../api.js';
 import { countsBar, figure, loadPlot } from '../charts.js';
 import { field, fill, h, poll } from '../dom.js';
-import { jobKeyField, onSubmit, problemSummary } from '../forms.js';
+import { jobKeyField, problemSummary, startJobForm, uploadBody } from '../forms.js';
 import { bytes, count, dateTime, facts, isActive, statusBadge } from '../format.js';
 import { recentJobs } from './recent.js';
 
@@ -20,18 +20,7 @@ export async function renderList({ main, signal, navigate, ready }) {
     jobKeyField('etl'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Upload and load')),
   );
-  onSubmit(
-    form,
-    async (data) => {
-      const body = new FormData();
-      const file = data.get('file');
-      if (file && file.size) body.append('file', file, file.name);
-      const res = await api('/api/etl-jobs', { method: 'POST', form: body, idempotencyKey: String(data.get('jobKey') || '').trim() || newIdempotencyKey() });
-      if (!res.ok) throw await problemOf(res);
-      return res.json();
-    },
-    (job) => navigate(`/etl-jobs/${encodeURIComponent(job.id)}`),
-  );
+  startJobForm(form, { path: '/api/etl-jobs', request: (data) => uploadBody(data, {}), navigate });
   main.append(
     h('h1', { tabindex: '-1' }, 'Video metadata ETL'),
     h('p', { class: 'lead' }, 'Each row is validated, its URL probed (.asx playlists resolved), the video streamed into object storage with a sha256, and loaded into PostgreSQL.'),

@@ -1,6 +1,6 @@
-import { api, newIdempotencyKey, Problem, problemOf } from '../api.js';
+import { Problem } from '../api.js';
 import { field, h, select } from '../dom.js';
-import { jobKeyField, onSubmit, problemSummary } from '../forms.js';
+import { jobKeyField, problemSummary, startJobForm } from '../forms.js';
 import { SCENARIO_LABELS, SCENARIOS } from '../format.js';
 import { recentJobs } from './recent.js';
 
@@ -92,22 +92,18 @@ export async function renderList({ main, signal, navigate, ready }) {
     jobKeyField('risk'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Start assessment')),
   );
-  onSubmit(
-    form,
-    async (data) => {
-      let body;
+  startJobForm(form, {
+    path: '/api/risk-assessments',
+    request: (data) => {
       try {
-        body = requestBody(data);
+        return { json: requestBody(data) };
       } catch (err) {
         // Checked here because the browser, not the API, reads the pasted text.
         throw new Problem(400, { title: 'Invalid JSON', detail: err.message, errors: [{ field: 'body.sites', message: `not valid JSON: ${err.message}` }] });
       }
-      const res = await api('/api/risk-assessments', { method: 'POST', json: body, idempotencyKey: String(data.get('jobKey') || '').trim() || newIdempotencyKey() });
-      if (!res.ok) throw await problemOf(res);
-      return res.json();
     },
-    (job) => navigate(`/risk-assessments/${encodeURIComponent(job.id)}`),
-  );
+    navigate,
+  });
   main.append(
     h('h1', { tabindex: '-1' }, 'Climate physical risk'),
     h('p', { class: 'lead' }, 'Sites × SSP scenarios × years × 9 hazards: final AAL (% of asset value per year), expected loss (KRW) and grades. See also the ', h('a', { href: '/regions' }, 'regions map'), ' and the ', h('a', { href: '/risk-batches' }, 'grid batch'), '.'),

@@ -1,6 +1,5 @@
-import { api, newIdempotencyKey, problemOf } from '../api.js';
 import { field, h, select } from '../dom.js';
-import { jobKeyField, onSubmit, problemSummary } from '../forms.js';
+import { jobKeyField, problemSummary, startJobForm, uploadBody } from '../forms.js';
 import { recentJobs } from './recent.js';
 import { vendorPanel } from './stt-vendor.js';
 
@@ -18,22 +17,12 @@ export async function renderList({ main, signal, navigate, ready }) {
     jobKeyField('stt'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Upload and transcribe')),
   );
-  onSubmit(
-    form,
-    async (data) => {
-      // Fields first, the file last: the API reads the options before it streams the audio.
-      const body = new FormData();
-      body.append('speakerCount', String(data.get('speakerCount') || 0));
-      body.append('diarization', data.get('diarization') ? 'true' : 'false');
-      body.append('domain', String(data.get('domain')));
-      const file = data.get('file');
-      if (file && file.size) body.append('file', file, file.name);
-      const res = await api('/api/transcriptions', { method: 'POST', form: body, idempotencyKey: String(data.get('jobKey') || '').trim() || newIdempotencyKey() });
-      if (!res.ok) throw await problemOf(res);
-      return res.json();
-    },
-    (job) => navigate(`/transcriptions/${encodeURIComponent(job.id)}`),
-  );
+  startJobForm(form, {
+    path: '/api/transcriptions',
+    request: (data) =>
+      uploadBody(data, { speakerCount: String(data.get('speakerCount') || 0), diarization: data.get('diarization') ? 'true' : 'false', domain: String(data.get('domain')) }),
+    navigate,
+  });
   main.append(
     h('h1', { tabindex: '-1' }, 'Speech-to-text'),
     h('p', { class: 'lead' }, 'Audio is stored first, then sent to the vendor within its concurrency limit; a 429 pauses every worker, and the job says when it retries.'),
