@@ -80,9 +80,11 @@ export class WatchedPage {
     return this.page.evaluate<number>(`performance.getEntriesByName('dp:ready')[0].startTime`);
   }
 
-  async screenshot(name: string): Promise<void> {
+  /** The whole page, or its top `height` pixels (a page with a long table). */
+  async screenshot(name: string, { height }: { height?: number } = {}): Promise<void> {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `console-${name}.png`), fullPage: true });
+    const file = path.join(SCREENSHOT_DIR, `console-${name}.png`);
+    await this.page.screenshot(height ? { path: file, fullPage: true, clip: { x: 0, y: 0, width: 1400, height } } : { path: file, fullPage: true });
   }
 
   /** axe-core's accessibility rules on the page as it is now; answers the violations as readable lines. */

@@ -105,7 +105,7 @@ export async function renderOverview({ main, params, signal, ready }) {
   const controls = h('form', { class: 'filters', 'aria-label': 'Scenario and year' });
   const mapSlot = h('div');
   const tableSlot = h('div');
-  main.append(h('h1', { tabindex: '-1' }, `Assessment ${id}`), head, h('h2', {}, 'Sites'), controls, h('div', { class: 'split' }, mapSlot, tableSlot));
+  main.append(h('h1', { tabindex: '-1' }, `Assessment ${id}`), head, h('h2', {}, 'Sites'), controls, mapSlot, tableSlot);
 
   let view;
   let sites;

@@ -70,6 +70,7 @@ describe('console page-load budgets for a 1,000-site assessment', () => {
     assert.match(await page.page.locator('.facts').first().innerText(), /320,000 \/ 320,000 cells/);
     assert.equal(await page.page.locator('figure.map g[aria-label="dot"] circle').count(), SITES);
     assert.equal(await page.page.locator('table.sites tbody tr').count(), 100);
+    await page.screenshot('risk-portfolio', { height: 1900 });
     const report = await measure(`${stack.apiUrl}/risk-assessments/${id}/sites/site-500`);
     const reportCalls = await breakdown(report.at(-1)!);
     assert.equal(await page.page.locator('figure[data-hazard] g[aria-label="line"] path').count(), 9 * 4);
