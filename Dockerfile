@@ -23,6 +23,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The web console's static files (served at / by the API; its libraries come from node_modules).
+COPY console ./console
 RUN mkdir -p /var/lib/durable-pipelines && chown node:node /var/lib/durable-pipelines
 USER node
 EXPOSE 3000 9464

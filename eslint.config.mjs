@@ -36,6 +36,13 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser modules: plain JavaScript with no build step, outside the TypeScript project.
+    files: ['console/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'module', parserOptions: { projectService: false } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-restricted-syntax': ['error', { selector: "AssignmentExpression[left.property.name='innerHTML']", message: 'Build elements with h(): text never becomes markup.' }] },
+  },
+  {
     // Workflows may import activity *types* only.
     files: ['src/workflows/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }] },

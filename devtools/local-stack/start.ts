@@ -47,6 +47,7 @@ runMain(async () => {
       [
         '',
         `durable-pipelines is up (${seconds} s)`,
+        `  Console        ${api.url}/`,
         `  API            ${api.url}   (OpenAPI: ${api.url}/openapi.json, metrics: ${api.url}/metrics)`,
         `  Temporal UI    ${services.config.temporal.uiUrl}`,
         `  Temporal gRPC  ${services.config.temporal.address}`,

@@ -5,6 +5,7 @@ import type { ActivityDeps, HostedActivities } from '../activities/shared/deps';
 import type { FailureClassifier } from '../activities/shared/failure-interceptor';
 import type { ApiDeps } from '../api/shared/deps';
 import type { RouteSpec } from '../api/shared/route';
+import type { ListedRunKinds } from '../api/shared/run-list';
 import type { Logger } from '../infra/logger';
 
 /** The task queue a pipeline's workers poll, and how many of its activities one worker runs at once. */
@@ -42,6 +43,8 @@ export interface PipelineDefinition<N extends string = string, S extends BaseSet
   activitiesOnEveryQueue?: boolean;
   /** The pipeline's `/api` routes. */
   routes(deps: ApiDeps, settings: S): RouteSpec[];
+  /** How `GET /api/runs` shows the pipeline's top-level workflow types (by type name): each run's job and progress. */
+  listedRuns?(deps: ApiDeps, settings: S): ListedRunKinds;
   /** First-start work on an empty database (e.g. reference data); idempotent, run by launchers before the API starts. */
   prepareDatabase?(pool: Pool, settings: S, log: (message: string) => void): Promise<void>;
   /** Temporal Schedules the pipeline's workers make sure exist as configured (idempotent, at worker start). */

@@ -42,7 +42,10 @@ async function progressOf({ pool, temporal }: ServiceDeps, a: Assessment, runnin
   let live: RiskAssessmentStatus | undefined;
   if (running) live = await temporal.workflow.getHandle(a.workflowId).query(riskProgressQuery).catch(() => undefined);
   const sites = await results.siteStatuses(pool, a.id, SITES_IN_VIEW);
-  const stored = live ? undefined : await results.cellCounts(pool, a.id);
+  // When every site is listed, their counts are the assessment's: no second pass over its cells.
+  const listedAll = sites.length === a.siteCount;
+  const sum = (pick: (s: results.SiteStatusRow) => number) => sites.reduce((total, s) => total + pick(s), 0);
+  const stored = live ? undefined : listedAll ? { completedCells: sum((s) => s.completedCells), failedCells: sum((s) => s.failedCells) } : await results.cellCounts(pool, a.id);
   return {
     sites,
     progress: {

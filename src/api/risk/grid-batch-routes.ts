@@ -22,6 +22,23 @@ const BatchView = z.object({
   webUiUrl: z.string(),
 });
 
+const BatchChunks = z.object({
+  batch: BatchView,
+  chunks: z.array(
+    z.object({
+      firstGridId: z.number(),
+      lastGridId: z.number(),
+      points: z.number(),
+      rowsWritten: z.number(),
+      failedPoints: z.number().describe('Points skipped for unusable reference data'),
+      attempts: z.number(),
+      finishedAt: z.string(),
+    }),
+  ),
+  failedChunks: z.number().nullable().describe('Chunks whose retries ran out; null when the batch did not complete or its run cannot tell'),
+  chunksInFlight: z.number().nullable().describe('While the batch runs'),
+});
+
 function view(deps: ApiDeps, batch: GridBatch): z.infer<typeof BatchView> {
   const { endedBy, ...row } = batch;
   return {
@@ -74,6 +91,24 @@ export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings): RouteSpe
       async handler({ query, res }) {
         const { schedule, batches } = await service.list(query.limit);
         res.json({ schedule: { ...schedule, nextRunAt: schedule.nextRunAt?.toISOString() ?? null }, batches: batches.map((b) => view(deps, b)) });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/risk-batches/:id/chunks',
+      summary: 'Chunks of a grid batch: the stored ones in grid order, and how many are in flight or failed',
+      tag: 'risk',
+      params: z.object({ id: z.string().min(1) }),
+      query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+      responses: { 200: { description: 'The batch and its chunks', schema: BatchChunks } },
+      async handler({ params, query, res }) {
+        const { batch, chunks, failedChunks, chunksInFlight } = await service.chunks(params.id, query.limit);
+        res.json({
+          batch: view(deps, batch),
+          chunks: chunks.map((c) => ({ ...c, finishedAt: c.finishedAt.toISOString() })),
+          failedChunks,
+          chunksInFlight,
+        } satisfies z.input<typeof BatchChunks>);
       },
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { findBatch, listBatches, type BatchRow } from '../../infra/risk/queries/grid-batch';
+import { findBatch, listBatchChunks, listBatches, type BatchRow } from '../../infra/risk/queries/grid-batch';
+import { gridBatchProgressQuery, type hazardGridBatchWorkflow } from '../../workflows/risk/grid-batch';
 import { triggerGridBatch } from '../../pipelines/risk/grid-batch-schedule';
 import type { RiskSettings } from '../../pipelines/risk/settings';
 import type { ApiDeps } from '../shared/deps';
@@ -31,14 +32,30 @@ export function createGridBatchService(deps: Pick<ApiDeps, 'pool' | 'temporal'>,
     }
   }
 
+  async function find(id: string): Promise<GridBatch> {
+    const row = await findBatch(pool, id);
+    if (!row) throw notFound(`Grid batch ${id}`);
+    return withOutcome(row);
+  }
+
   return {
     /** Triggers the schedule now; its overlap policy skips the run while a batch is running. */
     trigger: () => triggerGridBatch(temporal, settings),
 
-    async find(id: string): Promise<GridBatch> {
-      const row = await findBatch(pool, id);
-      if (!row) throw notFound(`Grid batch ${id}`);
-      return withOutcome(row);
+    find,
+
+    /**
+     * A batch's stored chunks, and what only its workflow knows: chunks in flight and chunks that
+     * failed for good (asked of the run while it runs, read from its result once it completed).
+     */
+    async chunks(id: string, limit: number) {
+      const batch = await find(id);
+      const handle = temporal.workflow.getHandle<typeof hazardGridBatchWorkflow>(id);
+      const live =
+        batch.status === 'RUNNING' ? await handle.query(gridBatchProgressQuery).catch(() => undefined)
+        : batch.status.startsWith('COMPLETED') ? await handle.result().catch(() => undefined)
+        : undefined;
+      return { batch, chunks: await listBatchChunks(pool, id, limit), failedChunks: live?.failedChunks ?? null, chunksInFlight: live?.chunksInFlight ?? null };
     },
 
     /** The newest batches and the schedule that starts them. */

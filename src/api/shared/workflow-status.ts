@@ -1,11 +1,12 @@
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ProblemError } from './problem';
 
 /** The API's five states, from Temporal's execution status. */
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export function jobStatus(d: WorkflowExecutionDescription): JobStatus {
+/** From a description, or a visibility record (whose history length is only current once the run has closed). */
+export function jobStatus(d: { status: { name: string }; historyLength: number }): JobStatus {
   switch (d.status.name) {
     case 'RUNNING':
     case 'CONTINUED_AS_NEW':

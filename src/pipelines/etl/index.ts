@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { createEtlActivities } from '../../activities/etl';
 import { etlJobRoutes } from '../../api/etl/routes';
+import { countedProgress } from '../../api/shared/run-list';
+import { jobRowCounts } from '../../infra/etl/queries';
 import { createObjectStore } from '../../infra/storage';
 import { classifyEtlFailure } from '../../activities/etl/failures';
 import { definePipeline } from '../definition';
@@ -17,4 +19,10 @@ export const etlPipeline = definePipeline({
   }),
   classifyFailure: classifyEtlFailure,
   routes: etlJobRoutes,
+  listedRuns: (deps) => ({
+    etlJobWorkflow: {
+      jobPath: (run) => `/api/etl-jobs/${run.workflowId}`,
+      progress: (runs) => countedProgress(runs, (run) => run.workflowId, (ids) => jobRowCounts(deps.pool, ids), 'rows'),
+    },
+  }),
 });

@@ -3,6 +3,8 @@ import { createRiskActivities } from '../../activities/risk';
 import { assessmentRoutes } from '../../api/risk/assessment-routes';
 import { gridBatchRoutes } from '../../api/risk/grid-batch-routes';
 import { regionRoutes } from '../../api/risk/region-routes';
+import { riskListedRuns } from '../../api/risk/listed-runs';
+import { siteReportRoutes } from '../../api/risk/site-report-routes';
 import { ensureReferenceData } from '../../infra/risk/reference-data/ensure';
 import { classifyRiskFailure } from '../../activities/risk/failures';
 import { definePipeline } from '../definition';
@@ -17,7 +19,13 @@ export const riskPipeline = definePipeline({
   workflowTypes: ['riskAssessmentWorkflow', 'siteRiskWorkflow', 'hazardGridBatchWorkflow', 'hazardGridChunkWorkflow'],
   activities: (deps, settings) => ({ activities: createRiskActivities(deps, settings) }),
   classifyFailure: classifyRiskFailure,
-  routes: (deps, settings) => [...assessmentRoutes(deps, settings), ...gridBatchRoutes(deps, settings), ...regionRoutes(deps, settings)],
+  routes: (deps, settings) => [
+    ...assessmentRoutes(deps, settings),
+    ...siteReportRoutes(deps),
+    ...gridBatchRoutes(deps, settings),
+    ...regionRoutes(deps, settings),
+  ],
+  listedRuns: (deps) => riskListedRuns(deps),
   // The reference grid is loaded on first start; later starts cost one count query.
   async prepareDatabase(pool, settings, log) {
     await ensureReferenceData(pool, settings.referenceData, log);

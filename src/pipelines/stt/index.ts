@@ -14,4 +14,6 @@ export const sttPipeline = definePipeline({
   activities: hostSttActivities,
   classifyFailure: classifySttFailure,
   routes: transcriptionRoutes,
+  // A transcription's phase (DpStatusDetail) is its progress.
+  listedRuns: () => ({ transcriptionWorkflow: { jobPath: (run) => `/api/transcriptions/${run.workflowId}` } }),
 });

@@ -14,4 +14,5 @@ export const systemCheckPipeline = definePipeline({
   activities: (deps) => ({ activities: createSystemCheckActivities(deps) }),
   activitiesOnEveryQueue: true,
   routes: (deps) => systemCheckRoutes(deps),
+  listedRuns: () => ({ systemCheckWorkflow: { jobPath: (run) => `/api/system-checks/${run.businessKey ?? run.workflowId}` } }),
 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { CONSOLE_DIR, VENDOR_FILES, vendorFilePath } from '../../../src/api/console';
 import { CONFIG_VARIABLES, loadConfig } from '../../../src/config';
 import { PIPELINE_NAMES } from '../../../src/pipelines';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../src/workflows/shared/search-attributes';
@@ -93,6 +94,20 @@ describe('docker-compose.yml agrees with the code', () => {
     assert.match(dockerfile, /cp -r src\/infra\/db\/migrations dist\/infra\/db\/migrations/);
     assert.ok(existsSync(path.join(ROOT, 'src/infra/db/migrations')));
     assert.match(dockerfile, /FROM node:20/);
+  });
+
+  test('the image ships the console where the API looks for it, and the packages it serves as production dependencies', () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
+    assert.match(runtime, /^COPY console \.\/console$/m);
+    assert.match(runtime, /npm install --omit=dev/);
+    // dist/api/console.js resolves the folder as src/api/console.ts does: two levels up, /app/console.
+    assert.equal(path.relative(path.join(ROOT, 'src', 'api'), CONSOLE_DIR), path.join('..', '..', 'console'));
+    assert.ok(existsSync(path.join(CONSOLE_DIR, 'index.html')));
+    const dependencies = (JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies;
+    for (const [name, { pkg }] of Object.entries(VENDOR_FILES)) {
+      assert.ok(dependencies[pkg], `${pkg} (served as /console/vendor/${name}) is a production dependency`);
+      assert.ok(existsSync(vendorFilePath(name)), vendorFilePath(name));
+    }
   });
 
   test('mounted scripts exist and the namespace script registers exactly the search attributes the workflows set', () => {

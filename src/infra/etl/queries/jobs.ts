@@ -86,3 +86,25 @@ export async function listRejections(db: Queryable, jobId: string, page: { limit
   );
   return rows;
 }
+
+export interface EtlJobRowCount {
+  id: string;
+  total: number;
+  done: number;
+  failed: number;
+}
+
+/** Input rows settled per job (loaded, failed or rejected), of all its rows, for the runs list. */
+export async function jobRowCounts(db: Queryable, jobIds: readonly string[]): Promise<EtlJobRowCount[]> {
+  const { rows } = await db.query<EtlJobRowCount>(
+    `SELECT j.id, coalesce(j.total_rows, 0) AS total, v.settled + r.rejected AS done, v.failed + r.rejected AS failed
+     FROM etl_jobs j
+     CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE status IN ('LOADED', 'FAILED'))::int AS settled,
+                                count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+                         FROM etl_job_videos WHERE job_id = j.id) v
+     CROSS JOIN LATERAL (SELECT count(*)::int AS rejected FROM etl_rejections WHERE job_id = j.id) r
+     WHERE j.id = ANY($1::text[])`,
+    [jobIds],
+  );
+  return rows;
+}

@@ -218,3 +218,31 @@ export async function loadGridResults(
   }
   return complete;
 }
+
+export interface BatchChunkRow {
+  firstGridId: number;
+  lastGridId: number;
+  points: number;
+  rowsWritten: number;
+  failedPoints: number;
+  attempts: number;
+  finishedAt: Date;
+}
+
+/** The stored chunks of a batch in grid order (a chunk is stored once all its points are). */
+export async function listBatchChunks(db: Queryable, batchId: string, limit: number): Promise<BatchChunkRow[]> {
+  const { rows } = await db.query(
+    `SELECT first_grid_id, last_grid_id, points, rows_written, failed_points, attempts, finished_at
+     FROM risk_grid_batch_chunks WHERE batch_id = $1 ORDER BY first_grid_id LIMIT $2`,
+    [batchId, limit],
+  );
+  return rows.map((r) => ({
+    firstGridId: Number(r.first_grid_id),
+    lastGridId: Number(r.last_grid_id),
+    points: r.points,
+    rowsWritten: r.rows_written,
+    failedPoints: r.failed_points,
+    attempts: r.attempts,
+    finishedAt: r.finished_at,
+  }));
+}

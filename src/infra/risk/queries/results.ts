@@ -15,13 +15,19 @@ export interface SiteStatusRow {
 
 export async function siteStatuses(db: Queryable, assessmentId: string, limit: number): Promise<SiteStatusRow[]> {
   // Sites first, then each one's cells: the view is polled while a 1,000-site portfolio runs, so
-  // it must not aggregate every cell of the assessment to show the first few sites.
+  // it must not aggregate every cell of the assessment to show the first few sites. A COMPLETED
+  // site has every cell of the assessment's grid completed (finishSite says so only then), so its
+  // cells are not read at all: the lateral's condition on the site alone is a one-time filter.
   const { rows } = await db.query(
-    `SELECT s.site_id, s.name, s.status, s.error, s.grid_id, s.grid_distance_km, c.completed, c.failed
-     FROM (SELECT * FROM risk_sites WHERE assessment_id = $1 ORDER BY ordinal LIMIT $2) s
+    `SELECT s.site_id, s.name, s.status, s.error, s.grid_id, s.grid_distance_km,
+            CASE WHEN s.status = 'COMPLETED' THEN cardinality(a.scenarios) * (a.year_to - a.year_from + 1) ELSE c.completed END AS completed,
+            c.failed
+     FROM risk_assessments a
+     CROSS JOIN LATERAL (SELECT * FROM risk_sites WHERE assessment_id = a.id ORDER BY ordinal LIMIT $2) s
      CROSS JOIN LATERAL (
        SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
-       FROM risk_cells c WHERE c.assessment_id = s.assessment_id AND c.site_id = s.site_id) c
+       FROM risk_cells c WHERE s.status <> 'COMPLETED' AND c.assessment_id = s.assessment_id AND c.site_id = s.site_id) c
+     WHERE a.id = $1
      ORDER BY s.ordinal`,
     [assessmentId, limit],
   );
