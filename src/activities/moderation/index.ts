@@ -25,6 +25,7 @@ export function createModerationActivities(deps: ActivityDeps, settings: Moderat
     async classifyPage(input: { batchId: string; from: number; to: number; modelVersion: number }): Promise<PageCounts> {
       const model = { version: input.modelVersion, model: await loadModel(pool, input.modelVersion) };
       const items = await q.unclassifiedItems(pool, input.batchId, input.from, input.to);
+      Context.current().heartbeat(0);
       for (let i = 0; i < items.length; i += WRITE_BATCH) {
         const verdicts = items.slice(i, i + WRITE_BATCH).map((item) => {
           const result = moderate(item, model, settings.thresholds);
