@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { ITEM_KINDS, VERDICTS } from '../../domain/moderation';
+import { VERDICTS } from '../../domain/moderation';
 import type { ModerationSettings } from '../../pipelines/moderation/settings';
 import type { ApiDeps } from '../shared/deps';
 import { jobResource } from '../shared/job-resource';
 import { defineRoute, type RouteSpec } from '../shared/route';
+import { itemRoutes } from './item-routes';
 import { modelRoutes } from './model-routes';
-import { BatchFields, FeedbackBody, ItemsBody, itemView, labelView, LabelView, ModeratedItemView } from './schemas';
+import { BatchFields, ItemsBody, itemView, ModeratedItemView } from './schemas';
 import { createModerationService } from './service';
 
 const Id = z.object({ id: z.string().min(1).max(200) });
 const Page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
 
-/** Items in, verdicts out: batches (accept, view, cancel, list, items), one item's history, feedback and the review queue. */
+/** Items in, verdicts out: batches (accept, view, cancel, list, items), then items, feedback and models. */
 export function moderationRoutes(deps: ApiDeps, settings: ModerationSettings): RouteSpec[] {
   const service = createModerationService(deps, settings);
   const batches = jobResource(deps, service.batches, {
@@ -72,48 +73,7 @@ export function moderationRoutes(deps: ApiDeps, settings: ModerationSettings): R
         res.json({ items: (await service.batchItems(batch.id, query)).map(itemView) });
       },
     }),
-    defineRoute({
-      method: 'get',
-      path: '/api/moderation/items/:id',
-      summary: "One item: its latest verdict with reasons, every submission of it, and reviewers' feedback",
-      tag: 'moderation',
-      params: Id,
-      responses: {
-        200: {
-          description: 'The item',
-          schema: z.object({ id: z.string(), latest: ModeratedItemView, submissions: z.array(ModeratedItemView).describe('Newest first'), feedback: LabelView.nullable() }),
-        },
-      },
-      async handler({ params, res }) {
-        const { submissions, feedback } = await service.item(params.id);
-        const views = submissions.map(itemView);
-        res.json({ id: params.id, latest: views[0], submissions: views, feedback: feedback ? labelView(feedback) : null });
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/api/moderation/items/:id/feedback',
-      summary: "Label an item spam or ham (its latest submission); the label trains the next model. A later label replaces it",
-      tag: 'moderation',
-      params: Id,
-      body: FeedbackBody,
-      responses: { 200: { description: 'The stored label', schema: LabelView } },
-      async handler({ params, body, res }) {
-        res.json(labelView(await service.feedback(params.id, body)));
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/moderation/review-queue',
-      summary: 'Items whose latest verdict is review and that nobody has labelled yet, oldest first',
-      tag: 'moderation',
-      query: Page.extend({ kind: z.enum(ITEM_KINDS).optional() }),
-      responses: { 200: { description: 'A page of the queue', schema: z.object({ total: z.number(), items: z.array(ModeratedItemView) }) } },
-      async handler({ query, res }) {
-        const { items, total } = await service.reviewQueue(query);
-        res.json({ total, items: items.map(itemView) });
-      },
-    }),
+    ...itemRoutes(service),
     ...modelRoutes(service),
   ];
 }
