@@ -5,6 +5,7 @@ import { firstGridPoints, startGridBatch } from '../support/grid-batch';
 import { getAssessment, postAssessment, site, waitForAssessment } from '../support/risk';
 import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../devtools/sample-video-host';
 import { postCsv, waitForJob } from '../support/etl';
+import { postItems, waitForBatch } from '../support/moderation';
 import { startFakeSttVendor, upload, wav, waitForTranscription, type FakeVendor } from '../support/stt';
 import { testConfig, waitUntil, type TestStack, type TestStackOptions } from '../support/stack';
 
@@ -257,6 +258,28 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       const { body } = await postCsv(stack, `id,title,video_url\n${rows.join('\n')}\n`, `replay-etl-fan-out-${Date.now()}`);
       await waitForJob(stack, body.id, 'COMPLETED');
       return [['etl-job-fan-out', body.id]];
+    },
+  },
+  {
+    // Five items in pages of two, two pages at a time and two per run: a fan-out that continues
+    // as new once; then a retraining from the seed labels (an equal model, so it is promoted).
+    name: 'moderation',
+    env: { MODERATION_ITEMS_PER_ACTIVITY: '2', MODERATION_ACTIVITIES_IN_FLIGHT: '2', MODERATION_ACTIVITIES_PER_RUN: '2' },
+    async run(stack) {
+      const items = ['설명이 친절해요', '강사 ㅅㅣ발', 'Act now! crypto signals, telegram @win123', "03:12 '파이선' → '파이썬'", 'Great examples'].map((text, i) => ({ id: `replay-${i}`, kind: 'review' as const, text }));
+      const { body } = await postItems(stack, items, `replay-moderation-${Date.now()}`);
+      await waitForBatch(stack, body.id);
+      const retrainId = `moderation-retrain-replay-${Date.now()}`;
+      await stack.temporal.workflow.execute('moderationRetrainWorkflow', {
+        workflowId: retrainId,
+        taskQueue: stack.config.pipelines.moderation.queue.taskQueue,
+        args: [{ trigger: 'direct', tuning: stack.config.pipelines.moderation.retrain }],
+      });
+      return [
+        ['moderation-batch-continued-as-new', body.id, await firstRunId(stack, body.id)],
+        ['moderation-batch', body.id],
+        ['moderation-retrain', retrainId],
+      ];
     },
   },
   {

@@ -35,6 +35,8 @@ export interface JobService<Input, Job extends JobRecord, Fields> {
 export interface JobResourceSpec<Input, Shape extends z.ZodRawShape> {
   /** e.g. `/api/etl-jobs`; a job is `<basePath>/:id`. */
   basePath: string;
+  /** Where jobs are accepted, when not at `basePath` (moderation takes items at one path and shows batches at another). */
+  acceptPath?: string;
   /** Names a job in messages: "ETL job". */
   noun: string;
   /** The OpenAPI tag. */
@@ -112,7 +114,7 @@ function acceptRoute<Input, Job extends JobRecord, Fields>(parts: ResourceParts<
   const { service, spec, schemas, view } = parts;
   return defineRoute({
     method: 'post',
-    path: spec.basePath,
+    path: spec.acceptPath ?? spec.basePath,
     summary: spec.summaries.accept,
     tag: spec.tag,
     headers: { 'Idempotency-Key': spec.accept.idempotencyKey },

@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedule, triggerSchedule } from '../../infra/temporal/schedules';
 import type { RiskSettings } from './settings';
 import type { GridBatchInput, hazardGridBatchWorkflow } from '../../workflows/risk/grid-batch';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
@@ -44,19 +45,7 @@ export function gridBatchScheduleOptions(settings: RiskSettings): ScheduleOption
 
 /** Creates the schedule, or brings an existing one to this configuration; safe on every start-up. */
 export async function ensureGridBatchSchedule(client: Client, settings: RiskSettings): Promise<void> {
-  const options = gridBatchScheduleOptions(settings);
-  try {
-    await client.schedule.create(options);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      spec: options.spec,
-      action: options.action,
-      policies: options.policies,
-      // Keep an operator's pause (and its note) across restarts.
-      state: previous.state,
-    }));
-  }
+  await ensureSchedule(client, gridBatchScheduleOptions(settings));
 }
 
 export interface TriggerOutcome {
@@ -66,30 +55,8 @@ export interface TriggerOutcome {
   batchId?: string;
 }
 
-function runningBatchIds(description: ScheduleDescription): string[] {
-  return description.info.runningActions.map((action) => action.workflow.workflowId);
-}
-
-/**
- * Runs the batch now through the schedule, so on-demand runs obey the same overlap policy as
- * yearly ones: while a batch runs, a trigger is skipped by Temporal itself, even when two
- * requests race. The outcome is read back from the schedule's counters.
- */
+/** Runs the batch now through the schedule, so on-demand runs obey the same overlap policy as yearly ones. */
 export async function triggerGridBatch(client: Client, settings: RiskSettings, opts: { waitMs?: number } = {}): Promise<TriggerOutcome> {
-  const handle = client.schedule.getHandle(settings.gridBatch.scheduleId);
-  const before = (await handle.describe()).info;
-  await handle.trigger(ScheduleOverlapPolicy.SKIP);
-  // The trigger call returns before the schedule acts on it and does not name the run.
-  const deadline = Date.now() + (opts.waitMs ?? 10_000);
-  for (;;) {
-    const { info } = await handle.describe();
-    const running = runningBatchIds({ info } as ScheduleDescription)[0];
-    if (info.numActionsSkippedOverlap > before.numActionsSkippedOverlap) return { started: false, batchId: running };
-    if (info.numActionsTaken > before.numActionsTaken) {
-      const newest = info.recentActions[info.recentActions.length - 1];
-      return { started: true, batchId: newest?.action.workflow.workflowId ?? running };
-    }
-    if (Date.now() > deadline) throw new Error(`schedule ${settings.gridBatch.scheduleId} did not act on the trigger within ${opts.waitMs ?? 10_000} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const { started, workflowId } = await triggerSchedule(client, settings.gridBatch.scheduleId, opts);
+  return { started, batchId: workflowId };
 }
