@@ -1,4 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { isFirstGridBatch } from '../../infra/risk/queries/grid-batch';
 import type { RiskSettings } from './settings';
 import type { GridBatchInput, hazardGridBatchWorkflow } from '../../workflows/risk/grid-batch';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
@@ -92,4 +94,16 @@ export async function triggerGridBatch(client: Client, settings: RiskSettings, o
     if (Date.now() > deadline) throw new Error(`schedule ${settings.gridBatch.scheduleId} did not act on the trigger within ${opts.waitMs ?? 10_000} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A newcomer's first start: the reference grid is loaded but no hazard score exists, so region
+ * scores would be missing until a batch runs. The risk worker (which owns the schedule and runs
+ * the batch) triggers it once, through the schedule: a second worker starting at the same time
+ * is skipped by the overlap policy, a later start finds the batch recorded (or its scores) and
+ * does nothing, and an on-demand POST meanwhile gets the usual 409. Undefined when nothing was due.
+ */
+export async function runFirstGridBatch(client: Client, pool: Pool, settings: RiskSettings): Promise<TriggerOutcome | undefined> {
+  if (!settings.gridBatch.onFirstStart || !(await isFirstGridBatch(pool))) return undefined;
+  return triggerGridBatch(client, settings);
 }
