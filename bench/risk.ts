@@ -2,7 +2,7 @@
 // code run in-process without Temporal, measured in the same run.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, type SiteCellResult } from '../src/domain/risk/cell';
+import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, REUSABLE_HAZARD_MODEL_VERSIONS, type SiteCellResult } from '../src/domain/risk/cell';
 import { planCellGroups } from '../src/domain/risk/cell-groups';
 import { HAZARDS, SCENARIOS } from '../src/domain/risk/types';
 import { withTransaction } from '../src/infra/db/pool';
@@ -44,7 +44,7 @@ async function inProcess(stack: TestStack): Promise<number> {
   const inputs = { site: stored!.profile, ...(await loadSiteInputs(stack.pool, nearest!.gridId)) };
   const { yearsPerActivity, windowYears } = stack.config.pipelines.risk.assessment;
   for (const group of planCellGroups(SCENARIOS, 2021, 2100, yearsPerActivity)) {
-    const query = { gridId: nearest!.gridId, scenario: group.scenario, years: group.years, windowYears, modelVersion: MODEL_VERSION, hazards: HAZARDS };
+    const query = { gridId: nearest!.gridId, scenario: group.scenario, years: group.years, windowYears, modelVersions: REUSABLE_HAZARD_MODEL_VERSIONS, hazards: HAZARDS };
     const precomputed = await loadGridResults(stack.pool, query);
     const cells = computeScenarioCells(inputs, group.scenario, group.years, { ...DEFAULT_CELL_OPTIONS, windowYears }, precomputed) as SiteCellResult[];
     const target = { assessmentId: id, siteId: 'solo', scenario: group.scenario };

@@ -92,6 +92,9 @@ runMain(async () => {
       DATABASE_URL: databaseUrl,
       WORKFLOW_BUNDLE_PATH: bundlePath,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // Test files share this database: a risk worker a test spawns must not start a batch over the
+      // whole grid as a newcomer's first start does (test/integration/risk/first-start.test.ts turns it on for its own).
+      RISK_BATCH_ON_FIRST_START: process.env.RISK_BATCH_ON_FIRST_START ?? 'false',
     });
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error('[test] cleanup failed:', err));

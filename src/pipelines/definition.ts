@@ -47,8 +47,11 @@ export interface PipelineDefinition<N extends string = string, S extends BaseSet
   listedRuns?(deps: ApiDeps, settings: S): ListedRunKinds;
   /** First-start work on an empty database (e.g. reference data); idempotent, run by launchers before the API starts. */
   prepareDatabase?(pool: Pool, settings: S, log: (message: string) => void): Promise<void>;
-  /** Temporal Schedules the pipeline's workers make sure exist as configured (idempotent, at worker start). */
-  ensureSchedules?(client: Client, settings: S, logger: Logger): Promise<void>;
+  /**
+   * Temporal Schedules the pipeline's workers make sure exist as configured, and any scheduled work
+   * a first start needs (idempotent, at worker start, before the workers poll).
+   */
+  ensureSchedules?(client: Client, settings: S, logger: Logger, pool: Pool): Promise<void>;
 }
 
 /** Keeps each definition's settings type attached to its own functions. */

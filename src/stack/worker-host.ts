@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { assertDatabaseReachable } from '../infra/db/check';
 import { migrate } from '../infra/db/migrate';
@@ -20,7 +21,7 @@ export async function startWorkerHost(config: Config, logger: Logger, metrics: M
     await assertDatabaseReachable(pool, config.postgres.url ?? '');
     await migrate(pool);
     await installTemporalRuntime(metrics, logger);
-    await ensureSchedules(config, logger, pipelines);
+    await ensureSchedules(config, logger, pipelines, pool);
     const workers = await startWorkers({ config, pool, logger }, pipelines);
     const done = workers.done.finally(() => pool.end());
     return {
@@ -37,12 +38,12 @@ export async function startWorkerHost(config: Config, logger: Logger, metrics: M
 }
 
 /** A pipeline's workers run its scheduled work, so they make sure its schedules exist as configured. */
-async function ensureSchedules(config: Config, logger: Logger, pipelines: readonly AnyPipeline[]): Promise<void> {
+async function ensureSchedules(config: Config, logger: Logger, pipelines: readonly AnyPipeline[], pool: Pool): Promise<void> {
   const scheduling = pipelines.filter((p) => p.ensureSchedules);
   if (scheduling.length === 0) return;
   const client = await connectTemporalClient(config);
   try {
-    for (const p of scheduling) await p.ensureSchedules!(client, config.pipelines[p.name], logger);
+    for (const p of scheduling) await p.ensureSchedules!(client, config.pipelines[p.name], logger, pool);
   } finally {
     await client.connection.close();
   }

@@ -48,19 +48,13 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
   const gridPart = ({ hazard, h, pBins, baseAal }: HazardResult): GridHazardResult => ({ hazard, h, pBins, baseAal });
 
   /**
-   * Stored H and P(H) of the site's grid point, by year. Only rows whose label holds today's hazard
-   * rules are taken (newest label first); rows of any other label are recomputed and overwritten,
-   * so nothing from an older hazard model reaches a result of this model.
+   * Stored H and P(H) of the site's grid point, by year, in one query. Only rows whose label holds
+   * today's hazard rules are taken (every reusable label stands for the same rules, so a year may
+   * mix them); rows of any other label are recomputed and overwritten, so nothing from an older
+   * hazard model reaches a result of this model.
    */
-  async function storedGridResults(query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number }) {
-    const found = new Map<number, GridHazardResult[]>();
-    for (const modelVersion of REUSABLE_HAZARD_MODEL_VERSIONS) {
-      const missing = query.years.filter((year) => !found.has(year));
-      if (missing.length === 0) break;
-      for (const [year, results] of await loadGridResults(pool, { ...query, years: missing, modelVersion, hazards: HAZARDS })) found.set(year, results);
-    }
-    return found;
-  }
+  const storedGridResults = (query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number }) =>
+    loadGridResults(pool, { ...query, modelVersions: REUSABLE_HAZARD_MODEL_VERSIONS, hazards: HAZARDS });
 
   return {
     /** Resolves the site's grid point (one nearest-grid rule, with a distance limit) and checks its series load. */

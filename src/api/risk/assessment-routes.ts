@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { RiskSettings } from '../../pipelines/risk/settings';
-import { toCsv } from '../shared/csv';
 import type { ApiDeps } from '../shared/deps';
 import { jobResource } from '../shared/job-resource';
 import { defineRoute, type RouteSpec } from '../shared/route';
 import { createAssessmentService } from './assessment-service';
-import { AssessmentFields, AssessmentId, CreateRiskAssessment, ResultsPage, ResultsQuery } from './schemas';
+import { resultsRoutes } from './results-routes';
+import { AssessmentFields, AssessmentId, CreateRiskAssessment } from './schemas';
 
 /** Without an Idempotency-Key the request itself is the business key: the same body never runs twice. */
 function businessKey(req: Request): string {
@@ -40,35 +40,7 @@ export function assessmentRoutes(deps: ApiDeps, settings: RiskSettings): RouteSp
   });
   return [
     ...assessments.routes,
-    defineRoute({
-      method: 'get',
-      path: '/api/risk-assessments/:id/results',
-      summary: 'Hazard results (or per-cell summaries with view=summary); CSV with Accept: text/csv',
-      tag: 'risk',
-      params: AssessmentId,
-      query: ResultsQuery,
-      responses: { 200: { description: 'A page of results (X-Total-Count holds the total); text/csv when asked for', schema: ResultsPage } },
-      async handler({ params, query, req, res }) {
-        const a = await assessments.load(params.id);
-        const filter = {
-          assessmentId: a.id,
-          siteId: query.siteId,
-          scenario: query.scenario,
-          hazard: query.hazard,
-          fromYear: query.year ?? query.fromYear,
-          toYear: query.year ?? query.toYear,
-        };
-        const page = { limit: query.limit, offset: query.offset };
-        const found = await service.results(filter, page, query.view);
-        res.set('X-Total-Count', String(found.total));
-        if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-          const rows = found.rows as unknown as Array<Record<string, unknown>>;
-          res.type('text/csv').send(toCsv(rows, Object.keys(rows[0] ?? {})));
-          return;
-        }
-        res.json({ total: found.total, limit: page.limit, offset: page.offset, items: found.rows });
-      },
-    }),
+    ...resultsRoutes(deps, settings, assessments.load),
     defineRoute({
       method: 'post',
       path: '/api/risk-assessments/:id/retry-failed',

@@ -12,6 +12,7 @@ import { ProblemError, type FieldError } from '../shared/problem';
 import { startOrGetExisting } from '../shared/start-workflow';
 import { describeRun, isActive, type RunState } from '../shared/workflow-status';
 import type { AssessmentFields } from './schemas';
+import { roundKm } from './units';
 
 /** Sites listed in an assessment's view; the rest are counted in its progress. */
 const SITES_IN_VIEW = 1000;
@@ -105,16 +106,12 @@ export function createAssessmentService(deps: ServiceDeps, settings: RiskSetting
         scenarios: a.scenarios,
         years: { from: a.yearFrom, to: a.yearTo },
         progress,
-        sites,
+        sites: sites.map((s) => ({ ...s, gridDistanceKm: s.gridDistanceKm === null ? null : roundKm(s.gridDistanceKm) })),
         sitesTruncated: a.siteCount > sites.length,
         startedAt: a.createdAt.toISOString(),
         finishedAt: run.closedAt?.toISOString() ?? null,
         error: a.error,
       };
-    },
-
-    results(filter: results.ResultFilter, page: { limit: number; offset: number }, view: 'hazards' | 'summary') {
-      return view === 'summary' ? results.findSummaries(pool, filter, page) : results.findResults(pool, filter, page);
     },
 
     /**

@@ -5,20 +5,21 @@ import type { ApiDeps } from '../shared/deps';
 import { ProblemError } from '../shared/problem';
 import { defineRoute, type RouteSpec } from '../shared/route';
 import { createGridBatchService, type GridBatch } from './grid-batch-service';
+import { counted } from './units';
 
 const BatchView = z.object({
   id: z.string(),
-  status: z.string(),
-  trigger: z.string(),
-  windowYears: z.number(),
-  pointsTotal: z.number(),
-  pointsDone: z.number(),
-  failedPoints: z.number(),
-  chunksDone: z.number(),
-  maxChunkAttempts: z.number(),
+  status: z.string().describe('RUNNING, COMPLETED, FAILED, or how Temporal ended it (TIMED_OUT, TERMINATED)'),
+  trigger: z.string().describe('schedule (yearly, first start or POST), or direct'),
+  windowYears: counted('Years of intensities behind each P(H)', 30),
+  pointsTotal: counted('Grid points in the batch', 4000),
+  pointsDone: counted('Grid points computed and stored', 4000),
+  failedPoints: counted('Grid points skipped for unusable reference data', 0),
+  chunksDone: counted('Chunks stored', 200),
+  maxChunkAttempts: counted('Most attempts any chunk needed', 1),
   error: z.string().nullable(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
+  startedAt: z.string().describe('ISO 8601 time'),
+  finishedAt: z.string().nullable().describe('ISO 8601 time; null while running'),
   webUiUrl: z.string(),
 });
 
@@ -83,7 +84,7 @@ export function gridBatchRoutes(deps: ApiDeps, settings: RiskSettings): RouteSpe
         200: {
           description: 'Batches',
           schema: z.object({
-            schedule: z.object({ id: z.string(), nextRunAt: z.string().nullable(), paused: z.boolean(), runningBatchIds: z.array(z.string()) }),
+            schedule: z.object({ id: z.string(), nextRunAt: z.string().nullable().describe('ISO 8601 time'), paused: z.boolean(), runningBatchIds: z.array(z.string()) }),
             batches: z.array(BatchView),
           }),
         },

@@ -1,5 +1,5 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { findBatch, listBatchChunks, listBatches, type BatchRow } from '../../infra/risk/queries/grid-batch';
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { countGridPoints, findBatch, listBatchChunks, listBatches, type BatchRow } from '../../infra/risk/queries/grid-batch';
 import { gridBatchProgressQuery, type hazardGridBatchWorkflow } from '../../workflows/risk/grid-batch';
 import { triggerGridBatch } from '../../pipelines/risk/grid-batch-schedule';
 import type { RiskSettings } from '../../pipelines/risk/settings';
@@ -13,6 +13,14 @@ const ENDED_BY_TEMPORAL: Record<string, string> = { TIMED_OUT: 'TIMED_OUT', TERM
 /** A batch as stored, with the outcome Temporal gave a run that could not record its own. */
 export interface GridBatch extends BatchRow {
   endedBy: string | undefined;
+}
+
+/** A batch the schedule is running, with how far it got (0 before its first activity has recorded it). */
+export interface RunningBatch {
+  id: string;
+  pointsTotal: number;
+  pointsDone: number;
+  startedAt: Date | null;
 }
 
 export type GridBatchService = ReturnType<typeof createGridBatchService>;
@@ -56,6 +64,24 @@ export function createGridBatchService(deps: Pick<ApiDeps, 'pool' | 'temporal'>,
         : batch.status.startsWith('COMPLETED') ? await handle.result().catch(() => undefined)
         : undefined;
       return { batch, chunks: await listBatchChunks(pool, id, limit), failedChunks: live?.failedChunks ?? null, chunksInFlight: live?.chunksInFlight ?? null };
+    },
+
+    /**
+     * The batch the schedule is running now, if any (the first-start batch and on-demand runs go
+     * through the schedule). Undefined when none runs or no worker has created the schedule yet.
+     */
+    async running(): Promise<RunningBatch | undefined> {
+      const description = await temporal.schedule
+        .getHandle(settings.gridBatch.scheduleId)
+        .describe()
+        .catch((err: unknown) => {
+          if (err instanceof ScheduleNotFoundError) return undefined;
+          throw err;
+        });
+      const id = description?.info.runningActions[0]?.workflow.workflowId;
+      if (!id) return undefined;
+      const row = await findBatch(pool, id);
+      return { id, pointsTotal: row?.pointsTotal ?? (await countGridPoints(pool)), pointsDone: row?.pointsDone ?? 0, startedAt: row?.startedAt ?? null };
     },
 
     /** The newest batches and the schedule that starts them. */

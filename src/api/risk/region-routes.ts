@@ -6,7 +6,9 @@ import type { ApiDeps } from '../shared/deps';
 import { ProblemError, type FieldError } from '../shared/problem';
 import { defineRoute, type RouteSpec } from '../shared/route';
 import type { RiskSettings } from '../../pipelines/risk/settings';
-import { createRegionService } from './region-service';
+import { createRegionService, retryAfterSeconds } from './region-service';
+import type { RunningBatch } from './grid-batch-service';
+import { counted, degreesField, PRECISION, roundScore, scoreField, yearField } from './units';
 
 /** Gaps listed in a 409 by name; the detail line gives the totals. */
 const GAP_EXAMPLES = 10;
@@ -48,13 +50,35 @@ export const RegionScoresQuery = z.object({
 export const RegionScoresView = z.object({
   hazard: z.enum(HAZARDS),
   scenario: z.enum(SCENARIOS),
-  years: z.array(z.number()),
-  regionScores: z.record(z.string(), z.record(z.string(), z.number())).meta({ description: 'Region code → year → hazard score H (0–100)' }),
+  years: z.array(yearField('A year asked for')),
+  regionScores: z
+    .record(z.string(), z.record(z.string(), scoreField('Hazard score H of the region’s nearest grid point', 49.92)))
+    .describe(`Region code → year → hazard score H: score 0–100, ${PRECISION.score} decimals`),
 });
 
 export const RegionList = z.object({
-  total: z.number(),
-  items: z.array(z.object({ code: z.string(), name: z.string(), latitude: z.number(), longitude: z.number(), source: z.string() })),
+  total: counted('Regions loaded', 250),
+  items: z.array(
+    z.object({ code: z.string(), name: z.string(), latitude: degreesField('Centroid latitude', 37.5735), longitude: degreesField('Centroid longitude', 126.979), source: z.string() }),
+  ),
+});
+
+/** 503 while the grid batch that fills the missing scores runs: RFC 7807 problem details plus its progress. */
+export const RegionScoresPending = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.literal(503).meta({ description: 'HTTP status', examples: [503] }),
+  detail: z.string(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  retryAfterSeconds: counted('When to ask again: seconds (also the Retry-After header)', 30),
+  batch: z.object({
+    id: z.string(),
+    pointsTotal: counted('Grid points the batch computes', 4000),
+    pointsDone: counted('Grid points done so far', 1200),
+    startedAt: z.string().nullable().describe('ISO 8601 time; null until the batch has recorded itself'),
+    links: z.object({ self: z.string().describe('GET it for progress: /api/risk-batches/<id>') }),
+  }),
 });
 
 /** Anything short of every region × year is refused: a partial map reads as "no risk" where data is missing. */
@@ -72,9 +96,26 @@ function incomplete(result: RegionScoreMap, scope: { hazard: string; scenario: s
     `${result.missingCells} of ${result.regions * scope.years.length} region × year scores are missing ` +
     `(${scope.hazard}, ${scope.scenario}): ${outside} region(s) without a grid point within ${scope.maxDistanceKm} km, ` +
     `${unscored} region(s) whose grid point has no stored score for some years (the grid batch has not covered them yet)` +
-    (result.gaps.length > GAP_EXAMPLES ? `; the first ${GAP_EXAMPLES} are listed` : '');
+    (result.gaps.length > GAP_EXAMPLES ? `; the first ${GAP_EXAMPLES} are listed` : '') +
+    (unscored > 0 ? '. No scheduled grid batch is running: POST /api/risk-batches runs one now' : '');
   return new ProblemError(409, 'Region scores incomplete', detail, errors);
 }
+
+/** The batch filling the gaps is running: ask again later, with how far it got. */
+function pending(batch: RunningBatch): ProblemError {
+  const retryAfter = retryAfterSeconds(batch);
+  const detail =
+    `The hazard grid batch ${batch.id} is computing the scores (${batch.pointsDone} of ${batch.pointsTotal} grid points); ` +
+    `ask again in about ${retryAfter} s`;
+  const body: Omit<z.output<typeof RegionScoresPending>, 'type' | 'title' | 'status' | 'detail'> = {
+    retryAfterSeconds: retryAfter,
+    batch: { ...batch, startedAt: batch.startedAt?.toISOString() ?? null, links: { self: `/api/risk-batches/${batch.id}` } },
+  };
+  return new ProblemError(503, 'Region scores are being computed', detail, undefined, { 'Retry-After': String(retryAfter) }, body);
+}
+
+const presentScores = (scores: Record<string, Record<string, number>>) =>
+  Object.fromEntries(Object.entries(scores).map(([code, years]) => [code, Object.fromEntries(Object.entries(years).map(([year, h]) => [year, roundScore(h)]))]));
 
 export function regionRoutes(deps: ApiDeps, settings: RiskSettings): RouteSpec[] {
   const service = createRegionService(deps, settings);
@@ -97,13 +138,18 @@ export function regionRoutes(deps: ApiDeps, settings: RiskSettings): RouteSpec[]
       tag: 'risk',
       query: RegionScoresQuery,
       responses: {
-        200: { description: 'A score for every region × year', schema: RegionScoresView },
-        409: { description: 'Some region × year has no score (outside the grid, or the grid batch has not run); nothing partial is returned' },
+        200: { description: `A score for every region × year, rounded to ${PRECISION.score} decimals`, schema: RegionScoresView },
+        409: { description: 'Some region × year has no score (outside the grid, or no grid batch has covered it and none is running); nothing partial is returned' },
+        503: { description: 'Scores are missing and the grid batch that computes them is running (on a first start it runs by itself): Retry-After and its progress', schema: RegionScoresPending },
       },
       async handler({ query, res }) {
         const result = await service.scores(query);
+        if (result.regions > 0 && result.gaps.some((gap) => gap.reason === 'no_result')) {
+          const batch = await service.runningBatch();
+          if (batch) throw pending(batch);
+        }
         if (result.regions === 0 || result.gaps.length > 0) throw incomplete(result, { ...query, maxDistanceKm: result.maxDistanceKm });
-        const view: z.infer<typeof RegionScoresView> = { hazard: query.hazard, scenario: query.scenario, years: query.years, regionScores: result.regionScores };
+        const view: z.output<typeof RegionScoresView> = { hazard: query.hazard, scenario: query.scenario, years: query.years, regionScores: presentScores(result.regionScores) };
         res.json(view);
       },
     }),

@@ -72,6 +72,8 @@ export interface JobResource<Job extends JobRecord, Fields> {
   links(job: JobRecord): Record<string, string>;
   /** The schema of `links`, for a pipeline's own routes that answer with them. */
   linksSchema: z.ZodObject;
+  /** The schema of `view(job)`, for a pipeline's own routes that answer with the view (e.g. as events). */
+  viewSchema: z.ZodObject;
 }
 
 /** Where to look at a run: its Temporal-level view in this API, and the Temporal Web UI. */
@@ -200,5 +202,5 @@ export function jobResource<Input, Job extends JobRecord, Shape extends z.ZodRaw
   const schemas = schemasOf(spec as JobResourceSpec<unknown, z.ZodRawShape>);
   const parts: ResourceParts<Input, Job, Fields> = { deps, service, spec: spec as JobResourceSpec<Input, z.ZodRawShape>, schemas, load, view, links };
   const routes = [acceptRoute(parts), viewRoute(parts), ...(spec.summaries.cancel ? [cancelRoute(parts, spec.summaries.cancel)] : [])];
-  return { routes, load, view, links, linksSchema: schemas.links };
+  return { routes, load, view, links, linksSchema: schemas.links, viewSchema: schemas.view };
 }

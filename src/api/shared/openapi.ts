@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route';
+import type { ResponseSpec, RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -46,17 +46,39 @@ const problemSchema = {
   },
 };
 
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+/**
+ * One documented response: its schema under its media type (problem+json for errors, whose body
+ * is a Problem unless the route says more), any alternative media types, and for an event stream
+ * each event's data schema under `x-events` (OpenAPI 3.1 has no keyword for a stream's items).
+ */
+function response(status: number, spec: ResponseSpec): JsonSchema {
+  const error = status >= 400;
+  const contentType = spec.contentType ?? (error ? 'application/problem+json' : 'application/json');
+  const content: JsonSchema = {};
+  if (spec.events) {
+    const events = Object.fromEntries(Object.entries(spec.events).map(([name, schema]) => [name, toSchema(schema, 'output')]));
+    content[contentType] = { schema: { type: 'string', description: 'Server-sent events; each `data` is JSON, see x-events' }, 'x-events': events };
+  } else if (spec.schema) {
+    content[contentType] = { schema: toSchema(spec.schema, 'output') };
+  } else if (error) {
+    content[contentType] = { schema: PROBLEM_REF };
+  }
+  for (const [type, alternative] of Object.entries(spec.alternatives ?? {})) {
+    content[type] = { schema: { ...toSchema(alternative.schema, 'output'), ...(alternative.description ? { description: alternative.description } : {}) } };
+  }
+  return { description: spec.description, ...(Object.keys(content).length ? { content } : {}) };
+}
+
 /** OpenAPI 3.1 generated from the same route declarations that validate requests. */
 export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string; version: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     const responses: Record<string, JsonSchema> = {};
-    for (const [status, spec] of Object.entries(route.responses)) {
-      const contentType = spec.contentType ?? 'application/json';
-      responses[status] = { description: spec.description, ...(spec.schema ? { content: { [contentType]: { schema: toSchema(spec.schema, 'output') } } } : {}) };
-    }
-    responses.default = { description: 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    for (const [status, spec] of Object.entries(route.responses)) responses[status] = response(Number(status), spec);
+    responses.default = { description: 'Error', content: { 'application/problem+json': { schema: PROBLEM_REF } } };
     paths[path] ??= {};
     paths[path][route.method] = {
       summary: route.summary,

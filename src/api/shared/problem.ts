@@ -16,6 +16,8 @@ export class ProblemError extends Error {
     detail?: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    /** Extension members of the problem body (RFC 7807 §3.2), e.g. a running job's progress. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }
@@ -45,7 +47,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   releaseRequest(req);
   if (err instanceof ProblemError) {
     res.set(err.headers);
-    sendProblem(res, err.status, err.title, err.message, err.errors ? { errors: err.errors } : {});
+    sendProblem(res, err.status, err.title, err.message, { ...err.extensions, ...(err.errors ? { errors: err.errors } : {}) });
     return;
   }
   const bodyError = typeof err?.type === 'string' ? BODY_ERRORS[err.type] : undefined;

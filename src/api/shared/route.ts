@@ -9,8 +9,14 @@ import { ProblemError, type FieldError } from './problem';
  */
 export interface ResponseSpec {
   description: string;
+  /** The body's schema; for a 4xx/5xx without one, the document shows RFC 7807 problem details. */
   schema?: z.ZodType;
+  /** Default: application/json, or application/problem+json for 4xx/5xx. */
   contentType?: string;
+  /** Other media types the same status answers with on request (Accept), e.g. `text/csv`. */
+  alternatives?: Record<string, { schema: z.ZodType; description?: string }>;
+  /** A text/event-stream's events: event name → schema of its JSON `data`. */
+  events?: Record<string, z.ZodType>;
 }
 
 export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {

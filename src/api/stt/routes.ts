@@ -63,7 +63,9 @@ export function transcriptionRoutes(deps: ApiDeps, settings: SttSettings): Route
       summary: 'Server-sent events: the state on every change until the job ends',
       tag: 'stt',
       params: Id,
-      responses: { 200: { description: 'An event stream of `state` events, each the transcription as GET answers it', contentType: 'text/event-stream' } },
+      responses: {
+        200: { description: 'An event stream of `state` events, each the transcription as GET answers it', contentType: 'text/event-stream', events: { state: transcriptions.viewSchema } },
+      },
       async handler({ params, res }) {
         await transcriptions.load(params.id);
         // Re-read every time: the row gains the vendor job id, the error and finishedAt as the job goes.
@@ -78,7 +80,11 @@ export function transcriptionRoutes(deps: ApiDeps, settings: SttSettings): Route
       params: Id,
       query: z.object({ format: z.enum(['json', 'text', 'srt']).optional() }),
       responses: {
-        200: { description: 'The transcript (JSON here; text/plain or application/x-subrip when asked for)', schema: Transcript },
+        200: {
+          description: 'The transcript (JSON here; text/plain or application/x-subrip when asked for)',
+          schema: Transcript,
+          alternatives: { 'text/plain': { schema: z.string() }, 'application/x-subrip': { schema: z.string() } },
+        },
         409: { description: 'The transcription has not completed' },
       },
       async handler({ params, query, req, res }) {

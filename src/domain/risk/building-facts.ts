@@ -62,8 +62,8 @@ export const FOREST_DISTANCE_BY_LAND_COVER_M: Record<LandCover, number> = {
 };
 
 /**
- * Distance to forest for wildfire E. The stored reference data always has one today; a source
- * without it (null or absent) falls back to the land-cover estimate.
+ * Distance to forest for wildfire E: the reference data's, or for a grid point without one
+ * (a NULL `forest_distance_m`, an empty CSV field) the land-cover estimate.
  */
 export function forestDistanceM(grid: { landCover: LandCover; forestDistanceM?: number | null }): number {
   return grid.forestDistanceM ?? FOREST_DISTANCE_BY_LAND_COVER_M[grid.landCover];

@@ -185,23 +185,34 @@ export interface BinProbabilityOptions {
   stats?: SampleStats;
 }
 
+/** How P over the bins was obtained: the kernel (with its bandwidth) or counting samples per bin. */
+export interface BinEstimate {
+  p: number[];
+  method: 'kernel' | 'counting';
+  /** Scott's bandwidth when the kernel was used. */
+  bandwidth: number | null;
+}
+
 /**
  * P over bins from intensity samples: Gaussian KDE integrated exactly per bin,
  * clipped to [0, 1] and renormalised; counting when the kernel is undefined
  * (fewer than 3 samples or no spread) or leaves no mass inside the bins.
  */
-export function binProbabilities(
-  samples: Samples,
-  edges: readonly number[],
-  options: BinProbabilityOptions = {},
-): number[] {
+export function estimateBins(samples: Samples, edges: readonly number[], options: BinProbabilityOptions = {}): BinEstimate {
   if (samples.length === 0) throw new RangeError('bin probabilities need at least one sample');
   const stats = options.stats ?? sampleStats(samples);
+  const counting = (): BinEstimate => ({ p: countBinShares(samples, edges, options.tiesBelow), method: 'counting', bandwidth: null });
   // Float noise makes a constant series look like σ ≈ 1e-17; treat that as no spread.
   const spreadFloor = 1e-12 * Math.max(1, Math.abs(stats.mean));
-  if (stats.count < 3 || stats.std <= spreadFloor) return countBinShares(samples, edges, options.tiesBelow);
-  const clipped = kernelBinMasses(samples, edges, scottBandwidth(stats)).map((mass) => Math.min(1, Math.max(0, mass)));
+  if (stats.count < 3 || stats.std <= spreadFloor) return counting();
+  const bandwidth = scottBandwidth(stats);
+  const clipped = kernelBinMasses(samples, edges, bandwidth).map((mass) => Math.min(1, Math.max(0, mass)));
   const total = clipped.reduce((sum, p) => sum + p, 0);
-  if (!(total > 0)) return countBinShares(samples, edges, options.tiesBelow);
-  return clipped.map((p) => p / total);
+  if (!(total > 0)) return counting();
+  return { p: clipped.map((p) => p / total), method: 'kernel', bandwidth };
+}
+
+/** P over bins (see estimateBins). */
+export function binProbabilities(samples: Samples, edges: readonly number[], options: BinProbabilityOptions = {}): number[] {
+  return estimateBins(samples, edges, options).p;
 }

@@ -39,7 +39,8 @@ export interface GridStatic {
   imperviousness: number;
   riverDistanceM: number;
   coastDistanceM: number;
-  forestDistanceM: number;
+  /** Distance to the nearest forest; null when the reference data has none (E then estimates it from land cover). */
+  forestDistanceM: number | null;
   elevationM: number;
 }
 

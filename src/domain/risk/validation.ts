@@ -53,7 +53,8 @@ export function validateGrid(grid: GridStatic): void {
   requireNumber('grid.imperviousness', grid.imperviousness, 0, 1);
   requireNumber('grid.riverDistanceM', grid.riverDistanceM, 0);
   requireNumber('grid.coastDistanceM', grid.coastDistanceM, 0);
-  requireNumber('grid.forestDistanceM', grid.forestDistanceM, 0);
+  // Null: the reference data has no forest distance here; wildfire E falls back to land cover.
+  if (grid.forestDistanceM !== null) requireNumber('grid.forestDistanceM', grid.forestDistanceM, 0);
   requireNumber('grid.elevationM', grid.elevationM);
 }
 

@@ -1,8 +1,10 @@
 import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { isFirstGridBatch } from '../../infra/risk/queries/grid-batch';
 import { ensureSchedule, triggerSchedule } from '../../infra/temporal/schedules';
-import type { RiskSettings } from './settings';
 import type { GridBatchInput, hazardGridBatchWorkflow } from '../../workflows/risk/grid-batch';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
+import type { RiskSettings } from './settings';
 
 /**
  * The yearly grid batch: January 1, 02:00 Korea time. SKIP means a batch that is still running
@@ -59,4 +61,16 @@ export interface TriggerOutcome {
 export async function triggerGridBatch(client: Client, settings: RiskSettings, opts: { waitMs?: number } = {}): Promise<TriggerOutcome> {
   const { started, workflowId } = await triggerSchedule(client, settings.gridBatch.scheduleId, opts);
   return { started, batchId: workflowId };
+}
+
+/**
+ * A newcomer's first start: the reference grid is loaded but no hazard score exists, so region
+ * scores would be missing until a batch runs. The risk worker (which owns the schedule and runs
+ * the batch) triggers it once, through the schedule: a second worker starting at the same time
+ * is skipped by the overlap policy, a later start finds the batch recorded (or its scores) and
+ * does nothing, and an on-demand POST meanwhile gets the usual 409. Undefined when nothing was due.
+ */
+export async function runFirstGridBatch(client: Client, pool: Pool, settings: RiskSettings): Promise<TriggerOutcome | undefined> {
+  if (!settings.gridBatch.onFirstStart || !(await isFirstGridBatch(pool))) return undefined;
+  return triggerGridBatch(client, settings);
 }

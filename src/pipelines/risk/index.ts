@@ -8,7 +8,7 @@ import { siteReportRoutes } from '../../api/risk/site-report-routes';
 import { ensureReferenceData } from '../../infra/risk/reference-data/ensure';
 import { classifyRiskFailure } from '../../activities/risk/failures';
 import { definePipeline } from '../definition';
-import { ensureGridBatchSchedule } from './grid-batch-schedule';
+import { ensureGridBatchSchedule, runFirstGridBatch } from './grid-batch-schedule';
 import { riskSettings } from './settings';
 
 export const riskPipeline = definePipeline({
@@ -30,8 +30,13 @@ export const riskPipeline = definePipeline({
   async prepareDatabase(pool, settings, log) {
     await ensureReferenceData(pool, settings.referenceData, log);
   },
-  async ensureSchedules(client, settings, logger) {
+  async ensureSchedules(client, settings, logger, pool) {
     await ensureGridBatchSchedule(client, settings);
     logger.info({ scheduleId: settings.gridBatch.scheduleId }, 'grid batch schedule ensured');
+    const first = await runFirstGridBatch(client, pool, settings);
+    if (first) {
+      const msg = first.started ? 'first start: grid batch started; region scores answer 503 until it completes' : 'first start: a grid batch is already running';
+      logger.info({ batchId: first.batchId }, msg);
+    }
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveInt, taskQueueName } from '../../config/env';
+import { bool, positiveInt, taskQueueName } from '../../config/env';
 
 /** Climate physical risk: how assessments and the grid batch are cut into durable steps. */
 export const riskSettings = z
@@ -22,6 +22,7 @@ export const riskSettings = z
     RISK_BATCH_CHILDREN_IN_FLIGHT: positiveInt.default(2),
     RISK_BATCH_CHILDREN_PER_RUN: positiveInt.default(100),
     RISK_BATCH_ACTIVITY_TIMEOUT_S: positiveInt.default(600),
+    RISK_BATCH_ON_FIRST_START: bool.default(true),
     REFERENCE_GRID_RESOLUTION: z.coerce.number().min(0.01).max(1).default(0.1),
     REFERENCE_GRID_SEED: z.coerce.number().int().default(42),
   })
@@ -40,6 +41,8 @@ export const riskSettings = z
     /** The scheduled grid batch; passed into hazardGridBatchWorkflow as its tuning. */
     gridBatch: {
       scheduleId: e.RISK_BATCH_SCHEDULE_ID ?? `${e.TASK_QUEUE_RISK}-grid-batch`,
+      /** A risk worker starting on a loaded grid with no hazard scores and no batch yet runs the batch once. */
+      onFirstStart: e.RISK_BATCH_ON_FIRST_START,
       /** Whole-batch limit (workflow execution timeout), so a hung batch can never block the next. */
       timeoutSeconds: e.RISK_BATCH_TIMEOUT_S,
       /** How late a missed yearly run may still start (server down at the scheduled time). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { roundScore } from '../../../src/api/risk/units';
 import { DEFAULT_REGION_YEARS } from '../../../src/domain/risk/regions/types';
 import { findNearestGridPoints } from '../../../src/infra/risk/queries/reference';
 import { regionScores, regionScoreSingle, type RegionScoreQuery } from '../../../src/infra/risk/queries/region-scores';
@@ -28,6 +29,9 @@ const get = async (query: string) => {
   const res = await fetch(`${stack.apiUrl}/api/regions/scores?${query}`);
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any };
 };
+
+/** Scores as the API states them: 2 decimals, no float noise (full precision stays in the database). */
+const rounded = (years: Record<string, number>) => Object.fromEntries(Object.entries(years).map(([year, h]) => [year, roundScore(h)]));
 
 function query(years: readonly number[]): RegionScoreQuery {
   return { hazard: HAZARD, scenario: SCENARIO, years, maxDistanceKm: stack.config.pipelines.risk.assessment.maxGridDistanceKm };
@@ -73,11 +77,12 @@ describe('GET /api/regions/scores', () => {
       assert.deepEqual(Object.keys(body.regionScores[code]).map(Number), DEFAULT_REGION_YEARS, code);
       for (const h of Object.values<number>(body.regionScores[code])) {
         assert.ok(h >= 0 && h <= 100, `${code}: ${h}`);
+        assert.ok((String(h).split('.')[1] ?? '').length <= 2, `${code}: ${h} is stated to 2 decimals`);
         cells++;
       }
       const single = await regionScoreSingle(stack.pool, code, query(DEFAULT_REGION_YEARS));
       assert.deepEqual(single.gaps, [], code);
-      assert.deepEqual(body.regionScores[code], single.regionScores[code], code);
+      assert.deepEqual(body.regionScores[code], rounded(single.regionScores[code]), code);
     }
     assert.equal(cells, 250 * 16);
     // Scores vary by place; a constant map would mean every region read the same row.
@@ -89,7 +94,7 @@ describe('GET /api/regions/scores', () => {
     assert.equal(status, 200, JSON.stringify(body));
     assert.deepEqual(body.years, [EXTRA_YEAR, 2050, 2100]);
     const single = await regionScoreSingle(stack.pool, 'SYN-123', query([EXTRA_YEAR, 2050, 2100]));
-    assert.deepEqual(body.regionScores['SYN-123'], single.regionScores['SYN-123']);
+    assert.deepEqual(body.regionScores['SYN-123'], rounded(single.regionScores['SYN-123']));
     for (const years of Object.values<Record<string, number>>(body.regionScores)) assert.deepEqual(Object.keys(years), ['2021', '2050', '2100']);
   });
 

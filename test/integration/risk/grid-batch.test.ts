@@ -138,6 +138,8 @@ describe('hazard grid batch', () => {
       const stored = computeGridCells(reference, SCENARIOS, ALL_YEARS, { windowYears });
       const ofScenario = (scenario: string) => stored.filter((c) => c.scenario === scenario);
       // Tests share the run's database: start this grid point from exactly what the scenario below describes.
+      // Only what this test stores counts: a site of another test file may have left rows at this point.
+      await stack.pool.query('DELETE FROM probability_results WHERE grid_id = $1', [nearest.gridId]);
       await stack.pool.query('DELETE FROM hazard_results WHERE grid_id = $1', [nearest.gridId]);
       // What an earlier deployment left behind: SSP126 written under risk-model/1 (same hazard rules), and SSP370 under a
       // hazard model this code does not know, with H off by one so that using it would show in the results.

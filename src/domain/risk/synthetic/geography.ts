@@ -69,7 +69,7 @@ export function shoreline(lat: number, lon: number, coastalBandM: number): Shore
 }
 
 /** Static attributes at (lat, lon), or null when the location is sea or outside coverage. */
-export function staticAt(lat: number, lon: number, seed: number, coastalBandM: number): GridStatic | null {
+export function staticAt(lat: number, lon: number, seed: number, coastalBandM: number): (GridStatic & { forestDistanceM: number }) | null {
   const shore = shoreline(lat, lon, coastalBandM);
   if (!shore) return null;
   const urban = urbanness(lat, lon, seed);

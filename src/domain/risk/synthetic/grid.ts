@@ -24,6 +24,8 @@ export const GRID_BOUNDS = Object.freeze({ minLat: 33, maxLat: 39, minLon: 124.5
 export interface GridPoint extends GridStatic {
   /** Stable within one resolution: row * nCols + col. */
   id: number;
+  /** The generator always derives one from its forest mask. */
+  forestDistanceM: number;
 }
 
 export interface GridShape {

@@ -119,11 +119,12 @@ export async function listSitePage(db: Queryable, assessmentId: string, afterOrd
 export interface StoredSite {
   profile: SiteProfile;
   gridId: number | null;
+  gridDistanceKm: number | null;
 }
 
 export async function findSite(db: Queryable, assessmentId: string, siteId: string): Promise<StoredSite | undefined> {
   const { rows } = await db.query(
-    `SELECT latitude, longitude, building, asset_value, insurance_rate, grid_id FROM risk_sites WHERE assessment_id = $1 AND site_id = $2`,
+    `SELECT latitude, longitude, building, asset_value, insurance_rate, grid_id, grid_distance_km FROM risk_sites WHERE assessment_id = $1 AND site_id = $2`,
     [assessmentId, siteId],
   );
   const r = rows[0];
@@ -131,6 +132,7 @@ export async function findSite(db: Queryable, assessmentId: string, siteId: stri
   return {
     profile: { latitude: r.latitude, longitude: r.longitude, building: r.building, asset: { value: r.asset_value, insuranceRate: r.insurance_rate } },
     gridId: r.grid_id === null ? null : Number(r.grid_id),
+    gridDistanceKm: r.grid_distance_km,
   };
 }
 

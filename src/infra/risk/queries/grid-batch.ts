@@ -41,6 +41,18 @@ export async function gridIdsBetween(db: Queryable, firstGridId: number, lastGri
   return rows.map((r) => Number(r.id));
 }
 
+/**
+ * A first start of the grid batch: a grid is loaded, yet no hazard score is stored and no batch
+ * has ever been recorded. False as soon as any batch has started, whatever became of it.
+ */
+export async function isFirstGridBatch(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ first: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM risk_grid_points) AND NOT EXISTS (SELECT 1 FROM hazard_results)
+            AND NOT EXISTS (SELECT 1 FROM risk_grid_batches) AS first`,
+  );
+  return rows[0].first;
+}
+
 export async function startBatch(
   db: Queryable,
   batch: { id: string; trigger: string; windowYears: number; pointsTotal: number },
@@ -192,19 +204,20 @@ export async function upsertGridResults(db: Queryable, write: GridResultsWrite, 
 
 /**
  * Stored grid results of one point for some years of a scenario, keyed by year; only years with
- * every hazard present, computed with the same window and model, are returned.
+ * every hazard present, computed with the same window and under one of `modelVersions` (labels
+ * that all stand for the same hazard rules), are returned. One statement whatever the labels.
  */
 export async function loadGridResults(
   db: Queryable,
-  query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number; modelVersion: string; hazards: readonly Hazard[] },
+  query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number; modelVersions: readonly string[]; hazards: readonly Hazard[] },
 ): Promise<Map<number, GridHazardResult[]>> {
   const { rows } = await db.query<{ year: number; hazard: Hazard; h: number; p_bins: number[]; base_aal: number }>(
     `SELECT p.year, p.hazard, h.h, p.p_bins, p.base_aal
      FROM probability_results p
      JOIN hazard_results h USING (grid_id, scenario, year, hazard)
      WHERE p.grid_id = $1 AND p.scenario = $2 AND p.year = ANY($3::smallint[]) AND p.window_years = $4
-       AND p.model_version = $5 AND h.model_version = $5`,
-    [query.gridId, query.scenario, binaryArray(query.years, 'int2'), query.windowYears, query.modelVersion],
+       AND p.model_version = ANY($5::text[]) AND h.model_version = ANY($5::text[])`,
+    [query.gridId, query.scenario, binaryArray(query.years, 'int2'), query.windowYears, query.modelVersions],
   );
   const byYear = new Map<number, Map<Hazard, GridHazardResult>>();
   for (const r of rows) {

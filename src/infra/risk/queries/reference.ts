@@ -24,7 +24,7 @@ const qualified = (names: readonly string[], table: string) => names.map((c) => 
 /** Upserts grid points; unchanged rows are left alone so a re-run writes nothing new. */
 export async function upsertGridPoints(db: Queryable, points: readonly GridPointRecord[], source: string): Promise<void> {
   if (points.length === 0) return;
-  const col = (f: (p: GridPointRecord) => number) => float8s(points.map(f));
+  const col = (f: (p: GridPointRecord) => number | null) => float8s(points.map(f));
   await db.query(
     `INSERT INTO risk_grid_points (id, ${GRID_COLUMNS}, source)
      SELECT u.*, $10::text
@@ -210,7 +210,7 @@ interface GridRow {
   imperviousness: number;
   river_distance_m: number;
   coast_distance_m: number;
-  forest_distance_m: number;
+  forest_distance_m: number | null;
   elevation_m: number;
 }
 

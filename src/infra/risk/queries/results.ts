@@ -1,3 +1,4 @@
+import type { Hazard } from '../../../domain/risk/types';
 import type { Queryable } from '../../db/queryable';
 
 /** Read side of site assessments, for the API. */
@@ -61,14 +62,14 @@ export interface ResultFilter {
   toYear?: number;
 }
 
-/** The WHERE clause shared by results and summaries; values are always bound parameters. */
-function where(f: ResultFilter): { sql: string; values: unknown[] } {
+/** The WHERE clause shared by results and summaries, on `table`'s columns; values are always bound parameters. */
+function where(f: ResultFilter, table = 'risk_results'): { sql: string; values: unknown[] } {
   const values: unknown[] = [f.assessmentId];
-  const clauses = ['assessment_id = $1'];
+  const clauses = [`${table}.assessment_id = $1`];
   const add = (column: string, op: string, value: unknown) => {
     if (value === undefined) return;
     values.push(value);
-    clauses.push(`${column} ${op} $${values.length}`);
+    clauses.push(`${table}.${column} ${op} $${values.length}`);
   };
   add('site_id', '=', f.siteId);
   add('scenario', '=', f.scenario);
@@ -96,74 +97,83 @@ export interface ResultRow {
   computedAt: string;
 }
 
+const RESULT_COLUMNS = 'site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version, computed_at';
+
+function toResultRow(r: Record<string, any>): ResultRow {
+  return {
+    siteId: r.site_id,
+    scenario: r.scenario,
+    year: r.year,
+    hazard: r.hazard,
+    h: r.h,
+    e: r.e,
+    v: r.v,
+    pBins: r.p_bins,
+    baseAal: r.base_aal,
+    finalAal: r.final_aal,
+    expectedLoss: r.expected_loss,
+    integratedScore: r.integrated_score,
+    grade: r.grade,
+    modelVersion: r.model_version,
+    computedAt: (r.computed_at as Date).toISOString(),
+  };
+}
+
 export async function findResults(db: Queryable, filter: ResultFilter, page: { limit: number; offset: number }): Promise<{ total: number; rows: ResultRow[] }> {
   const w = where(filter);
   const n = w.values.length;
   const { rows } = await db.query(
-    `SELECT site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version, computed_at,
-            count(*) OVER ()::int AS total
+    `SELECT ${RESULT_COLUMNS}, count(*) OVER ()::int AS total
      FROM risk_results WHERE ${w.sql}
      ORDER BY site_id, scenario, year, hazard LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...w.values, page.limit, page.offset],
   );
-  return {
-    total: rows[0]?.total ?? 0,
-    rows: rows.map((r) => ({
-      siteId: r.site_id,
-      scenario: r.scenario,
-      year: r.year,
-      hazard: r.hazard,
-      h: r.h,
-      e: r.e,
-      v: r.v,
-      pBins: r.p_bins,
-      baseAal: r.base_aal,
-      finalAal: r.final_aal,
-      expectedLoss: r.expected_loss,
-      integratedScore: r.integrated_score,
-      grade: r.grade,
-      modelVersion: r.model_version,
-      computedAt: (r.computed_at as Date).toISOString(),
-    })),
-  };
+  return { total: rows[0]?.total ?? 0, rows: rows.map(toResultRow) };
 }
 
-export interface SummaryRow {
+/** One stored result by its natural key, at full precision. */
+export async function findResult(db: Queryable, key: { assessmentId: string; siteId: string; scenario: string; year: number; hazard: string }): Promise<ResultRow | undefined> {
+  const { rows } = await db.query(
+    `SELECT ${RESULT_COLUMNS} FROM risk_results WHERE assessment_id = $1 AND site_id = $2 AND scenario = $3 AND year = $4 AND hazard = $5`,
+    [key.assessmentId, key.siteId, key.scenario, key.year, key.hazard],
+  );
+  return rows[0] && toResultRow(rows[0]);
+}
+
+/** A (site, scenario, year) cell with the stored numbers a summary reads, hazard by hazard. */
+export interface CellRows {
   siteId: string;
   scenario: string;
   year: number;
-  totalFinalAal: number;
-  totalExpectedLoss: number;
-  maxIntegratedScore: number;
-  meanIntegratedScore: number;
-  topHazards: string[];
+  results: Array<{ hazard: Hazard; finalAal: number; expectedLoss: number; integratedScore: number }>;
 }
 
-/** Per (site, scenario, year): totals across hazards and the three hazards with the highest final AAL. */
-export async function findSummaries(db: Queryable, filter: Omit<ResultFilter, 'hazard'>, page: { limit: number; offset: number }): Promise<{ total: number; rows: SummaryRow[] }> {
+/**
+ * A page of cells and each cell's hazard rows, for summaries. The summary itself is the domain's
+ * `summarizeCell` (one definition), so this returns rows, not aggregates.
+ */
+export async function findCellPage(db: Queryable, filter: ResultFilter, page: { limit: number; offset: number }): Promise<{ total: number; cells: CellRows[] }> {
   const w = where(filter);
   const n = w.values.length;
   const { rows } = await db.query(
-    `SELECT site_id, scenario, year, sum(final_aal) AS total_final_aal, sum(expected_loss) AS total_expected_loss,
-            max(integrated_score) AS max_score, avg(integrated_score) AS mean_score,
-            (array_agg(hazard ORDER BY final_aal DESC, hazard))[1:3] AS top_hazards,
-            count(*) OVER ()::int AS total
-     FROM risk_results WHERE ${w.sql}
-     GROUP BY site_id, scenario, year
-     ORDER BY site_id, scenario, year LIMIT $${n + 1} OFFSET $${n + 2}`,
+    `WITH cells AS (
+       SELECT site_id, scenario, year, count(*) OVER ()::int AS total
+       FROM risk_results WHERE ${w.sql}
+       GROUP BY site_id, scenario, year
+       ORDER BY site_id, scenario, year LIMIT $${n + 1} OFFSET $${n + 2})
+     SELECT c.site_id, c.scenario, c.year, c.total, r.hazard, r.final_aal, r.expected_loss, r.integrated_score
+     FROM cells c JOIN risk_results r USING (site_id, scenario, year)
+     WHERE ${where(filter, 'r').sql}
+     ORDER BY c.site_id, c.scenario, c.year`,
     [...w.values, page.limit, page.offset],
   );
-  return {
-    total: rows[0]?.total ?? 0,
-    rows: rows.map((r) => ({
-      siteId: r.site_id,
-      scenario: r.scenario,
-      year: r.year,
-      totalFinalAal: r.total_final_aal,
-      totalExpectedLoss: r.total_expected_loss,
-      maxIntegratedScore: r.max_score,
-      meanIntegratedScore: r.mean_score,
-      topHazards: r.top_hazards,
-    })),
-  };
+  const cells: CellRows[] = [];
+  for (const r of rows) {
+    let cell = cells.at(-1);
+    if (!cell || cell.siteId !== r.site_id || cell.scenario !== r.scenario || cell.year !== r.year) {
+      cells.push((cell = { siteId: r.site_id, scenario: r.scenario, year: r.year, results: [] }));
+    }
+    cell.results.push({ hazard: r.hazard, finalAal: r.final_aal, expectedLoss: r.expected_loss, integratedScore: r.integrated_score });
+  }
+  return { total: rows[0]?.total ?? 0, cells };
 }

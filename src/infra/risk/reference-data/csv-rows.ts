@@ -36,7 +36,8 @@ const GRID_RULES = {
   imperviousness: { min: 0, max: 1 },
   river_distance_m: { min: 0 },
   coast_distance_m: { min: 0 },
-  forest_distance_m: { min: 0 },
+  // Empty: the dataset has no distance to forest here; wildfire E then estimates it from land cover.
+  forest_distance_m: { min: 0, nullable: true },
   elevation_m: {},
 } satisfies Record<string, Rule>;
 
@@ -139,7 +140,8 @@ export class Fields {
 
 export function parseGridRow(file: string, record: CsvRecord, header: Header): GridPointRecord {
   const f = new Fields(file, record, header);
-  const num = (column: keyof typeof GRID_RULES) => f.number(column, GRID_RULES[column]) as number;
+  // Only forest_distance_m is nullable, so every other column comes back as a number.
+  const num = (column: Exclude<keyof typeof GRID_RULES, 'forest_distance_m'>) => f.number(column, GRID_RULES[column]) as number;
   return {
     id: f.integer('id', 0),
     latitude: num('latitude'),
@@ -148,7 +150,7 @@ export function parseGridRow(file: string, record: CsvRecord, header: Header): G
     imperviousness: num('imperviousness'),
     riverDistanceM: num('river_distance_m'),
     coastDistanceM: num('coast_distance_m'),
-    forestDistanceM: num('forest_distance_m'),
+    forestDistanceM: f.number('forest_distance_m', GRID_RULES.forest_distance_m),
     elevationM: num('elevation_m'),
   };
 }

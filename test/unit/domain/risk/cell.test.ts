@@ -4,13 +4,13 @@ import {
   computeCell,
   computeSite,
   DEFAULT_CELL_OPTIONS,
-  explainCell,
   HAZARD_MODEL_VERSION,
   MODEL_VERSION,
   REUSABLE_HAZARD_MODEL_VERSIONS,
   summarizeCell,
 } from '../../../../src/domain/risk/cell';
 import { BIN_LAYOUTS } from '../../../../src/domain/risk/bins';
+import { explainCell } from '../../../../src/domain/risk/explain';
 import { InvalidRiskInputError } from '../../../../src/domain/risk/errors';
 import { HAZARDS, SCENARIOS, type HazardResult, type SiteInputs } from '../../../../src/domain/risk/types';
 import { ALL_YEARS, indicators, series, siteInputs } from './fixtures';
