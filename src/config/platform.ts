@@ -26,7 +26,8 @@ export const platformEnv = z.object({
   MAX_WORKFLOW_TASKS: positiveInt.default(10),
   MAX_CACHED_WORKFLOWS: positiveInt.default(250),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
-  WORKER_METRICS_PORT: port.default(9464),
+  // 0 lets the system pick a free port (several workers on one host, tests).
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
   STORAGE_DIR: z.string().optional(),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { PIPELINE_NAMES } from '../../src/pipelines';
 import { startTestStack, waitUntil, type TestStack } from '../support/stack';
 
 describe('system check: API → Temporal → worker → activity → PostgreSQL', () => {
@@ -23,19 +24,14 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
     assert.equal(body.id, 'check-e2e');
     assert.deepEqual(
       body.runs.map((r) => [r.queue, r.workflowId, r.created]),
-      [
-        ['system-check', 'check-e2e-system-check', true],
-        ['risk', 'check-e2e-risk', true],
-        ['stt', 'check-e2e-stt', true],
-        ['etl', 'check-e2e-etl', true],
-      ],
+      PIPELINE_NAMES.map((name) => [name, `check-e2e-${name}`, true]),
     );
     for (const run of body.runs) await stack.temporal.workflow.getHandle(run.workflowId).result();
 
     const view = (await (await fetch(`${stack.apiUrl}/api/system-checks/check-e2e`)).json()) as { queues: Array<{ queue: string; attempts: number }> };
     assert.deepEqual(
       view.queues.map((q) => q.queue),
-      [stack.config.pipelines.etl.queue.taskQueue, stack.config.pipelines.risk.queue.taskQueue, stack.config.pipelines.stt.queue.taskQueue, stack.config.pipelines['system-check'].queue.taskQueue],
+      PIPELINE_NAMES.map((name) => stack.config.pipelines[name].queue.taskQueue).sort(),
     );
     assert.ok(view.queues.every((q) => q.attempts === 1));
   });
@@ -44,7 +40,7 @@ describe('system check: API → Temporal → worker → activity → PostgreSQL'
     const again = (await (await start('e2e')).json()) as { runs: Array<{ created: boolean }> };
     assert.ok(again.runs.every((r) => r.created === false));
     const { rows } = await stack.pool.query('SELECT count(*)::int AS n, max(attempts) AS attempts FROM system_checks WHERE check_id = $1', ['check-e2e']);
-    assert.deepEqual(rows[0], { n: 4, attempts: 1 });
+    assert.deepEqual(rows[0], { n: PIPELINE_NAMES.length, attempts: 1 });
   });
 
   test('GET /api/runs/:id shows the Temporal view with search attributes and a Web UI link', async () => {

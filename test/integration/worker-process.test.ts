@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { findFreePort } from '../../src/infra/net';
+import { PIPELINE_NAMES } from '../../src/pipelines';
 import { startTestStack, waitUntil, type TestStack } from '../support/stack';
 import { spawnWorker } from '../support/worker-process';
 
@@ -42,6 +43,6 @@ describe('standalone worker process', () => {
   test('an unknown --queue fails with one line', async () => {
     const worker = spawnWorker(stack.config, ['--queue', 'video']);
     assert.equal(await worker.exited(), 1);
-    assert.equal(worker.output().trim(), 'error: --queue: unknown queue "video" (expected system-check, risk, stt, etl)');
+    assert.equal(worker.output().trim(), `error: --queue: unknown queue "video" (expected ${PIPELINE_NAMES.join(', ')})`);
   });
 });

@@ -19,7 +19,8 @@ export function spawnWorker(config: Config, args: string[], env: Record<string, 
   const queues = Object.fromEntries(ANY_PIPELINES.map((p) => [taskQueueVariable(p), config.pipelines[p.name].queue.taskQueue]));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...queues, ...env },
+    // Several test runs share this machine: a fixed metrics port would let one run's worker block another's.
+    env: { ...process.env, WORKER_METRICS_PORT: '0', ...queues, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config';
+import { PIPELINE_NAMES } from '../../src/pipelines';
 import { temporalAddress } from '../../src/infra/temporal/client';
 
 describe('configuration', () => {
@@ -12,7 +13,7 @@ describe('configuration', () => {
     assert.equal(config.temporal.uiUrl, 'http://localhost:8233');
     assert.deepEqual(
       Object.values(config.pipelines).map((p) => p.queue.taskQueue),
-      ['system-check', 'risk', 'stt', 'etl'],
+      PIPELINE_NAMES,
     );
     assert.deepEqual(config.api.apiKeys, []);
   });

@@ -27,17 +27,17 @@ const BatchChunks = z.object({
   batch: BatchView,
   chunks: z.array(
     z.object({
-      firstGridId: z.number(),
-      lastGridId: z.number(),
-      points: z.number(),
-      rowsWritten: z.number(),
-      failedPoints: z.number().describe('Points skipped for unusable reference data'),
-      attempts: z.number(),
+      firstGridId: counted('First grid point id of the chunk', 1),
+      lastGridId: counted('Last grid point id of the chunk', 250),
+      points: counted('Grid points in the chunk', 250),
+      rowsWritten: counted('Hazard rows written: points × scenarios × years × hazards', 720_000),
+      failedPoints: counted('Points skipped for unusable reference data', 0),
+      attempts: counted('Activity attempts the chunk took', 1),
       finishedAt: z.string(),
     }),
   ),
-  failedChunks: z.number().nullable().describe('Chunks whose retries ran out; null when the batch did not complete or its run cannot tell'),
-  chunksInFlight: z.number().nullable().describe('While the batch runs'),
+  failedChunks: counted('Chunks whose retries ran out; null when the batch did not complete or its run cannot tell', 0).nullable(),
+  chunksInFlight: counted('Chunks being computed while the batch runs; null otherwise', 4).nullable(),
 });
 
 function view(deps: ApiDeps, batch: GridBatch): z.infer<typeof BatchView> {

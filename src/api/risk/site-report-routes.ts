@@ -3,22 +3,21 @@ import { FIRST_YEAR, LAST_YEAR, SCENARIOS } from '../../domain/risk/types';
 import type { ApiDeps } from '../shared/deps';
 import { defineRoute, type RouteSpec } from '../shared/route';
 import { AssessmentId } from './schemas';
+import { counted, degreesField, kmField, krwField, measured, rateField, roundKm, roundRate, roundScore, scoreField, yearField } from './units';
 import { createSiteReportService } from './site-report-service';
-
-const FINAL_AAL = 'Final AAL: expected loss per year as a fraction of the asset value (0–1)';
 
 const SiteTotals = z.object({
   siteId: z.string(),
   name: z.string().nullable(),
-  latitude: z.number(),
-  longitude: z.number(),
+  latitude: degreesField('Latitude of the site', 37.5665),
+  longitude: degreesField('Longitude of the site', 126.978),
   status: z.string(),
-  gridDistanceKm: z.number().nullable(),
+  gridDistanceKm: kmField('Distance from the site to its grid point; null until located', 1.234).nullable(),
   totals: z
     .object({
-      finalAal: z.number().describe(`Sum over the nine hazards. ${FINAL_AAL}`),
-      expectedLossKrw: z.number(),
-      maxIntegratedScore: z.number().describe('0–100'),
+      finalAal: rateField('Final AAL summed over the nine hazards', 0.0234),
+      expectedLossKrw: krwField('Expected loss summed over the nine hazards', 1_170_000_000),
+      maxIntegratedScore: scoreField('Highest integrated score of the nine hazards', 42.5),
       grade: z.string().describe('The worst hazard grade (the grade of the hazard with the highest final AAL)'),
       topHazards: z.array(z.string()).describe('The three hazards with the highest final AAL'),
     })
@@ -27,11 +26,11 @@ const SiteTotals = z.object({
 });
 
 const SitesPage = z.object({
-  total: z.number(),
-  limit: z.number(),
-  offset: z.number(),
+  total: counted('Sites in the assessment', 1000),
+  limit: counted('Page size asked for', 1000),
+  offset: counted('Sites skipped before this page', 0),
   scenario: z.enum(SCENARIOS),
-  year: z.number(),
+  year: yearField('The year the totals are for'),
   items: z.array(SiteTotals),
 });
 
@@ -41,24 +40,37 @@ const SiteReport = z.object({
   name: z.string().nullable(),
   status: z.string(),
   error: z.string().nullable(),
-  latitude: z.number(),
-  longitude: z.number(),
+  latitude: degreesField('Latitude of the site', 37.5665),
+  longitude: degreesField('Longitude of the site', 126.978),
   building: z.record(z.string(), z.unknown()),
-  asset: z.object({ valueKrw: z.number(), insuranceRate: z.number().describe('0–1') }),
+  asset: z.object({
+    valueKrw: measured('Replacement value of the asset: KRW', 50_000_000_000),
+    insuranceRate: measured('Share of losses covered by insurance: fraction 0–1 (0.2 = 20 %)', 0.2),
+  }),
   gridPoint: z
-    .object({ id: z.number(), latitude: z.number(), longitude: z.number(), distanceKm: z.number(), source: z.string().describe('synthetic/v1 or the name of a real dataset') })
+    .object({
+      id: counted('Id of the grid point', 3521),
+      latitude: degreesField('Latitude of the grid point', 37.55),
+      longitude: degreesField('Longitude of the grid point', 127.0),
+      distanceKm: kmField('Distance from the site to the grid point', 1.234),
+      source: z.string().describe('synthetic/v1 or the name of a real dataset'),
+    })
     .nullable()
     .describe('The reference grid point the site was assessed with; null until it is located'),
-  cells: z.object({ total: z.number(), completed: z.number(), failed: z.number() }),
+  cells: z.object({
+    total: counted('(scenario, year) cells of this site: scenarios × years', 320),
+    completed: counted('Cells of this site computed', 320),
+    failed: counted('Cells of this site that failed', 0),
+  }),
   series: z
     .array(
       z.object({
         scenario: z.string(),
         hazard: z.string(),
-        years: z.array(z.number()),
-        finalAal: z.array(z.number()).describe(FINAL_AAL),
-        expectedLossKrw: z.array(z.number()),
-        integratedScore: z.array(z.number()).describe('0–100'),
+        years: z.array(yearField()),
+        finalAal: z.array(rateField('Final AAL of the year', 0.0031)),
+        expectedLossKrw: z.array(krwField('Expected loss of the year', 155_000_000)),
+        integratedScore: z.array(scoreField('Integrated score of the year', 18.25)),
         grade: z.array(z.string()),
       }),
     )
@@ -78,8 +90,8 @@ export function siteReportRoutes(deps: ApiDeps): RouteSpec[] {
       query: z.object({
         scenario: z.enum(SCENARIOS).optional().describe("Default: the assessment's last scenario"),
         year: z.coerce.number().int().min(FIRST_YEAR).max(LAST_YEAR).optional().describe('Default: 2050, within the assessment’s years'),
-        limit: z.coerce.number().int().min(1).max(1000).default(1000),
-        offset: z.coerce.number().int().min(0).default(0),
+        limit: z.coerce.number().int().min(1).max(1000).default(1000).describe('Sites per page (1–1000)'),
+        offset: z.coerce.number().int().min(0).default(0).describe('Sites to skip'),
       }),
       responses: { 200: { description: 'A page of sites', schema: SitesPage } },
       async handler({ params, query, res }) {
@@ -87,7 +99,14 @@ export function siteReportRoutes(deps: ApiDeps): RouteSpec[] {
         const { assessment, scenario, year, sites } = await service.sitesAt(params.id, query, page);
         const items = sites.map(({ totals, ...site }) => ({
           ...site,
-          totals: totals && { finalAal: totals.finalAal, expectedLossKrw: totals.expectedLoss, maxIntegratedScore: totals.maxIntegratedScore, grade: totals.grade, topHazards: totals.topHazards },
+          gridDistanceKm: site.gridDistanceKm === null ? null : roundKm(site.gridDistanceKm),
+          totals: totals && {
+            finalAal: roundRate(totals.finalAal),
+            expectedLossKrw: Math.round(totals.expectedLoss),
+            maxIntegratedScore: roundScore(totals.maxIntegratedScore),
+            grade: totals.grade,
+            topHazards: totals.topHazards,
+          },
         }));
         res.json({ total: assessment.siteCount, ...page, scenario, year, items } satisfies z.input<typeof SitesPage>);
       },
@@ -112,9 +131,14 @@ export function siteReportRoutes(deps: ApiDeps): RouteSpec[] {
           longitude: d.longitude,
           building: d.building,
           asset: { valueKrw: d.assetValue, insuranceRate: d.insuranceRate },
-          gridPoint: d.gridPoint,
+          gridPoint: d.gridPoint && { ...d.gridPoint, distanceKm: roundKm(d.gridPoint.distanceKm) },
           cells: { total: cellsPerSite, completed: d.completedCells, failed: d.failedCells },
-          series: series.map(({ expectedLoss, ...s }) => ({ ...s, expectedLossKrw: expectedLoss })),
+          series: series.map(({ expectedLoss, finalAal, integratedScore, ...s }) => ({
+            ...s,
+            finalAal: finalAal.map(roundRate),
+            expectedLossKrw: expectedLoss.map(Math.round),
+            integratedScore: integratedScore.map(roundScore),
+          })),
         };
         res.json(report);
       },

@@ -76,7 +76,7 @@ describe('console: climate risk pages in a real browser', () => {
     const csv = await page.downloadText(() => page.page.getByRole('button', { name: 'Download CSV' }).click());
     const lines = csv.trim().split('\n');
     assert.equal(lines.length, 1 + 4 * 80 * 9);
-    assert.match(lines[0], /siteId.*finalAal/);
+    assert.match(lines[0], /^site_id,.*final_aal_rate,expected_loss_krw/);
     await page.screenshot('risk-site');
     assert.deepEqual(await page.accessibilityViolations(), []);
     page.assertClean();
