@@ -35,7 +35,7 @@ describe('ingress: multipart uploads and fetched audio', () => {
     audioBase = `http://127.0.0.1:${(audioHost.address() as AddressInfo).port}`;
     vendor = await startFakeSttVendor({ processingMs: 200 });
     // An STT worker answers the state query in the POST's response; ETL runs are only started, and just wait.
-    const env = sttEnv(vendor, { ETL_MAX_FILE_BYTES: String(ETL_MAX_FILE_BYTES), STT_MAX_UPLOAD_BYTES: String(STT_MAX_UPLOAD_BYTES), FETCH_ALLOW_HOSTS: '127.0.0.1' });
+    const env = sttEnv(vendor, { ETL_MAX_FILE_BYTES: String(ETL_MAX_FILE_BYTES), STT_MAX_UPLOAD_BYTES: String(STT_MAX_UPLOAD_BYTES), FETCH_ALLOW_HOSTS: '127.0.0.1:*' });
     stack = await startTestStack({ config: testConfig(env), queues: ['stt'] });
   });
   after(async () => {

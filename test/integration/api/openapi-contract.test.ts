@@ -25,7 +25,7 @@ const exchanges: Exchange[] = [];
 before(async () => {
   vendor = await startFakeSttVendor({ processingMs: 200 });
   host = await startSampleVideoHost();
-  stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), FETCH_ALLOW_HOSTS: '127.0.0.1' }) });
+  stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), FETCH_ALLOW_HOSTS: '127.0.0.1:*' }) });
 });
 after(async () => {
   await stack.temporal.schedule.getHandle(stack.config.pipelines.risk.gridBatch.scheduleId).delete().catch(() => undefined);

@@ -9,7 +9,7 @@ describe('video ETL end to end', () => {
   let stack: TestStack;
   before(async () => {
     host = await startSampleVideoHost();
-    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '3' }), queues: ['etl'] });
+    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1:*', ETL_CHUNK_SIZE: '3' }), queues: ['etl'] });
   });
   after(async () => {
     await stack.stop();

@@ -23,7 +23,7 @@ describe('a transcription end to end', () => {
     });
     await new Promise<void>((r) => audioHost.listen(0, '127.0.0.1', r));
     audioBase = `http://127.0.0.1:${(audioHost.address() as AddressInfo).port}`;
-    stack = await startTestStack({ config: testConfig(sttEnv(vendor, { FETCH_ALLOW_HOSTS: '127.0.0.1', STT_MAX_UPLOAD_BYTES: '100000' })), queues: ['stt'] });
+    stack = await startTestStack({ config: testConfig(sttEnv(vendor, { FETCH_ALLOW_HOSTS: '127.0.0.1:*', STT_MAX_UPLOAD_BYTES: '100000' })), queues: ['stt'] });
   });
   after(async () => {
     await stack.stop();
