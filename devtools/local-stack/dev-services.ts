@@ -44,7 +44,7 @@ export const DEV_SERVICES: readonly DevService[] = [
       // RTZR paths start at the root (/v1/transcribe); an OpenAI base URL includes /v1.
       const baseUrl = stt.provider.name === 'openai' ? `${vendor.url}/v1` : vendor.url;
       const pipelines = { ...config.pipelines, stt: { ...stt, provider: { ...stt.provider, baseUrl } } };
-      // Its sample audio may be given as an audioUrl: its port, and only that, joins the fetch allowlist.
+      // The stand-ins are the only loopback endpoints user URLs may reach under `npm start`: its port joins the allowlist.
       const fetch = allowing(config, new URL(vendor.url));
       const env: Record<string, string> = { [stt.provider.baseUrlVariable]: baseUrl, FETCH_ALLOW_HOSTS: fetch.allowEndpoints.map(formatAllowEntry).join(',') };
       return { config: { ...config, pipelines, fetch }, env, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
