@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
+import { migrate } from '../../../src/infra/db/migrate';
+import { createPool } from '../../../src/infra/db/pool';
 import { regionScores } from '../../../src/infra/risk/queries/region-scores';
+import { moderationPipeline } from '../../../src/pipelines/moderation';
+import { ensureRetrainSchedule } from '../../../src/pipelines/moderation/retrain-schedule';
 import { ensureGridBatchSchedule } from '../../../src/pipelines/risk/grid-batch-schedule';
 import { firstGridPoints, startGridBatch } from '../../support/grid-batch';
 import { contractValidator, documentedOperations, fetchOpenApi, parseSse, type Exchange } from '../../support/openapi-contract';
 import { fillHazardResults } from '../../support/regions';
+import { waitForBatch, waitForRetrain } from '../../support/moderation';
+import { createScratchDatabase } from '../../support/scratch-database';
 import { site } from '../../support/risk';
 import { startTestStack, testConfig, waitUntil, type TestStack } from '../../support/stack';
 import { sttEnv, startFakeSttVendor, wav, type FakeVendor } from '../../support/stt';
@@ -18,6 +24,9 @@ import { sttEnv, startFakeSttVendor, wav, type FakeVendor } from '../../support/
  * else needs an exercise here, or the test says which one is missing.
  */
 let stack: TestStack;
+// Moderation gets a stack on a database of its own: retraining promotes models, which would change other tests' verdicts.
+let moderation: TestStack;
+let moderationDb: Awaited<ReturnType<typeof createScratchDatabase>>;
 let vendor: FakeVendor;
 let host: SampleVideoHost;
 const exchanges: Exchange[] = [];
@@ -26,9 +35,23 @@ before(async () => {
   vendor = await startFakeSttVendor({ processingMs: 200 });
   host = await startSampleVideoHost();
   stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), FETCH_ALLOW_HOSTS: '127.0.0.1:*' }) });
+  moderationDb = await createScratchDatabase();
+  const config = testConfig({ DATABASE_URL: moderationDb.url });
+  const pool = createPool(config, 'dp-test-contract-moderation');
+  try {
+    await migrate(pool);
+    await moderationPipeline.prepareDatabase!(pool, config.pipelines.moderation, () => undefined);
+  } finally {
+    await pool.end();
+  }
+  moderation = await startTestStack({ config, queues: ['moderation'] });
+  await ensureRetrainSchedule(moderation.temporal, config.pipelines.moderation);
 });
 after(async () => {
   await stack.temporal.schedule.getHandle(stack.config.pipelines.risk.gridBatch.scheduleId).delete().catch(() => undefined);
+  await moderation.temporal.schedule.getHandle(moderation.config.pipelines.moderation.retrain.scheduleId).delete().catch(() => undefined);
+  await moderation.stop();
+  await moderationDb.drop();
   await stack.stop();
   await host.stop();
   await vendor.stop();
@@ -40,6 +63,8 @@ interface CallOptions {
   json?: unknown;
   form?: FormData;
   headers?: Record<string, string>;
+  /** Another stack's API (default: the main stack's). */
+  apiUrl?: string;
 }
 
 /** Calls a documented route and records the answer. */
@@ -47,7 +72,7 @@ async function call(method: string, route: string, opts: CallOptions = {}): Prom
   const path = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(opts.params?.[name] ?? ''));
   const headers: Record<string, string> = { ...(opts.json !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
   const body = opts.form ?? (opts.json !== undefined ? JSON.stringify(opts.json) : undefined);
-  const res = await fetch(`${stack.apiUrl}${path}${opts.query ? `?${opts.query}` : ''}`, { method, headers, body });
+  const res = await fetch(`${opts.apiUrl ?? stack.apiUrl}${path}${opts.query ? `?${opts.query}` : ''}`, { method, headers, body });
   const contentType = res.headers.get('content-type') ?? '';
   const text = await res.text();
   const parsed = /json/.test(contentType) ? JSON.parse(text) : contentType.startsWith('text/event-stream') ? parseSse(text) : text;
@@ -72,6 +97,11 @@ async function exerciseRisk(): Promise<void> {
   await call('GET', `${a}/{id}/results`, { params, query: 'view=summary&explain=true' });
   await call('GET', `${a}/{id}/results/{siteId}/{scenario}/{year}/{hazard}`, { params: { ...params, siteId: 'contract', scenario: 'SSP245', year: '2050', hazard: 'typhoon' } });
   await call('GET', `${a}/{id}/results/{siteId}/{scenario}/{year}/{hazard}`, { params: { ...params, siteId: 'nobody', scenario: 'SSP245', year: '2050', hazard: 'typhoon' } });
+  await call('GET', `${a}/{id}/sites`, { params });
+  await call('GET', `${a}/{id}/sites`, { params, query: 'scenario=SSP245&year=2051&limit=1' });
+  await call('GET', `${a}/{id}/sites`, { params, query: 'scenario=SSP585' });
+  await call('GET', `${a}/{id}/sites/{siteId}`, { params: { ...params, siteId: 'contract' } });
+  await call('GET', `${a}/{id}/sites/{siteId}`, { params: { ...params, siteId: 'nobody' } });
   await call('POST', `${a}/{id}/retry-failed`, { params });
   await call('POST', `${a}/{id}/cancel`, { params });
   const { body: long } = await call('POST', a, { json: { sites: [site('contract-long', 1)] }, headers: { 'idempotency-key': 'contract-long' } });
@@ -86,6 +116,7 @@ async function exerciseGridBatchesAndRegions(): Promise<void> {
   await small.result();
   await call('GET', '/api/risk-batches/{id}', { params: { id: small.workflowId } });
   await call('GET', '/api/risk-batches/{id}', { params: { id: 'no-such-batch' } });
+  await call('GET', '/api/risk-batches/{id}/chunks', { params: { id: small.workflowId } });
   await call('GET', '/api/regions');
   const maxDistanceKm = stack.config.pipelines.risk.assessment.maxGridDistanceKm;
   const located = await regionScores(stack.pool, { hazard: 'typhoon', scenario: 'SSP126', years: [2030], maxDistanceKm });
@@ -133,6 +164,32 @@ async function exerciseEtl(): Promise<void> {
   await call('POST', `${e}/{id}/cancel`, { params });
 }
 
+async function exerciseModeration(): Promise<void> {
+  const apiUrl = moderation.apiUrl;
+  const m = '/api/moderation';
+  const items = [
+    { id: 'contract-ham', kind: 'review', text: '설명이 친절하고 예제가 실무랑 가까워서 좋았습니다', authorId: 'u-1' },
+    { id: 'contract-spam', kind: 'blog', text: '무직자 대출 당일 승인 카톡 vip777 지금 바로 연락', authorId: 'u-2' },
+  ];
+  const { body: accepted } = await call('POST', `${m}/items`, { apiUrl, json: { items }, headers: { 'idempotency-key': 'contract-moderation' } });
+  await call('POST', `${m}/items`, { apiUrl, json: { items: [{ id: 'x', kind: 'poem', text: '' }] } });
+  const params = { id: accepted.id };
+  await waitForBatch(moderation, accepted.id);
+  await call('GET', `${m}/batches/{id}`, { apiUrl, params });
+  await call('GET', `${m}/batches/{id}/items`, { apiUrl, params, query: 'verdict=block' });
+  await call('POST', `${m}/batches/{id}/cancel`, { apiUrl, params });
+  await call('GET', `${m}/items/{id}`, { apiUrl, params: { id: 'contract-spam' } });
+  await call('GET', `${m}/items/{id}`, { apiUrl, params: { id: 'nobody' } });
+  await call('GET', `${m}/review-queue`, { apiUrl });
+  await call('POST', `${m}/items/{id}/feedback`, { apiUrl, params: { id: 'contract-spam' }, json: { label: 'spam', by: 'contract' } });
+  await call('POST', `${m}/items/{id}/feedback`, { apiUrl, params: { id: 'contract-spam' }, json: { label: 'maybe' } });
+  const { body: models } = await call('GET', `${m}/models`, { apiUrl });
+  await call('GET', `${m}/models/{version}`, { apiUrl, params: { version: String(models.currentVersion) } });
+  const { body: retrain } = await call('POST', `${m}/retrain`, { apiUrl });
+  await waitForRetrain(moderation, retrain.retrainId);
+  await call('GET', `${m}/retrains/{id}`, { apiUrl, params: { id: retrain.retrainId } });
+}
+
 async function exerciseSystemCheck(): Promise<void> {
   const { body } = await call('POST', '/api/system-checks', { json: {} });
   await call('GET', '/api/system-checks/{id}', { params: { id: body.id } });
@@ -143,6 +200,7 @@ test('every documented operation answers as /openapi.json says', { timeout: 300_
   await exerciseGridBatchesAndRegions();
   await exerciseTranscriptions();
   await exerciseEtl();
+  await exerciseModeration();
   await exerciseSystemCheck();
 
   const doc = await fetchOpenApi(stack.apiUrl);

@@ -49,6 +49,7 @@ describe('transcriptions through an OpenAI-compatible vendor', () => {
   test('12 jobs, a 3-request account and a 429 storm: all complete, never over the limit, nobody calls during a pause', { timeout: 180_000 }, async () => {
     vendor.admin.reset();
     vendor.admin.configure({ random429Rate: 0.3 });
+    const { rows: [{ now: startedAt }] } = await stack.pool.query(`SELECT now() AS now`);
     const ids: string[] = [];
     try {
       for (let i = 0; i < 12; i++) ids.push((await upload(stack, { bytes: wav(910 + i), name: `storm-${i}.wav` }, { key: `openai-storm-${i}` })).body.id);
@@ -71,7 +72,8 @@ describe('transcriptions through an OpenAI-compatible vendor', () => {
     assert.equal(rows[0].n, ids.length);
     const { rows: utterances } = await stack.pool.query(`SELECT count(DISTINCT job_id)::int AS n FROM stt_utterances WHERE job_id = ANY($1)`, [ids]);
     assert.equal(utterances[0].n, ids.length, 'every job has its transcript');
-    const { rows: gates } = await stack.pool.query(`SELECT vendor FROM vendor_gates`);
+    // Other test files share this database and may leave an rtzr gate behind; this storm touched only openai's.
+    const { rows: gates } = await stack.pool.query(`SELECT vendor FROM vendor_gates WHERE updated_at >= $1`, [startedAt]);
     assert.deepEqual(gates.map((g) => g.vendor), ['openai'], 'the shared gate is keyed by the provider name');
   });
 
