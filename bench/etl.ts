@@ -84,7 +84,7 @@ async function plainCopy(job: CopyJob): Promise<Run> {
 
 async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string): Promise<Run & { details: string[]; worker: string }> {
   const env = {
-    FETCH_ALLOW_HOSTS: '127.0.0.1',
+    FETCH_ALLOW_HOSTS: '127.0.0.1:*',
     // The worker downloads CONCURRENCY files at once, like the copy (ETL_CONNECTIONS_PER_HOST). Its
     // chunk keeps twice as many transfers in flight, so the next one waits at the worker while one
     // runs, and twice as many lanes again probe and load around them: activity slots for those.

@@ -1,4 +1,5 @@
 import type { Config } from '../../src/config';
+import { canonicalHost, formatAllowEntry, portOf } from '../../src/infra/http/allowlist';
 import type { Logger } from '../../src/infra/logger';
 import { startFakeSttVendor } from '../fake-stt-vendor';
 import { startSampleVideoHost } from '../sample-video-host';
@@ -26,6 +27,11 @@ export interface StartedDevService {
   stop(): Promise<void>;
 }
 
+/** The fetch settings with one more endpoint allowed: a stand-in's own host and port, nothing else on loopback. */
+function allowing(config: Config, url: URL): Config['fetch'] {
+  return { ...config.fetch, allowEndpoints: [...config.fetch.allowEndpoints, { host: canonicalHost(url.hostname), port: portOf(url) }] };
+}
+
 export const DEV_SERVICES: readonly DevService[] = [
   {
     label: 'STT vendor',
@@ -38,19 +44,21 @@ export const DEV_SERVICES: readonly DevService[] = [
       // RTZR paths start at the root (/v1/transcribe); an OpenAI base URL includes /v1.
       const baseUrl = stt.provider.name === 'openai' ? `${vendor.url}/v1` : vendor.url;
       const pipelines = { ...config.pipelines, stt: { ...stt, provider: { ...stt.provider, baseUrl } } };
-      const env: Record<string, string> = { [stt.provider.baseUrlVariable]: baseUrl };
-      return { config: { ...config, pipelines }, env, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
+      // The stand-ins are the only loopback endpoints user URLs may reach under `npm start`: its port joins the allowlist.
+      const fetch = allowing(config, new URL(vendor.url));
+      const env: Record<string, string> = { [stt.provider.baseUrlVariable]: baseUrl, FETCH_ALLOW_HOSTS: fetch.allowEndpoints.map(formatAllowEntry).join(',') };
+      return { config: { ...config, pipelines, fetch }, env, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
     },
   },
   {
     label: 'Sample videos',
     wanted: () => true,
     async start(config, logger) {
-      // For trying the ETL locally; its loopback address joins the fetch allowlist.
+      // For trying the ETL locally; its port, and only that, joins the fetch allowlist.
       const videos = await startSampleVideoHost({ port: config.pipelines.etl.sampleHostPort });
       logger.info({ url: videos.url }, 'sample video host started');
-      const fetch = { ...config.fetch, allowHosts: [...config.fetch.allowHosts, '127.0.0.1'] };
-      return { config: { ...config, fetch }, env: { FETCH_ALLOW_HOSTS: fetch.allowHosts.join(',') }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
+      const fetch = allowing(config, new URL(videos.url));
+      return { config: { ...config, fetch }, env: { FETCH_ALLOW_HOSTS: fetch.allowEndpoints.map(formatAllowEntry).join(',') }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
     },
   },
 ];

@@ -1,7 +1,18 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowEntry, type AllowedEndpoint } from '../infra/http/allowlist';
 import { bool, commaList, hostPort, port, positiveInt, postgresUrl } from './env';
 import { ConfigError } from './errors';
+
+/** `host:port` entries; a bare host would open every service on it, so it is refused by name. */
+const allowEndpoints = commaList.transform((entries, ctx): AllowedEndpoint[] =>
+  entries.flatMap((entry) => {
+    const endpoint = parseAllowEntry(entry);
+    if (endpoint) return [endpoint];
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port (host:* allows every port, for tests only)` });
+    return [];
+  }),
+);
 
 /** What every pipeline shares: data directories, PostgreSQL, Temporal, workers, object storage, outbound fetches, the API. */
 export const platformEnv = z.object({
@@ -43,14 +54,18 @@ export const platformEnv = z.object({
   // Most S3-compatible servers want bucket-in-path URLs; AWS wants bucket-in-host.
   S3_FORCE_PATH_STYLE: bool.default(false),
 
-  // Hosts whose user-supplied URLs may resolve to private or loopback addresses (local development, tests).
-  FETCH_ALLOW_HOSTS: commaList,
+  // Endpoints (host:port) whose user-supplied URLs may reach private or loopback addresses (local development, tests).
+  FETCH_ALLOW_HOSTS: allowEndpoints,
   FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   FETCH_TIMEOUT_MS: positiveInt.default(30_000),
+  // A whole fetch, body included; an interrupted video download resumes from its partial on the retry.
+  FETCH_DEADLINE_MS: positiveInt.default(900_000),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_KEYS: commaList,
+  // `none` serves /api/* without keys on any address; unset, an API off loopback needs API_KEYS.
+  API_AUTH: z.enum(['keys', 'none']).default('keys'),
   // 10,000 sites of a portfolio request are about 3 MB of JSON.
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb').default('5mb'),
   API_TRUST_PROXY: bool.default(false),
@@ -105,8 +120,8 @@ function platformConfig(e: PlatformEnv) {
     },
     storage: storageConfig(e),
     /** Fetching user-supplied URLs. */
-    fetch: { allowHosts: e.FETCH_ALLOW_HOSTS, maxRedirects: e.FETCH_MAX_REDIRECTS, timeoutMs: e.FETCH_TIMEOUT_MS },
-    api: { host: e.API_HOST, port: e.API_PORT, apiKeys: e.API_KEYS, bodyLimit: e.API_BODY_LIMIT, trustProxy: e.API_TRUST_PROXY },
+    fetch: { allowEndpoints: e.FETCH_ALLOW_HOSTS, maxRedirects: e.FETCH_MAX_REDIRECTS, timeoutMs: e.FETCH_TIMEOUT_MS, deadlineMs: e.FETCH_DEADLINE_MS },
+    api: { host: e.API_HOST, port: e.API_PORT, apiKeys: e.API_KEYS, auth: e.API_AUTH, bodyLimit: e.API_BODY_LIMIT, trustProxy: e.API_TRUST_PROXY },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { assertApiExposureIntended } from '../config/api-exposure';
 import { createApp } from '../api/app';
 import { assertDatabaseReachable } from '../infra/db/check';
 import { migrate } from '../infra/db/migrate';
@@ -15,6 +16,7 @@ export interface ApiHost {
 }
 
 export async function startApiHost(config: Config, logger: Logger, metrics: Metrics): Promise<ApiHost> {
+  assertApiExposureIntended(config.api);
   const pool = createPool(config, 'dp-api');
   try {
     await assertDatabaseReachable(pool, config.postgres.url ?? '');

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     if (only.length && !only.includes(scenario.name)) continue;
     const vendor = scenario.vendor ? await startFakeSttVendor(scenario.vendor) : undefined;
     const videoHost = scenario.videoHost ? await startSampleVideoHost(scenario.videoHost) : undefined;
-    const env = { ...(vendor ? sttEnv(vendor) : {}), ...(videoHost ? { FETCH_ALLOW_HOSTS: '127.0.0.1' } : {}), ...scenario.env };
+    const env = { ...(vendor ? sttEnv(vendor) : {}), ...(videoHost ? { FETCH_ALLOW_HOSTS: '127.0.0.1:*' } : {}), ...scenario.env };
     const config = vendor || videoHost || scenario.env ? testConfig(env) : scenario.stack?.config;
     const stack = await startTestStack({ ...scenario.stack, config });
     try {

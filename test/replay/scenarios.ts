@@ -184,6 +184,23 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // `{audioUrl}` fetched by the workflow (phase fetching_audio), since the
+    // stt-fetch-audio-url-in-workflow marker; the API fetched it inside the request before.
+    name: 'stt-audio-url',
+    vendor: { processingMs: 500 },
+    videoHost: {},
+    async run(stack, { videoHost }) {
+      const res = await fetch(`${stack.apiUrl}/api/transcriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `replay-url-${Date.now()}` },
+        body: JSON.stringify({ audioUrl: `${videoHost!.url}${mediaPath('replay-audio', 20_000)}` }),
+      });
+      const body = (await res.json()) as { id: string };
+      await waitForTranscription(stack, body.id, 'COMPLETED');
+      return [['stt-audio-url', body.id]];
+    },
+  },
+  {
     name: 'stt-cancelled',
     vendor: { processingMs: 60_000 },
     async run(stack) {

@@ -50,7 +50,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     STT_MAX_IN_FLIGHT: String(ACCOUNT_LIMIT),
     STT_POLL_INTERVAL_MS: '300',
     STT_BACKOFF_BASE_MS: '500',
-    FETCH_ALLOW_HOSTS: '127.0.0.1',
+    FETCH_ALLOW_HOSTS: '127.0.0.1:*',
     ETL_VIDEOS_IN_FLIGHT: '8',
     // A killed worker's site groups move to the other worker after 3 s without a heartbeat.
     RISK_HEARTBEAT_TIMEOUT_S: '3',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config';
+import { assertApiExposureIntended } from '../../src/config/api-exposure';
 import { PIPELINE_NAMES } from '../../src/pipelines';
 import { temporalAddress } from '../../src/infra/temporal/client';
 
@@ -49,6 +50,24 @@ describe('configuration', () => {
     assert.equal(loadConfig({ STT_PROVIDER: 'openai' }).pipelines.stt.provider.baseUrl, undefined, 'unset: npm start runs the fake vendor');
   });
 
+  test('FETCH_ALLOW_HOSTS holds host:port endpoints, host:* for every port', () => {
+    assert.deepEqual(loadConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1:4010, videos.local:*' }).fetch.allowEndpoints, [
+      { host: '127.0.0.1', port: 4010 },
+      { host: 'videos.local', port: '*' },
+    ]);
+    assert.equal(loadConfig({}).fetch.deadlineMs, 900_000);
+  });
+
+  test('an API off loopback without API_KEYS refuses to start, in one line, unless API_AUTH=none', () => {
+    const api = (env: Record<string, string>) => () => assertApiExposureIntended(loadConfig(env).api);
+    assert.throws(api({ API_HOST: '0.0.0.0' }), (err: Error) => err instanceof ConfigError && err.message.startsWith('API_KEYS: ') && err.message.includes('API_AUTH=none') && !err.message.includes('\n'));
+    assert.throws(api({ API_HOST: '::' }), ConfigError);
+    assert.throws(api({ API_HOST: '192.168.1.20' }), ConfigError);
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) assert.doesNotThrow(api({ API_HOST: host }), host);
+    assert.doesNotThrow(api({ API_HOST: '0.0.0.0', API_KEYS: 'k1' }));
+    assert.doesNotThrow(api({ API_HOST: '0.0.0.0', API_AUTH: 'none' }));
+  });
+
   test('empty variables count as unset', () => {
     assert.equal(loadConfig({ DATABASE_URL: '' }).postgres.url, undefined);
   });
@@ -63,6 +82,9 @@ describe('configuration', () => {
     ['STT_PROVIDER', { STT_PROVIDER: 'whisper' }],
     ['STT_OPENAI_BASE_URL', { STT_PROVIDER: 'openai', STT_OPENAI_BASE_URL: 'api.openai.com' }],
     ['STT_OPENAI_LANGUAGE', { STT_OPENAI_LANGUAGE: 'korean' }],
+    ['FETCH_ALLOW_HOSTS', { FETCH_ALLOW_HOSTS: '127.0.0.1' }],
+    ['FETCH_ALLOW_HOSTS', { FETCH_ALLOW_HOSTS: 'videos.local:8080, localhost' }],
+    ['API_AUTH', { API_AUTH: 'off' }],
   ];
   for (const [name, env] of bad) {
     test(`a bad ${name} fails with one line naming it`, () => {

@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { Agent } from 'undici';
 import type { FetchConfig } from '../../config/platform';
 import { storageKeyFor } from '../../domain/etl';
 import * as etl from '../../infra/etl/queries';
+import { createGuardedAgent } from '../../infra/http/guarded-agent';
 import type { ObjectStore } from '../../infra/storage';
 import type { EtlSettings } from '../../pipelines/etl/settings';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 import { HostSlots } from './host-slots';
 import { createProber, describeProbeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './probe';
 import { stageInput } from './stage';
-import { transferToStorage, type TransferResult } from './transfer';
+import { transferToStorage, type TransferResult } from '../shared/transfer-to-storage';
 
 export type { ProbeOutcome, ProbeResult } from './probe';
 
@@ -42,7 +42,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
   const { pool, store, settings } = deps;
   // Bounded downloads per host: the original's 50 threads on one link were the outage.
   const downloads = new HostSlots(settings.connectionsPerHost);
-  const dispatcher = new Agent({ connections: settings.connectionsPerHost });
+  const dispatcher = createGuardedAgent({ allow: deps.fetch.allowEndpoints, connections: settings.connectionsPerHost });
   const fetchOptions = { ...deps.fetch };
   const prober = createProber(fetchOptions);
 
@@ -102,7 +102,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
         if (!(await etl.logTransferStart(pool, input.jobId, input.videoId, events))) {
           throw knownFailure(FAILURE_TYPES.jobCanceled, `job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`);
         }
-        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes }, input.mediaUrl, key, release);
+        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes, contentType: 'video/mp4' }, input.mediaUrl, key, release);
       } finally {
         release();
       }

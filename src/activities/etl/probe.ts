@@ -1,6 +1,6 @@
-import { Agent } from 'undici';
 import { InvalidPlaylistError, isAsxUrl, parseAsxPlaylist, playableRefs } from '../../domain/etl';
-import { openRemote, RemoteFetchError, type RemoteOptions } from '../../infra/http/fetch-remote';
+import { openRemote, RemoteFetchError, type FetchPolicy } from '../../infra/http/fetch-remote';
+import { createGuardedAgent } from '../../infra/http/guarded-agent';
 import { UnsafeUrlError } from '../../infra/http/url-guard';
 import { toApplicationFailure } from '../shared/failure-interceptor';
 import { classifyEtlFailure } from './failures';
@@ -55,8 +55,9 @@ function isDeadEntry(err: unknown): boolean {
 }
 
 /** Probes a URL (HEAD, or GET for a playlist) and resolves `.asx` playlists to their media. */
-export function createProber(fetchOptions: Omit<RemoteOptions, 'headers' | 'method' | 'acceptStatuses' | 'dispatcher'>) {
-  const dispatcher = new Agent({ connections: PROBE_CONNECTIONS_PER_HOST });
+export function createProber(policy: FetchPolicy) {
+  const dispatcher = createGuardedAgent({ allow: policy.allowEndpoints, connections: PROBE_CONNECTIONS_PER_HOST });
+  const fetchOptions = { ...policy, maxBytes: PLAYLIST_MAX_BYTES };
 
   async function probe(url: string, depth = 0): Promise<ProbeFinding> {
     let remote = await openRemote(new URL(url), { ...fetchOptions, dispatcher, method: isAsxUrl(url) ? 'GET' : 'HEAD' });

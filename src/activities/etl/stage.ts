@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { DuplicateIdFilter, isBlankRecord, mapHeader, recordValues, validateJsonRecord, validateRow, type Field, type RowResult, type VideoRecord } from '../../domain/etl';
+import { classifyPgError } from '../../infra/db/errors';
 import { CsvSyntaxError, readCsvRecords } from '../../infra/csv/read-csv-records';
 import * as etl from '../../infra/etl/queries';
 import type { ObjectStore } from '../../infra/storage';
@@ -42,6 +43,36 @@ async function* jsonRows(store: ObjectStore, key: string): AsyncGenerator<RowRes
   for (const [index, record] of records.entries()) yield validateJsonRecord(record, index);
 }
 
+type Rejection = { rowNumber: number; column: string | null; reason: string };
+type ValidRow = { rowNumber: number; video: VideoRecord };
+
+/**
+ * Stages a batch in one statement. Should PostgreSQL refuse a value the row rules let through
+ * (SQLSTATE class 22, e.g. a number out of its column's range), the batch is staged row by row
+ * and each refused row becomes a rejection, so one row never fails the job. Ordinals stay
+ * contiguous from `firstOrdinal`: chunks are cut by ordinal.
+ */
+async function stageBatch(pool: Pool, jobId: string, firstOrdinal: number, rows: readonly ValidRow[]): Promise<Rejection[]> {
+  try {
+    await etl.stageVideos(pool, jobId, firstOrdinal, rows.map((r) => r.video));
+    return [];
+  } catch (err) {
+    if (!isDataException(err)) throw err;
+  }
+  const refused: Rejection[] = [];
+  for (const [index, row] of rows.entries()) {
+    try {
+      await etl.stageVideos(pool, jobId, firstOrdinal + index - refused.length, [row.video]);
+    } catch (err) {
+      if (!isDataException(err)) throw err;
+      refused.push({ rowNumber: row.rowNumber, column: null, reason: `the database cannot store this row: ${(err as Error).message}` });
+    }
+  }
+  return refused;
+}
+
+const isDataException = (err: unknown) => classifyPgError(err) === 'permanent' && String((err as { code?: unknown }).code).startsWith('22');
+
 /**
  * Reads the job's input from object storage into the staging table, in batches, and records
  * every rejected row with its number and reason; a repeated id keeps its first row. Re-running
@@ -51,13 +82,14 @@ export async function stageInput(pool: Pool, store: ObjectStore, jobId: string):
   const job = await etl.findEtlJob(pool, jobId);
   if (!job) throw knownFailure(FAILURE_TYPES.badData, `ETL job ${jobId} does not exist`);
   const duplicates = new DuplicateIdFilter();
-  let valid: VideoRecord[] = [];
-  let rejections: Array<{ rowNumber: number; column: string | null; reason: string }> = [];
+  let valid: ValidRow[] = [];
+  let rejections: Rejection[] = [];
   let totalRows = 0;
   let validRows = 0;
   const flush = async () => {
-    await etl.stageVideos(pool, jobId, validRows - valid.length, valid);
-    await etl.recordRejections(pool, jobId, rejections);
+    const refused = await stageBatch(pool, jobId, validRows, valid);
+    validRows += valid.length - refused.length;
+    await etl.recordRejections(pool, jobId, [...rejections, ...refused]);
     valid = [];
     rejections = [];
     Context.current().heartbeat(totalRows);
@@ -65,10 +97,8 @@ export async function stageInput(pool: Pool, store: ObjectStore, jobId: string):
   for await (const row of job.source === 'csv' ? csvRows(store, job.inputKey) : jsonRows(store, job.inputKey)) {
     totalRows += 1;
     const checked = duplicates.check(row);
-    if (checked.ok) {
-      valid.push(checked.video);
-      validRows += 1;
-    } else rejections.push(checked.rejection);
+    if (checked.ok) valid.push({ rowNumber: checked.rowNumber, video: checked.video });
+    else rejections.push(checked.rejection);
     if (valid.length + rejections.length >= BATCH) await flush();
   }
   await flush();

@@ -21,7 +21,7 @@ export function hostSttActivities(deps: ActivityDeps, settings: SttSettings): Ho
   const provider = createProvider(settings);
   const slotReleases = createNotificationListener(deps.config.postgres.url!, SLOT_RELEASED_CHANNEL);
   const store = createObjectStore(deps.config.storage);
-  const activities = createSttActivities({ pool: deps.pool, store, provider, slotReleases, stt: settings });
+  const activities = createSttActivities({ pool: deps.pool, store, provider, slotReleases, stt: settings, fetch: deps.config.fetch });
   return {
     // acquireSlot stays on the main queue too, for runs started before waits had a queue of their own.
     activities,

@@ -9,7 +9,9 @@ import * as coordination from '../../infra/stt/queries/vendor-coordination';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
+import type { FetchPolicy } from '../../infra/http/fetch-remote';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
+import { createAudioFetcher } from './fetch-audio';
 
 /** The vendor said "not now": nobody calls it again before `retryAt`. */
 export interface RateLimited {
@@ -32,6 +34,7 @@ export interface SttActivityDeps {
   provider: SttProvider;
   slotReleases: NotificationListener;
   stt: SttSettings;
+  fetch: FetchPolicy;
 }
 
 const PROBE_MS = 10_000;
@@ -67,6 +70,9 @@ export function createSttActivities(deps: SttActivityDeps) {
   }
 
   return {
+    /** An `{audioUrl}` job's audio, fetched into object storage (heartbeats; a retry resumes). */
+    fetchAudioUrl: createAudioFetcher({ pool, store: deps.store, fetch: deps.fetch, maxBytes: stt.maxUploadBytes }),
+
     /** Waits (heartbeating) for one of the account's concurrent-job slots; a release anywhere wakes it. */
     acquireSlot: async (input: { jobId: string; maxWaitMs: number }): Promise<{ acquired: boolean }> => {
       const ctx = Context.current();
@@ -86,6 +92,8 @@ export function createSttActivities(deps: SttActivityDeps) {
      */
     submitTranscription: async (input: { jobId: string }): Promise<SubmitOutcome> => {
       const job = await loadJob(input.jobId);
+      const { audioKey, contentType } = job;
+      if (!audioKey || !contentType) throw knownFailure(FAILURE_TYPES.badData, `transcription ${job.id} has no stored audio yet`);
       if (job.vendorJobId) {
         if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
@@ -97,7 +105,7 @@ export function createSttActivities(deps: SttActivityDeps) {
         const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
         submission = await provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-          { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
+          { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },
           { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
         );
       } catch (err) {

@@ -51,7 +51,7 @@ async function sniff(source: Readable): Promise<{ head: Buffer; body: Readable }
 }
 
 /**
- * Stores audio from any stream (an upload or a fetched URL) after checking from its first bytes
+ * Stores an uploaded audio stream after checking from its first bytes
  * that it is audio the vendor accepts; `field` names the input in errors. Anything wrong leaves
  * nothing stored and the source stopped.
  */

@@ -10,19 +10,20 @@ import type { JobService } from '../shared/job-resource';
 import { ProblemError } from '../shared/problem';
 import { startOrGetExisting } from '../shared/start-workflow';
 import type { RunState } from '../shared/workflow-status';
-import type { TranscriptionOptions } from './audio-input';
+import type { AudioUrl, TranscriptionOptions } from './audio-input';
 import type { StoredAudio } from './audio-upload';
 
 /** A transcription's own fields in its view. */
 export const TranscriptionFields = {
-  phase: z.string().describe('queued, waiting_for_slot, submitted, transcribing, rate_limited, completed, failed or canceled'),
+  phase: z.string().describe('queued, fetching_audio, waiting_for_slot, submitted, transcribing, rate_limited, completed, failed or canceled'),
   retryAt: z.string().nullable().describe('While rate limited: when the vendor is tried again'),
   reason: z.string().nullable(),
   vendorJobId: z.string().nullable(),
   attempts: z.number(),
   error: z.string().nullable(),
   filename: z.string(),
-  sizeBytes: z.number(),
+  audioUrl: z.string().nullable().describe('The URL the audio is fetched from, for a job given one'),
+  sizeBytes: z.number().nullable().describe('Size of the stored audio in bytes; null until an audioUrl has been fetched'),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 };
@@ -30,8 +31,13 @@ type TranscriptionFields = z.output<z.ZodObject<typeof TranscriptionFields>>;
 
 export interface AcceptTranscription {
   id: string;
-  audio: StoredAudio;
+  audio: StoredAudio | AudioUrl;
   options: TranscriptionOptions;
+}
+
+function newJob(id: string, vendor: string, audio: StoredAudio | AudioUrl, options: TranscriptionOptions): jobs.NewSttJob {
+  if ('url' in audio) return { id, vendor, filename: audio.filename, options, audioUrl: audio.url };
+  return { id, vendor, filename: audio.filename, options, audioKey: audio.key, audioSha256: audio.sha256, contentType: audio.type.contentType, sizeBytes: audio.size };
 }
 
 export type TranscriptionService = ReturnType<typeof createTranscriptionService>;
@@ -46,20 +52,8 @@ export function createTranscriptionService(deps: Pick<ApiDeps, 'pool' | 'store' 
 
     /** The job row claims the stored audio; a request that lost the race to its key (or failed) deletes what it stored. */
     async accept({ id, audio, options }: AcceptTranscription): Promise<jobs.SttJob> {
-      await claimStoredInput(store, audio.key, () =>
-        withTransaction(pool, (tx) =>
-          jobs.insertSttJob(tx, {
-            id,
-            vendor: settings.provider.name,
-            audioKey: audio.key,
-            audioSha256: audio.sha256,
-            filename: audio.filename,
-            contentType: audio.type.contentType,
-            sizeBytes: audio.size,
-            options,
-          }),
-        ),
-      );
+      const storedKey = 'key' in audio ? audio.key : undefined;
+      await claimStoredInput(store, storedKey, () => withTransaction(pool, (tx) => jobs.insertSttJob(tx, newJob(id, settings.provider.name, audio, options))));
       const job = await find(id);
       if (!job) throw new Error(`transcription ${id} vanished right after it was stored`);
       return job;
@@ -69,12 +63,12 @@ export function createTranscriptionService(deps: Pick<ApiDeps, 'pool' | 'store' 
       const { created } = await startOrGetExisting<typeof transcriptionWorkflow>(temporal, 'transcriptionWorkflow', {
         workflowId: job.id,
         taskQueue: settings.queue.taskQueue,
-        args: [{ jobId: job.id, tuning: settings.tuning }],
+        args: [{ jobId: job.id, tuning: settings.tuning, ...(job.audioKey ? {} : { audioFromUrl: true }) }],
         typedSearchAttributes: [
           { key: PIPELINE, value: 'stt' },
           { key: BUSINESS_KEY, value: job.id },
         ],
-        staticSummary: `transcribe ${job.filename} (${job.sizeBytes} bytes)`,
+        staticSummary: job.sizeBytes === null ? `transcribe ${job.filename} (from a URL)` : `transcribe ${job.filename} (${job.sizeBytes} bytes)`,
       });
       return created;
     },
@@ -94,6 +88,7 @@ export function createTranscriptionService(deps: Pick<ApiDeps, 'pool' | 'store' 
         attempts: live?.attempts ?? 0,
         error: live?.error ?? job.error,
         filename: job.filename,
+        audioUrl: job.audioUrl,
         sizeBytes: job.sizeBytes,
         createdAt: job.createdAt.toISOString(),
         finishedAt: job.finishedAt?.toISOString() ?? null,

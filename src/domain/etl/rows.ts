@@ -25,7 +25,10 @@ function parseId(value: string): Parsed<string> {
   return { ok: true, value: id };
 }
 
-const asText = (value: string): Parsed<string> => ({ ok: true, value });
+/** PostgreSQL's text cannot hold U+0000; the row is refused here, with a reason, rather than by the database. */
+function asText(label: string): (value: string) => Parsed<string> {
+  return (value) => (value.includes('\u0000') ? { ok: false, reason: `${label} contains a NUL character` } : { ok: true, value });
+}
 
 /** A required value: trimmed, and empty or absent is a rejection. */
 function required<T>(label: string, parse: (value: string) => Parsed<T>): Rule<T> {
@@ -45,9 +48,9 @@ function optional<T>(parse: (value: string) => Parsed<T>): Rule<T | null> {
 
 const RULES: { readonly [F in Field]: Rule<VideoRecord[F]> } = {
   id: required('id', parseId),
-  title: required('title', asText),
-  category: optional(asText),
-  instructor: optional(asText),
+  title: required('title', asText('title')),
+  category: optional(asText('category')),
+  instructor: optional(asText('instructor')),
   durationSeconds: optional(parseDuration),
   publishedAt: optional(parsePublishedDate),
   videoUrl: required('video URL', parseVideoUrl),

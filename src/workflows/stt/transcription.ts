@@ -16,7 +16,7 @@ import type { SttTuning } from '../../pipelines/stt/settings';
 import { failureMessage } from '../shared/failures';
 import { STATUS_DETAIL } from '../shared/search-attributes';
 
-export type TranscriptionPhase = 'queued' | 'waiting_for_slot' | 'submitted' | 'transcribing' | 'rate_limited' | 'completed' | 'failed' | 'canceled';
+export type TranscriptionPhase = 'queued' | 'fetching_audio' | 'waiting_for_slot' | 'submitted' | 'transcribing' | 'rate_limited' | 'completed' | 'failed' | 'canceled';
 
 export interface TranscriptionState {
   phase: TranscriptionPhase;
@@ -38,6 +38,8 @@ export interface TranscriptionInput {
   pollIntervalMs?: number;
   /** Where slot waits run; absent in runs started before slot waits had their own queue. */
   slotTaskQueue?: string;
+  /** The job was given an `{audioUrl}`: its audio is fetched first. Absent in runs of uploads and older runs. */
+  audioFromUrl?: boolean;
 }
 
 export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
@@ -47,6 +49,8 @@ const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 const VENDOR_JOB_FAILED: FailureTypeName = 'VendorJobFailed';
 /** Marks runs that finish on a synchronous vendor's submit; earlier code went on to poll it. */
 const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
+/** Marks runs that fetch an `{audioUrl}` themselves; the API used to fetch it inside the request. */
+const AUDIO_URL_PATCH = 'stt-fetch-audio-url-in-workflow';
 
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
@@ -61,10 +65,18 @@ const slotWaiter = (taskQueue?: string) =>
     retry: RETRY,
     summary: 'wait for one of the account’s concurrent-job slots',
   }).acquireSlot;
+const audioSource = proxyActivities<SttActivities>({
+  // Beyond FETCH_DEADLINE_MS's default; a longer fetch is cut off and resumed by the retry.
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '1 minute',
+  // A refused URL, a 4xx answer or audio the vendor cannot take arrive non-retryable.
+  retry: { ...RETRY, maximumAttempts: 5 },
+  summary: 'fetch the audio URL into object storage',
+});
 const bookkeeping = proxyActivities<SttActivities>({ startToCloseTimeout: '30 seconds', retry: { ...RETRY, maximumAttempts: 20 } });
 
 /**
- * One audio file through the vendor: take a slot, submit once, poll until done, keep the
+ * One audio file through the vendor: fetch it when it was given as a URL, take a slot, submit once, poll until done, keep the
  * transcript; a synchronous vendor answers the submit with the transcript and is never polled.
  * A 429 anywhere pauses every worker (the shared gate) and this job shows `rate_limited` with
  * the time it will try again, instead of failing.
@@ -92,6 +104,10 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     return state;
   };
   try {
+    if (input.audioFromUrl && patched(AUDIO_URL_PATCH)) {
+      enter('fetching_audio');
+      await audioSource.fetchAudioUrl({ jobId: input.jobId });
+    }
     enter('waiting_for_slot');
     const acquireSlot = slotWaiter(tuning.slotTaskQueue);
     while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);

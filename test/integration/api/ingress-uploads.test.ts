@@ -35,7 +35,7 @@ describe('ingress: multipart uploads and fetched audio', () => {
     audioBase = `http://127.0.0.1:${(audioHost.address() as AddressInfo).port}`;
     vendor = await startFakeSttVendor({ processingMs: 200 });
     // An STT worker answers the state query in the POST's response; ETL runs are only started, and just wait.
-    const env = sttEnv(vendor, { ETL_MAX_FILE_BYTES: String(ETL_MAX_FILE_BYTES), STT_MAX_UPLOAD_BYTES: String(STT_MAX_UPLOAD_BYTES), FETCH_ALLOW_HOSTS: '127.0.0.1' });
+    const env = sttEnv(vendor, { ETL_MAX_FILE_BYTES: String(ETL_MAX_FILE_BYTES), STT_MAX_UPLOAD_BYTES: String(STT_MAX_UPLOAD_BYTES), FETCH_ALLOW_HOSTS: '127.0.0.1:*' });
     stack = await startTestStack({ config: testConfig(env), queues: ['stt'] });
   });
   after(async () => {
@@ -162,7 +162,8 @@ describe('ingress: multipart uploads and fetched audio', () => {
     assert.deepEqual(await unclaimedFiles('stt/uploads', 'stt_jobs'), []);
   });
 
-  test('an audio filename with a NUL, from an upload, an audioUrl or the URL it redirects to → 400 naming it; nothing stored', async () => {
+  // The name of an audioUrl's file comes from the URL given (the API does not fetch it, so a redirect cannot rename it).
+  test('an audio filename with a NUL, from an upload or an audioUrl → 400 naming it; nothing stored', async () => {
     const before = await jobCount('stt_jobs');
     // A raw NUL breaks the part header itself; an RFC 5987 encoded one decodes into the name.
     assertField(await send('/api/transcriptions', audioForm(wav(4), 'a\u0000b.wav')), 400, 'body');
@@ -175,18 +176,14 @@ describe('ingress: multipart uploads and fetched audio', () => {
     assertField(await send('/api/transcriptions', audioForm(wav(4), 'a.wav', { domain: 'GENERAL\u0000' })), 400, 'body.domain');
     const json = { 'content-type': 'application/json' };
     assertField(await send('/api/transcriptions', JSON.stringify({ audioUrl: `${audioBase}/files/a%00b.wav` }), json), 400, 'body.audioUrl');
-    const redirected = await send('/api/transcriptions', JSON.stringify({ audioUrl: `${audioBase}/redirect?to=${encodeURIComponent('/files/a%00b.wav')}` }), json);
-    assertField(redirected, 400, 'body.audioUrl');
     assert.equal(await jobCount('stt_jobs'), before);
     assert.deepEqual(await unclaimedFiles('stt/uploads', 'stt_jobs'), []);
   });
 
-  test('an audioUrl with a malformed percent-escape → 400 naming it, directly or after a redirect; nothing stored', async () => {
+  test('an audioUrl with a malformed percent-escape → 400 naming it; nothing stored', async () => {
     const before = await jobCount('stt_jobs');
     const json = { 'content-type': 'application/json' };
     assertField(await send('/api/transcriptions', JSON.stringify({ audioUrl: `${audioBase}/files/%E0%A4%A.mp4` }), json), 400, 'body.audioUrl');
-    const redirected = await send('/api/transcriptions', JSON.stringify({ audioUrl: `${audioBase}/redirect?to=${encodeURIComponent('/files/%E0%A4%A.wav')}` }), json);
-    assertField(redirected, 400, 'body.audioUrl');
     assert.equal(await jobCount('stt_jobs'), before);
     assert.deepEqual(await unclaimedFiles('stt/uploads', 'stt_jobs'), []);
     // A well-formed escape still names the file.

@@ -74,7 +74,7 @@ describe('job resources: one accept / view / cancel behaviour for every pipeline
   before(async () => {
     // No workers: every run stays PENDING, which is all these answers need. A short statement
     // timeout turns a write blocked by a test's lock into a prompt failure.
-    stack = await startTestStack({ config: testConfig({ PG_STATEMENT_TIMEOUT_MS: '1500', FETCH_ALLOW_HOSTS: '127.0.0.1' }), queues: false });
+    stack = await startTestStack({ config: testConfig({ PG_STATEMENT_TIMEOUT_MS: '1500', FETCH_ALLOW_HOSTS: '127.0.0.1:*' }), queues: false });
   });
   after(async () => {
     for await (const run of stack.temporal.workflow.list({ query: 'ExecutionStatus = "Running"' })) {

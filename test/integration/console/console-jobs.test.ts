@@ -14,7 +14,7 @@ describe('console: transcription, video ETL and runs in a real browser', () => {
   let page: WatchedPage;
   before(async () => {
     [vendor, host, browser] = await Promise.all([startFakeSttVendor({ processingMs: 1500 }), startSampleVideoHost(), launchBrowser()]);
-    stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '3' }), queues: ['stt', 'etl'] });
+    stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), FETCH_ALLOW_HOSTS: '127.0.0.1:*', ETL_CHUNK_SIZE: '3' }), queues: ['stt', 'etl'] });
     page = await WatchedPage.open(browser);
     // GET /api/stt/vendor is optional: where the API lacks it, the panel stays hidden.
     page.allow(404, /\/api\/stt\/vendor$/);

@@ -17,7 +17,7 @@ describe('cancelling an ETL job', () => {
     // (the worker passes heartbeats on every 12 s), so the running one is stopped mid-file.
     const host = await startSampleVideoHost({ bandwidthBytesPerSecond: 500_000 });
     // One download per host at a time and two transfers in flight: the second waits at the worker.
-    const env = { FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '50', ETL_VIDEOS_IN_FLIGHT: '2', ETL_CONNECTIONS_PER_HOST: '1' };
+    const env = { FETCH_ALLOW_HOSTS: '127.0.0.1:*', ETL_CHUNK_SIZE: '50', ETL_VIDEOS_IN_FLIGHT: '2', ETL_CONNECTIONS_PER_HOST: '1' };
     const stack = await startTestStack({ config: testConfig(env), queues: ['etl'] });
     try {
       const small = Array.from({ length: 4 }, (_, i) => ({ id: `s${i}`, size: 20_000 + i }));

@@ -9,7 +9,7 @@ describe('video ETL end to end', () => {
   let stack: TestStack;
   before(async () => {
     host = await startSampleVideoHost();
-    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '3' }), queues: ['etl'] });
+    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1:*', ETL_CHUNK_SIZE: '3' }), queues: ['etl'] });
   });
   after(async () => {
     await stack.stop();
@@ -106,26 +106,60 @@ describe('video ETL end to end', () => {
     assert.ok(Date.now() - started < 20_000);
   });
 
+  test('a row the database cannot store is rejected with its reason; the other rows load', async () => {
+    const csv =
+      'id,title,duration,video_url\r\n' +
+      `n1,fine,10,${url(mediaPath('nul-1', 1_000))}\r\n` +
+      `n2,"bad\u0000title",10,${url(mediaPath('nul-2', 1_000))}\r\n` +
+      // A safe integer for the row rules, past PostgreSQL's integer column.
+      `n3,overflow,99999999999,${url(mediaPath('nul-3', 1_000))}\r\n` +
+      `n4,also fine,10,${url(mediaPath('nul-4', 1_000))}\r\n`;
+    const { status, body } = await postCsv(stack, csv, 'nul-title');
+    assert.equal(status, 202, JSON.stringify(body));
+    const job = await waitForJob(stack, body.id, 'COMPLETED');
+    assert.deepEqual(job.counts, { total: 4, rejected: 2, pending: 0, downloaded: 0, failed: 0, loaded: 2 });
+    const rejections = ((await (await fetch(`${stack.apiUrl}/api/etl-jobs/${body.id}/rejections`)).json()) as any).items;
+    assert.deepEqual(rejections.map((r: any) => [r.rowNumber, r.column]), [[3, 'title'], [4, null]]);
+    assert.match(rejections[0].reason, /title contains a NUL character/);
+    assert.match(rejections[1].reason, /the database cannot store this row: .*out of range/);
+    assert.deepEqual((await jobVideos(stack, body.id)).map((v: any) => [v.videoId, v.status]).sort(), [['n1', 'LOADED'], ['n4', 'LOADED']]);
+  });
+
   test('an unknown job is 404', async () => {
     assert.equal((await getJob(stack, 'etl-nope')).status, 404);
   });
 });
 
 describe('video URLs are checked against SSRF', () => {
-  test('a URL resolving to loopback is refused when loopback is not allowlisted', async () => {
+  test('loopback in any spelling, and a redirect to it, is refused; the host never receives a request', async () => {
     const host = await startSampleVideoHost();
-    const stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '' }), queues: ['etl'] });
+    const redirector = await startSampleVideoHost();
+    // Only the redirector's port is open: the video host on the same address is not.
+    const stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: `127.0.0.1:${new URL(redirector.url).port}` }), queues: ['etl'] });
     try {
-      const csv = `id,title,video_url\nlocal,Local,${host.url}${mediaPath('local', 100)}\nmeta,Metadata,http://169.254.169.254/latest/meta-data\n`;
+      const port = new URL(host.url).port;
+      const media = mediaPath('local', 100);
+      const targets = [
+        `${host.url}${media}`,
+        `http://2130706433:${port}${media}`,
+        `http://127.1:${port}${media}`,
+        `http://0x7f000001:${port}${media}`,
+        `http://localhost:${port}${media}`,
+        `http://[::ffff:127.0.0.1]:${port}${media}`,
+        'http://169.254.169.254/latest/meta-data',
+        `${redirector.url}/redirect/2?to=${encodeURIComponent(`${host.url}${media}`)}`,
+      ];
+      const csv = `id,title,video_url\n${targets.map((t, i) => `v${i},T${i},${t}`).join('\n')}\n`;
       const { body } = await postCsv(stack, csv, 'ssrf');
       const job = await waitForJob(stack, body.id, 'COMPLETED');
-      assert.equal(job.counts.failed, 2);
+      assert.equal(job.counts.failed, targets.length, JSON.stringify(job.counts));
       const videos = await jobVideos(stack, body.id);
-      assert.ok(videos.every((v: any) => /private, loopback or link-local/.test(v.error)), JSON.stringify(videos));
+      assert.ok(videos.every((v: any) => /not a public address|refused address/.test(v.error)), JSON.stringify(videos.map((v: any) => v.error)));
       assert.equal(host.admin.stats().requests.total, 0, 'the host was never contacted');
     } finally {
       await stack.stop();
       await host.stop();
+      await redirector.stop();
     }
   });
 });

@@ -14,7 +14,7 @@ describe('.asx playlists resolve to their media', () => {
   let stack: TestStack;
   before(async () => {
     host = await startSampleVideoHost();
-    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1' }), queues: ['etl'] });
+    stack = await startTestStack({ config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1:*' }), queues: ['etl'] });
   });
   after(async () => {
     await stack.stop();

@@ -8,7 +8,7 @@ import { spawnWorker } from '../../support/worker-process';
 describe('ETL at scale and through a crash', () => {
   test('a worker killed mid-transfer: the new worker resumes, the file is intact, no row is duplicated', { timeout: 180_000 }, async () => {
     const host = await startSampleVideoHost({ bandwidthBytesPerSecond: 1_000_000 });
-    const env = { FETCH_ALLOW_HOSTS: '127.0.0.1' };
+    const env = { FETCH_ALLOW_HOSTS: '127.0.0.1:*' };
     const stack = await startTestStack({ config: testConfig(env), queues: false });
     const workerEnv = { ...env, STORAGE_DIR: stack.config.storage.rootDir };
     try {
@@ -41,7 +41,7 @@ describe('ETL at scale and through a crash', () => {
   test('a 10,000-row CSV of tiny files completes', { timeout: 900_000 }, async () => {
     const host = await startSampleVideoHost();
     const stack = await startTestStack({
-      config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '250', ETL_CHUNKS_IN_FLIGHT: '4', ETL_VIDEOS_IN_FLIGHT: '8', ETL_MAX_ACTIVITIES: '32' }),
+      config: testConfig({ FETCH_ALLOW_HOSTS: '127.0.0.1:*', ETL_CHUNK_SIZE: '250', ETL_CHUNKS_IN_FLIGHT: '4', ETL_VIDEOS_IN_FLIGHT: '8', ETL_MAX_ACTIVITIES: '32' }),
       queues: ['etl'],
     });
     try {

@@ -4,35 +4,65 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { startTestStack, testConfig, type TestStack } from '../../support/stack';
+import { startTestStack, testConfig, waitUntil, type TestStack } from '../../support/stack';
 import { getTranscription, startFakeSttVendor, sttEnv, upload, wav, waitForTranscription, type FakeVendor } from '../../support/stt';
+
+
+/** Sends `bytes` in ten parts spread over `ms`. */
+function trickle(res: http.ServerResponse, bytes: Buffer, ms: number): void {
+  res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': String(bytes.length) });
+  const part = Math.ceil(bytes.length / 10);
+  let sent = 0;
+  const timer = setInterval(() => {
+    res.write(bytes.subarray(sent, sent + part));
+    sent += part;
+    if (sent >= bytes.length) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, ms / 10);
+  res.on('close', () => clearInterval(timer));
+}
 
 describe('a transcription end to end', () => {
   let vendor: FakeVendor;
   let stack: TestStack;
   let audioHost: http.Server;
   let audioBase: string;
+  // Stands for a service on loopback that is not allowlisted: it counts what reaches it.
+  let internal: http.Server;
+  let internalPort: number;
+  let internalRequests = 0;
   before(async () => {
     vendor = await startFakeSttVendor({ processingMs: 600 });
-    // A host serving audio by URL; only 127.0.0.1 (not "localhost") is on the fetch allowlist.
+    internal = http.createServer((_req, res) => {
+      internalRequests += 1;
+      res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(7));
+    });
+    await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+    internalPort = (internal.address() as AddressInfo).port;
+    // A host serving audio by URL; its port, and only that, is on the fetch allowlist.
     audioHost = http.createServer((req, res) => {
       if (req.url === '/moved') res.writeHead(302, { location: '/files/lecture.wav' }).end();
-      else if (req.url === '/to-localhost') res.writeHead(302, { location: `http://localhost:${(audioHost.address() as AddressInfo).port}/files/lecture.wav` }).end();
+      else if (req.url === '/to-internal') res.writeHead(302, { location: `http://127.0.0.1:${internalPort}/files/lecture.wav` }).end();
+      else if (req.url === '/to-localhost') res.writeHead(302, { location: `http://localhost:${internalPort}/files/lecture.wav` }).end();
       else if (req.url === '/files/lecture.wav') res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(42));
+      else if (req.url === '/files/slow.wav') trickle(res, wav(43), 2_000);
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => audioHost.listen(0, '127.0.0.1', r));
     audioBase = `http://127.0.0.1:${(audioHost.address() as AddressInfo).port}`;
-    stack = await startTestStack({ config: testConfig(sttEnv(vendor, { FETCH_ALLOW_HOSTS: '127.0.0.1', STT_MAX_UPLOAD_BYTES: '100000' })), queues: ['stt'] });
+    stack = await startTestStack({ config: testConfig(sttEnv(vendor, { FETCH_ALLOW_HOSTS: `127.0.0.1:${new URL(audioBase).port}`, STT_MAX_UPLOAD_BYTES: '100000' })), queues: ['stt'] });
   });
   after(async () => {
     await stack.stop();
     await vendor.stop();
     audioHost.close();
+    internal.close();
   });
 
   const storedUploads = async () => {
-    const { rows } = await stack.pool.query(`SELECT audio_key FROM stt_jobs`);
+    const { rows } = await stack.pool.query(`SELECT audio_key FROM stt_jobs WHERE audio_key IS NOT NULL`);
     const known = new Set(rows.map((r) => path.basename(r.audio_key)));
     const dir = path.join(stack.config.storage.rootDir, 'stt', 'uploads');
     return existsSync(dir) ? readdirSync(dir).filter((f) => !f.endsWith('.meta.json') && !known.has(f)) : [];
@@ -47,26 +77,59 @@ describe('a transcription end to end', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  test('{audioUrl} is fetched (following a redirect), stored and transcribed', async () => {
+  test('{audioUrl} is fetched by the workflow (following a redirect), stored and transcribed', async () => {
     const { status, body } = await postUrl(`${audioBase}/moved`, 'by-url');
     assert.equal(status, 202, JSON.stringify(body));
-    assert.equal(body.filename, 'lecture.wav');
-    await waitForTranscription(stack, body.id, 'COMPLETED');
+    assert.equal(body.filename, 'moved');
+    const done = await waitForTranscription(stack, body.id, 'COMPLETED');
+    assert.equal(done.sizeBytes, wav(42).length);
+    assert.equal(vendor.admin.stats().submits.byFilename[`${body.id}`], 1);
   });
 
-  const refused: Array<[string, () => string]> = [
-    ['a loopback host that is not allowlisted', () => `${audioBase.replace('127.0.0.1', 'localhost')}/files/lecture.wav`],
-    ['a redirect to a host that is not allowlisted', () => `${audioBase}/to-localhost`],
+  test('a slow source never holds the request: 202 at once, phase fetching_audio, then transcribed', async () => {
+    const started = Date.now();
+    const { status, body } = await postUrl(`${audioBase}/files/slow.wav`, 'slow-source');
+    assert.equal(status, 202, JSON.stringify(body));
+    assert.ok(Date.now() - started < 1_500, `answered after ${Date.now() - started} ms`);
+    assert.equal(body.sizeBytes, null);
+    await waitUntil('phase fetching_audio', async () => ((await getTranscription(stack, body.id)).phase === 'fetching_audio' ? true : undefined), 10_000);
+    const done = await waitForTranscription(stack, body.id, 'COMPLETED');
+    assert.equal(done.sizeBytes, wav(43).length);
+  });
+
+  const refusedByApi: Array<[string, () => string]> = [
+    ['a loopback address that is not allowlisted', () => `http://127.0.0.1:${internalPort}/files/lecture.wav`],
+    ['loopback as a decimal number', () => `http://2130706433:${internalPort}/files/lecture.wav`],
+    ['loopback as an IPv4-mapped IPv6 address', () => `http://[::ffff:127.0.0.1]:${internalPort}/files/lecture.wav`],
     ['the cloud metadata address', () => 'http://169.254.169.254/latest/meta-data'],
     ['a file: URL', () => 'file:///etc/passwd'],
   ];
-  for (const [name, url] of refused) {
-    test(`{audioUrl} with ${name} → 400 naming body.audioUrl; nothing stored`, async () => {
+  for (const [name, url] of refusedByApi) {
+    test(`{audioUrl} with ${name} → 400 naming body.audioUrl; nothing stored, nothing requested`, async () => {
       const before = (await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n;
       const { status, body } = await postUrl(url());
       assert.equal(status, 400, JSON.stringify(body));
       assert.equal(body.errors[0].field, 'body.audioUrl');
       assert.equal((await stack.pool.query('SELECT count(*)::int AS n FROM stt_jobs')).rows[0].n, before);
+      assert.equal(internalRequests, 0);
+    });
+  }
+
+  // What only resolving or fetching tells: the job is accepted, then FAILED with the reason.
+  const refusedByFetch: Array<[string, () => string, RegExp]> = [
+    ['a name that resolves to loopback', () => `http://localhost:${internalPort}/files/lecture.wav`, /localhost resolves to a refused address/],
+    ['a redirect to a loopback address', () => `${audioBase}/to-internal`, /is refused: 127\.0\.0\.1 is not a public address/],
+    ['a redirect to a name on loopback', () => `${audioBase}/to-localhost`, /localhost resolves to a refused address/],
+    ['a URL that answers 404', () => `${audioBase}/files/missing.wav`, /answered HTTP 404/],
+  ];
+  for (const [name, url, reason] of refusedByFetch) {
+    test(`{audioUrl} with ${name} → 202, then FAILED with the reason; nothing requested from loopback`, async () => {
+      const { status, body } = await postUrl(url());
+      assert.equal(status, 202, JSON.stringify(body));
+      const failed = await waitForTranscription(stack, body.id, 'FAILED');
+      assert.equal(failed.phase, 'failed');
+      assert.match(failed.error, reason);
+      assert.equal(internalRequests, 0);
     });
   }
 

@@ -47,7 +47,7 @@ describe('fan-out of child workflows', () => {
   test('an ETL job cancelled while chunks wait for a slot: no chunk beyond the window starts, and CANCELED is written only after the running ones stopped', { timeout: 180_000 }, async () => {
     // Each file trickles for 16 s, longer than a cancellation takes to reach a download.
     const host = await startSampleVideoHost({ bandwidthBytesPerSecond: 500_000 });
-    const env = { FETCH_ALLOW_HOSTS: '127.0.0.1', ETL_CHUNK_SIZE: '1', ETL_CHUNKS_IN_FLIGHT: '2', ETL_VIDEOS_IN_FLIGHT: '1', ETL_CONNECTIONS_PER_HOST: '8' };
+    const env = { FETCH_ALLOW_HOSTS: '127.0.0.1:*', ETL_CHUNK_SIZE: '1', ETL_CHUNKS_IN_FLIGHT: '2', ETL_VIDEOS_IN_FLIGHT: '1', ETL_CONNECTIONS_PER_HOST: '8' };
     const stack = await startTestStack({ config: testConfig(env), queues: ['etl'] });
     try {
       const ids = ['v0', 'v1', 'v2', 'v3', 'v4'];

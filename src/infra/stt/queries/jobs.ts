@@ -2,35 +2,49 @@ import type { Queryable } from '../../db/queryable';
 
 /** Every SQL statement of transcription jobs, by name. */
 
-export interface NewSttJob {
-  id: string;
-  vendor: string;
+/** The audio as stored in object storage. */
+export interface StoredAudioRecord {
   audioKey: string;
   audioSha256: string;
-  filename: string;
   contentType: string;
   sizeBytes: number;
-  options: Record<string, unknown>;
 }
 
+/** A job with its audio stored already (an upload), or with a URL its workflow fetches. */
+export type NewSttJob = { id: string; vendor: string; filename: string; options: Record<string, unknown> } & (
+  | ({ audioUrl?: undefined } & StoredAudioRecord)
+  | { audioUrl: string }
+);
+
 export async function insertSttJob(db: Queryable, job: NewSttJob): Promise<boolean> {
+  const audio = job.audioUrl === undefined ? job : undefined;
   const { rowCount } = await db.query(
-    `INSERT INTO stt_jobs (id, vendor, audio_key, audio_sha256, filename, content_type, size_bytes, options)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-    [job.id, job.vendor, job.audioKey, job.audioSha256, job.filename, job.contentType, job.sizeBytes, job.options],
+    `INSERT INTO stt_jobs (id, vendor, audio_key, audio_sha256, filename, content_type, size_bytes, options, audio_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+    [job.id, job.vendor, audio?.audioKey ?? null, audio?.audioSha256 ?? null, job.filename, audio?.contentType ?? null, audio?.sizeBytes ?? null, job.options, job.audioUrl ?? null],
   );
   return rowCount === 1;
+}
+
+/** The fetched audio of an `{audioUrl}` job; a retry writes the same values again. */
+export async function recordFetchedAudio(db: Queryable, id: string, audio: StoredAudioRecord): Promise<void> {
+  await db.query(
+    `UPDATE stt_jobs SET audio_key = $2, audio_sha256 = $3, content_type = $4, size_bytes = $5, updated_at = now() WHERE id = $1`,
+    [id, audio.audioKey, audio.audioSha256, audio.contentType, audio.sizeBytes],
+  );
 }
 
 export interface SttJob {
   id: string;
   vendor: string;
-  /** Object storage key of the audio; retries never need the client again. */
-  audioKey: string;
-  audioSha256: string;
+  /** Object storage key of the audio; retries never need the client again. Null until an `audioUrl` is fetched. */
+  audioKey: string | null;
+  audioSha256: string | null;
+  /** Where the workflow fetches the audio from, for jobs that were given a URL. */
+  audioUrl: string | null;
   filename: string;
-  contentType: string;
-  sizeBytes: number;
+  contentType: string | null;
+  sizeBytes: number | null;
   options: Record<string, unknown>;
   vendorJobId: string | null;
   status: string;
@@ -41,7 +55,7 @@ export interface SttJob {
 }
 
 // size_bytes is a bigint; as float8 it arrives as a number, exact for any file below 2^53 bytes.
-const STT_JOB_COLUMNS = `id, vendor, audio_key AS "audioKey", audio_sha256 AS "audioSha256", filename, content_type AS "contentType",
+const STT_JOB_COLUMNS = `id, vendor, audio_key AS "audioKey", audio_sha256 AS "audioSha256", audio_url AS "audioUrl", filename, content_type AS "contentType",
   size_bytes::float8 AS "sizeBytes", options, vendor_job_id AS "vendorJobId", status, error,
   created_at AS "createdAt", updated_at AS "updatedAt", finished_at AS "finishedAt"`;
 

@@ -5,7 +5,7 @@ import { describeProbeFailure } from '../../../../src/activities/etl/probe';
 import { toApplicationFailure } from '../../../../src/activities/shared/failure-interceptor';
 import { InvalidPlaylistError, parseAsxPlaylist } from '../../../../src/domain/etl';
 import { RemoteFetchError } from '../../../../src/infra/http/fetch-remote';
-import { assertFetchable } from '../../../../src/infra/http/url-guard';
+import { assertFetchableUrl } from '../../../../src/infra/http/url-guard';
 import { ObjectTooLargeError } from '../../../../src/infra/storage';
 
 async function thrownBy(fn: () => unknown): Promise<Error> {
@@ -19,7 +19,7 @@ async function thrownBy(fn: () => unknown): Promise<Error> {
 
 describe('classifyEtlFailure', () => {
   test('a refused URL is UnsafeUrl, not retried', async () => {
-    const err = await thrownBy(() => assertFetchable(new URL('http://169.254.169.254/latest/meta-data'), []));
+    const err = await thrownBy(() => assertFetchableUrl(new URL('http://169.254.169.254/latest/meta-data'), []));
     const failure = toApplicationFailure(err, [classifyEtlFailure]);
     assert.deepEqual([failure.type, failure.nonRetryable], ['UnsafeUrl', true]);
   });

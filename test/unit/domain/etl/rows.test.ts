@@ -63,6 +63,8 @@ describe('validateRow', () => {
     ['id too long', { id: 'x'.repeat(101) }, 'id', /id longer than 100 characters/],
     ['id with a control character', { id: 'a\u0000b' }, 'id', /control characters/],
     ['missing title', { title: '' }, 'title', /^title is required$/],
+    ['title with a NUL byte', { title: 'a\u0000b' }, 'title', /^title contains a NUL character$/],
+    ['instructor with a NUL byte', { instructor: '김\u0000' }, 'instructor', /^instructor contains a NUL character$/],
     ['bad duration', { durationSeconds: '한 시간' }, 'durationSeconds', /unrecognised duration "한 시간"/],
     ['out-of-range duration', { durationSeconds: '10:75' }, 'durationSeconds', /seconds out of range/],
     ['bad date', { publishedAt: 'next week' }, 'publishedAt', /unrecognised date "next week"/],

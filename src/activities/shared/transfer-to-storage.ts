@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { openRemote, type RemoteOptions } from '../../infra/http/fetch-remote';
+import { openRemote, type FetchPolicy } from '../../infra/http/fetch-remote';
 import type { ObjectStore } from '../../infra/storage';
-import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
+import { FAILURE_TYPES, knownFailure } from './failure-types';
 
 export interface TransferResult {
   storageKey: string;
@@ -15,9 +15,12 @@ export interface TransferResult {
 
 interface TransferDeps {
   store: ObjectStore;
-  fetch: Omit<RemoteOptions, 'headers' | 'method' | 'acceptStatuses' | 'dispatcher'>;
+  fetch: FetchPolicy;
+  /** A guarded agent (infra/http/guarded-agent.ts). */
   dispatcher: Dispatcher;
   maxBytes: number;
+  /** Stored with the object. */
+  contentType: string;
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -59,7 +62,7 @@ async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number
 }
 
 /**
- * Streams one video into object storage without holding it in memory, hashing it on the way.
+ * Streams one remote file (a video, an audio URL) into object storage without holding it in memory, hashing it on the way.
  * After a crash or a reset the retry asks for `Range: bytes=<offset>-`; a host that ignores Range
  * gets a fresh start. Cancelled by its workflow (the job was cancelled), it stops the download and
  * removes the partial: nothing will resume it, and no half file may outlive the job. `onBodyRead`
@@ -71,6 +74,8 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const remote = await openRemote(new URL(url), {
     ...deps.fetch,
     dispatcher: deps.dispatcher,
+    // The store holds the exact limit, offset included; a host that ignores Range sends it all.
+    maxBytes: deps.maxBytes,
     headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
     acceptStatuses: [206],
   });
@@ -98,6 +103,6 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   }
   // The connection is done with; publishing (an fsync, a rename) need not hold up the next download.
   onBodyRead?.();
-  const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: 'video/mp4' });
+  const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: deps.contentType });
   return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };
 }
