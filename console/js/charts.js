@@ -18,6 +18,8 @@ function script(src) {
   });
 }
 
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+
 /** The Plot library, loaded once. */
 export function loadPlot() {
   loading ??= Promise.all([script('/console/vendor/d3.min.js'), script('/console/vendor/plot.umd.min.js')]).then(() => window.Plot);
@@ -149,7 +151,8 @@ export function countsBar(Plot, parts, label, unit = 'Rows') {
     height: 90,
     marginLeft: 10,
     ariaLabel: label,
-    x: { label: unit, grid: true },
+    // Whole things are counted: no ticks between them.
+    x: { label: unit, grid: true, ticks: Math.max(1, Math.min(10, sum(parts.map((p) => p.value)))), tickFormat: 'd' },
     y: { axis: null },
     color: { domain: parts.map((p) => p.name), range: parts.map((p) => p.color), legend: true },
     marks: [Plot.barX(parts, Plot.stackX({ x: 'value', fill: 'name', title: (p) => `${p.name}: ${p.value}` }))],
@@ -167,7 +170,7 @@ export function countsBars(Plot, rows, parts, { label, unit }) {
     height: 40 + 26 * Math.max(rows.length, 1),
     marginLeft: 230,
     ariaLabel: label,
-    x: { label: unit, grid: true },
+    x: { label: unit, grid: true, ticks: Math.max(1, Math.min(10, ...rows.map((row) => sum(parts.map(([key]) => row.counts[key] ?? 0))))), tickFormat: 'd' },
     y: { label: null, domain: rows.map((row) => row.name) },
     color: { domain: parts.map(([, name]) => name), range: parts.map(([, , color]) => color), legend: true },
     marks: [Plot.barX(cells, Plot.stackX({ y: 'row', x: 'value', fill: 'part', title: (c) => `${c.row}: ${c.part} ${c.value}` })), Plot.ruleX([0])],

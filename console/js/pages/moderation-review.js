@@ -31,7 +31,7 @@ export async function renderReview({ main, query, signal, navigate, ready }) {
     slot,
   );
 
-  let shownIds = '';
+  let shownIds;
   async function label(item, value, row) {
     clearProblems(form);
     const res = await api(`/api/moderation/items/${encodeURIComponent(item.itemId)}/feedback`, { method: 'POST', json: { label: value, by: reviewer.value.trim() } });
@@ -40,7 +40,7 @@ export async function renderReview({ main, query, signal, navigate, ready }) {
     // Focus moves to the next item's first button rather than falling back to the page.
     const next = row.nextElementSibling ?? row.previousElementSibling;
     row.remove();
-    shownIds = '';
+    shownIds = undefined;
     fill(message, `Labelled ${item.itemId} ${value}.`);
     next?.querySelector('button')?.focus();
   }
@@ -48,12 +48,11 @@ export async function renderReview({ main, query, signal, navigate, ready }) {
     h(
       'div',
       { class: 'actions' },
-      ['spam', 'ham'].map((value) =>
+      [['spam', 'Spam'], ['ham', 'Ham']].map(([value, name]) =>
         h(
           'button',
-          { type: 'button', class: `label-${value}`, onclick: (event) => label(item, value, event.currentTarget.closest('tr')) },
-          value === 'spam' ? 'Spam' : 'Ham',
-          h('span', { class: 'visually-hidden' }, `: ${item.itemId}`),
+          { type: 'button', 'aria-label': `${name}: ${item.itemId}`, onclick: (event) => label(item, value, event.currentTarget.closest('tr')) },
+          name,
         ),
       ),
     );

@@ -66,7 +66,7 @@ describe('console: content moderation in a real browser', () => {
     assert.match(byId['c-clean'].reasons ?? '', /Model v1: P\(spam\) \d+\.\d % → allow/);
     assert.match(byId['c-clean'].scores ?? '', /^P\(spam\) [01]\.\d{3} \(\d+\.\d %\)Profanity 0 /);
     assert.match(await p().locator('figure.chart').innerText(), /Allow: 1/);
-    await p().getByLabel('Verdict').selectOption('block');
+    await p().getByLabel('Verdict', { exact: true }).selectOption('block');
     await p().waitForURL(/\?verdict=block$/);
     await page.ready();
     assert.deepEqual(await p().locator('table.items tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-item-id'))), ['c-profane']);
