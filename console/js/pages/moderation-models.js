@@ -22,13 +22,13 @@ function versionRow(v) {
 }
 
 /** 202: the run's id; 409: one is running already, which is the schedule doing its job, not an error. */
-async function retrainMessage(res) {
+async function retrainOutcome(res) {
   if (res.status === 202) {
     const { retrainId } = await res.json();
-    return `Retraining ${retrainId ?? ''} started. The new version appears below once it is trained and evaluated.`;
+    return { retrainId, text: `Retraining ${retrainId ?? ''} started. The new version appears below once it is trained and evaluated.` };
   }
-  if (res.status === 409) return 'A retraining is already running, so this one was skipped. Its version appears below when it finishes.';
-  return `Could not start a retraining: ${(await problemOf(res)).message}`;
+  if (res.status === 409) return { text: 'A retraining is already running, so this one was skipped. Its version appears below when it finishes.' };
+  return { text: `Could not start a retraining: ${(await problemOf(res)).message}` };
 }
 
 /** Model versions with held-out metrics and which one is current; retraining on demand. */
@@ -38,10 +38,14 @@ export async function renderModels({ main, signal, ready }) {
   const updated = h('span', { class: 'muted updated' });
   const message = h('p', { role: 'status', class: 'muted' });
   const retrain = h('button', { type: 'button' }, 'Retrain now');
+  // The run started from this page, until its version is decided.
+  let started;
   retrain.addEventListener('click', async () => {
     retrain.disabled = true;
     try {
-      fill(message, await retrainMessage(await api('/api/moderation/retrain', { method: 'POST' })));
+      const outcome = await retrainOutcome(await api('/api/moderation/retrain', { method: 'POST' }));
+      started = outcome.retrainId ?? started;
+      fill(message, outcome.text);
     } finally {
       retrain.disabled = false;
     }
@@ -68,6 +72,11 @@ export async function renderModels({ main, signal, ready }) {
         ['Retraining now', schedule.runningRetrainIds.length ? schedule.runningRetrainIds.join(', ') : 'nothing'],
       ]),
     );
+    const decided = started && models.versions.find((v) => v.retrainId === started && v.decision);
+    if (decided) {
+      fill(message, `Retraining ${started} trained v${decided.version}: ${decided.decision}.`);
+      started = undefined;
+    }
     fill(body, models.versions.length ? models.versions.map(versionRow) : h('tr', {}, h('td', { colspan: headers.length }, 'No model yet.')));
     fill(updated, `Updated ${new Date().toLocaleTimeString('en-GB')}; refreshes every 2 s.`);
     ready('Model versions');

@@ -75,7 +75,7 @@ describe('console: content moderation in a real browser', () => {
     assert.deepEqual(await page.accessibilityViolations(), []);
 
     await page.load(`${stack.apiUrl}/moderation`);
-    await p().locator('table.batches tbody tr').filter({ hasText: 'moderation-console-review' }).waitFor();
+    await p().locator('table.batches > tbody > tr').filter({ hasText: 'moderation-console-review' }).waitFor();
     assert.match(await p().locator('figure.chart').innerText(), /Block/);
     assert.deepEqual(await page.accessibilityViolations(), []);
     page.assertClean();
@@ -107,7 +107,7 @@ describe('console: content moderation in a real browser', () => {
 
   test('"Retrain now" trains a new version that is listed with its metrics; a second click while it runs is skipped politely', { timeout: 180_000 }, async () => {
     await page.load(`${stack.apiUrl}/moderation/models`);
-    const version = (n: number) => p().locator(`table.models tbody tr[data-version="${n}"]`);
+    const version = (n: number) => p().locator(`table.models > tbody > tr[data-version="${n}"]`);
     assert.match(await version(1).innerText(), /v1 current/);
     assert.match(await p().locator('.facts').innerText(), /1 from reviewers/);
     training.hold();
@@ -118,6 +118,7 @@ describe('console: content moderation in a real browser', () => {
     await p().getByRole('status').getByText(/already running, so this one was skipped/).waitFor();
     training.release();
     await version(2).locator('td', { hasText: /^(promoted|rejected)/ }).waitFor({ timeout: 120_000 });
+    await p().getByRole('status').getByText(/^Retraining \S+ trained v2: (promoted|rejected)\.$/).waitFor();
     const cells = await version(2).locator('td').allInnerTexts();
     assert.match(cells[0], /^schedule\n/, 'an on-demand run goes through the schedule');
     for (const pct of cells.slice(2, 5)) assert.match(pct, /^\d{1,3}\.\d %$/);
