@@ -18,6 +18,8 @@ function script(src) {
   });
 }
 
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+
 /** The Plot library, loaded once. */
 export function loadPlot() {
   loading ??= Promise.all([script('/console/vendor/d3.min.js'), script('/console/vendor/plot.umd.min.js')]).then(() => window.Plot);
@@ -142,17 +144,36 @@ export function pointMap(Plot, points, { fill, color, label, title }) {
 
 export const gradeColor = { type: 'ordinal', domain: GRADES, range: GRADE_COLORS, label: 'Worst grade' };
 
-/** A horizontal bar per category of a whole (counts of an ETL job). */
-export function countsBar(Plot, parts, label) {
+/** A horizontal bar per category of a whole (rows of an ETL job, items of a moderation batch), counted in `unit`. */
+export function countsBar(Plot, parts, label, unit = 'Rows') {
   return Plot.plot({
     width: 760,
     height: 90,
     marginLeft: 10,
     ariaLabel: label,
-    x: { label: 'Rows', grid: true },
+    // Whole things are counted: no ticks between them.
+    x: { label: unit, grid: true, ticks: Math.max(1, Math.min(10, sum(parts.map((p) => p.value)))), tickFormat: 'd' },
     y: { axis: null },
     color: { domain: parts.map((p) => p.name), range: parts.map((p) => p.color), legend: true },
     marks: [Plot.barX(parts, Plot.stackX({ x: 'value', fill: 'name', title: (p) => `${p.name}: ${p.value}` }))],
+  });
+}
+
+/**
+ * One stacked bar per row (recent moderation batches by verdict): `parts` are [key, name, colour],
+ * `rows` are `{ name, counts: { [key]: n } }`, counted in `unit`.
+ */
+export function countsBars(Plot, rows, parts, { label, unit }) {
+  const cells = rows.flatMap((row) => parts.map(([key, name]) => ({ row: row.name, part: name, value: row.counts[key] ?? 0 })));
+  return Plot.plot({
+    width: 900,
+    height: 40 + 26 * Math.max(rows.length, 1),
+    marginLeft: 230,
+    ariaLabel: label,
+    x: { label: unit, grid: true, ticks: Math.max(1, Math.min(10, ...rows.map((row) => sum(parts.map(([key]) => row.counts[key] ?? 0))))), tickFormat: 'd' },
+    y: { label: null, domain: rows.map((row) => row.name) },
+    color: { domain: parts.map(([, name]) => name), range: parts.map(([, , color]) => color), legend: true },
+    marks: [Plot.barX(cells, Plot.stackX({ y: 'row', x: 'value', fill: 'part', title: (c) => `${c.row}: ${c.part} ${c.value}` })), Plot.ruleX([0])],
   });
 }
 

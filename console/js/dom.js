@@ -49,14 +49,14 @@ export function select(name, options, selected, attrs = {}) {
   );
 }
 
-/** A table with a caption, header cells and rows of cells (nodes or text). */
+/** A table with a caption, header cells and rows (or a `<tbody>` a page refills as it refreshes). */
 export function table(caption, headers, rows, attrs = {}) {
   return h(
     'table',
     attrs,
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, headers.map((label) => h('th', { scope: 'col' }, label)))),
-    h('tbody', {}, rows),
+    rows instanceof HTMLTableSectionElement ? rows : h('tbody', {}, rows),
   );
 }
 

@@ -78,11 +78,20 @@ export function progressBar(done, total, unit, label) {
   );
 }
 
+/** API job resources and the console pages that show them; a retraining run shows as the model versions. */
+const CONSOLE_PAGES = [
+  [/^\/api\/(risk-assessments|risk-batches|transcriptions|etl-jobs|moderation\/batches)\/([^/]+)$/, (kind, id) => `/${kind}/${id}`],
+  [/^\/api\/moderation\/retrains\/[^/]+$/, () => '/moderation/models'],
+];
+
 /** The console page of an API job resource (`/api/etl-jobs/x` → `/etl-jobs/x`); systems checks have none. */
 export function consolePath(apiPath) {
   if (!apiPath) return null;
-  const match = /^\/api\/(risk-assessments|risk-batches|transcriptions|etl-jobs)\/([^/]+)$/.exec(apiPath);
-  return match ? `/${match[1]}/${match[2]}` : null;
+  for (const [pattern, page] of CONSOLE_PAGES) {
+    const match = pattern.exec(apiPath);
+    if (match) return page(...match.slice(1));
+  }
+  return null;
 }
 
 /** Definition list from [term, description] pairs. */

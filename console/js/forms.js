@@ -97,9 +97,10 @@ export function jobKeyField(prefix) {
 
 /**
  * A form that starts a job: `request(data)` gives the body (`{ json }` or `{ form }`), POSTed to
- * `path` with the form's job key (or a new one) as Idempotency-Key; then the job's page opens.
+ * `path` with the form's job key (or a new one) as Idempotency-Key; then the job's page opens
+ * (`page(job)`, by default the console path of `<path>/<id>`).
  */
-export function startJobForm(form, { path, request, navigate }) {
+export function startJobForm(form, { path, request, navigate, page = (job) => `${path.replace(/^\/api/, '')}/${encodeURIComponent(job.id)}` }) {
   onSubmit(
     form,
     async (data) => {
@@ -107,7 +108,7 @@ export function startJobForm(form, { path, request, navigate }) {
       if (!res.ok) throw await problemOf(res);
       return res.json();
     },
-    (job) => navigate(`${path.replace(/^\/api/, '')}/${encodeURIComponent(job.id)}`),
+    (job) => navigate(page(job)),
   );
 }
 

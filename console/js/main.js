@@ -1,6 +1,7 @@
 import { forgetKey, Problem } from './api.js';
 import { h } from './dom.js';
 import * as etl from './pages/etl-jobs.js';
+import * as moderation from './pages/moderation.js';
 import * as batches from './pages/risk-batches.js';
 import * as regions from './pages/regions.js';
 import * as assessments from './pages/risk-assessments.js';
@@ -23,12 +24,16 @@ const ROUTES = [
   [/^\/transcriptions\/([^/]+)$/, transcriptions.renderJob],
   [/^\/etl-jobs$/, etl.renderList],
   [/^\/etl-jobs\/([^/]+)$/, etl.renderJob],
+  [/^\/moderation$/, moderation.renderList],
+  [/^\/moderation\/batches\/([^/]+)$/, moderation.renderBatch],
+  [/^\/moderation\/review$/, moderation.renderReview],
+  [/^\/moderation\/models$/, moderation.renderModels],
 ];
 
 let current;
 
 function markNavigation(path) {
-  for (const link of document.querySelectorAll('nav a')) {
+  for (const link of document.querySelectorAll('.site-header nav a')) {
     const href = link.getAttribute('href');
     const here = href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
     if (here) link.setAttribute('aria-current', 'page');

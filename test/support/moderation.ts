@@ -1,5 +1,10 @@
-import type { TestStack } from './stack';
-import { waitUntil } from './stack';
+import type { WorkerInterceptors } from '@temporalio/worker';
+import { migrate } from '../../src/infra/db/migrate';
+import { createPool } from '../../src/infra/db/pool';
+import { moderationPipeline } from '../../src/pipelines/moderation';
+import { ensureRetrainSchedule } from '../../src/pipelines/moderation/retrain-schedule';
+import { createScratchDatabase } from './scratch-database';
+import { startTestStack, testConfig, waitUntil, type TestStack } from './stack';
 
 export interface TestItem {
   id: string;
@@ -50,4 +55,55 @@ export async function waitForRetrain(stack: TestStack, retrainId: string, timeou
     },
     timeoutMs,
   );
+}
+
+/**
+ * Holds `trainModel` activities while closed, so a retraining run is certainly still going when
+ * the next trigger comes (the schedule's overlap policy then skips it).
+ */
+export function trainingGate(): { interceptors: WorkerInterceptors; hold(): void; release(): void } {
+  let held = false;
+  return {
+    interceptors: {
+      activity: [
+        (ctx) => ({
+          inbound: {
+            async execute(input, next) {
+              while (ctx.info.activityType === 'trainModel' && held) await new Promise((r) => setTimeout(r, 50));
+              return next(input);
+            },
+          },
+        }),
+      ],
+    },
+    hold: () => void (held = true),
+    release: () => void (held = false),
+  };
+}
+
+/**
+ * A moderation stack on a database of its own (retraining promotes models, which would change
+ * other tests' verdicts): migrated, first-started `firstStarts` times (the seed model), with the
+ * retraining schedule in place. `stop` removes the schedule and the database too.
+ */
+export async function startIsolatedModerationStack(opts: { interceptors?: WorkerInterceptors; firstStarts?: number } = {}): Promise<TestStack> {
+  const scratch = await createScratchDatabase();
+  const config = testConfig({ DATABASE_URL: scratch.url });
+  const pool = createPool(config, 'dp-test-first-start');
+  try {
+    await migrate(pool);
+    for (let i = 0; i < (opts.firstStarts ?? 1); i++) await moderationPipeline.prepareDatabase!(pool, config.pipelines.moderation, () => undefined);
+  } finally {
+    await pool.end();
+  }
+  const stack = await startTestStack({ config, queues: ['moderation'], interceptors: opts.interceptors });
+  await ensureRetrainSchedule(stack.temporal, config.pipelines.moderation);
+  return {
+    ...stack,
+    async stop() {
+      await stack.temporal.schedule.getHandle(config.pipelines.moderation.retrain.scheduleId).delete().catch(() => undefined);
+      await stack.stop();
+      await scratch.drop();
+    },
+  };
 }

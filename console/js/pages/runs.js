@@ -7,6 +7,7 @@ const PIPELINES = [
   ['risk', 'Climate risk'],
   ['stt', 'Transcription'],
   ['etl', 'Video ETL'],
+  ['moderation', 'Content moderation'],
   ['system-check', 'System check'],
 ];
 
@@ -45,7 +46,7 @@ export async function render({ main, query, signal, navigate, ready }) {
   main.append(
     h('h1', { tabindex: '-1' }, 'Runs'),
     h('p', { class: 'lead' }, 'Every job of every pipeline: running first, then the most recently finished. Start one: ',
-      h('a', { href: '/risk-assessments' }, 'climate risk assessment'), ', ', h('a', { href: '/transcriptions' }, 'transcription'), ', ', h('a', { href: '/etl-jobs' }, 'video ETL job'), '.'),
+      h('a', { href: '/risk-assessments' }, 'climate risk assessment'), ', ', h('a', { href: '/transcriptions' }, 'transcription'), ', ', h('a', { href: '/etl-jobs' }, 'video ETL job'), ', ', h('a', { href: '/moderation' }, 'moderation batch'), '.'),
     filters,
     h(
       'table',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createModerationActivities } from '../../activities/moderation';
 import { classifyModerationFailure } from '../../activities/moderation/failures';
+import { moderationListedRuns } from '../../api/moderation/listed-runs';
 import { moderationRoutes } from '../../api/moderation/routes';
 import { ensureStartingModel } from '../../infra/moderation/model-store';
 import { definePipeline } from '../definition';
@@ -17,6 +18,7 @@ export const moderationPipeline = definePipeline({
   activities: (deps, settings) => ({ activities: createModerationActivities(deps, settings) }),
   classifyFailure: classifyModerationFailure,
   routes: moderationRoutes,
+  listedRuns: (deps) => moderationListedRuns(deps),
   // The first model is trained from the shipped seed set; later starts cost one query.
   async prepareDatabase(pool, settings, log) {
     await ensureStartingModel(pool, { holdoutPercent: settings.retrain.holdoutPercent, threshold: settings.thresholds.review }, log);

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import type { WorkerInterceptors } from '@temporalio/worker';
 import { isHeldOut } from '../../../src/domain/moderation';
-import { migrate } from '../../../src/infra/db/migrate';
-import { createPool } from '../../../src/infra/db/pool';
 import seed from '../../../src/infra/moderation/seed/labelled-examples.json';
-import { moderationPipeline } from '../../../src/pipelines/moderation';
-import { ensureRetrainSchedule, RETRAIN_TIMEZONE } from '../../../src/pipelines/moderation/retrain-schedule';
-import { api, batchItems, postItems, waitForBatch, waitForRetrain, type TestItem } from '../../support/moderation';
-import { createScratchDatabase } from '../../support/scratch-database';
-import { startTestStack, testConfig, type TestStack } from '../../support/stack';
+import { RETRAIN_TIMEZONE } from '../../../src/pipelines/moderation/retrain-schedule';
+import { api, batchItems, postItems, startIsolatedModerationStack, trainingGate, waitForBatch, waitForRetrain, type TestItem } from '../../support/moderation';
+import type { TestStack } from '../../support/stack';
 
 const PRODUCTS = ['노트북', '아이폰', '카메라', '자전거', '모니터', '태블릿', '헤드폰', '게임기', '스마트워치', '전동킥보드'];
 const TOPICS = ['양자역학', '유기화학', '선형대수', '미시경제', '한국사', '세포생물학', '열역학', '확률론', '회로이론', '국제법'];
@@ -34,44 +29,15 @@ async function label(stack: TestStack, items: Array<{ id: string; label: 'spam' 
 }
 
 describe('the feedback loop: labels, retraining, promotion', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let stack: TestStack;
-  // While set, training waits, so a retraining run is certainly still going when the next trigger comes.
-  let holdTraining = false;
-  const holdingTraining: WorkerInterceptors = {
-    activity: [
-      (ctx) => ({
-        inbound: {
-          async execute(input, next) {
-            while (ctx.info.activityType === 'trainModel' && holdTraining) await new Promise((r) => setTimeout(r, 50));
-            return next(input);
-          },
-        },
-      }),
-    ],
-  };
+  const training = trainingGate();
 
   before(async () => {
-    // A database of its own: these tests promote models, which would change other tests' verdicts.
-    scratch = await createScratchDatabase();
-    const config = testConfig({ DATABASE_URL: scratch.url });
-    const pool = createPool(config, 'dp-test-first-start');
-    try {
-      await migrate(pool);
-      await moderationPipeline.prepareDatabase!(pool, config.pipelines.moderation, () => undefined);
-      await moderationPipeline.prepareDatabase!(pool, config.pipelines.moderation, () => undefined);
-    } finally {
-      await pool.end();
-    }
-    stack = await startTestStack({ config, queues: ['moderation'], interceptors: holdingTraining });
-    await ensureRetrainSchedule(stack.temporal, config.pipelines.moderation);
+    // Two first starts: the second finds version 1 and trains nothing.
+    stack = await startIsolatedModerationStack({ interceptors: training.interceptors, firstStarts: 2 });
   });
 
-  after(async () => {
-    await stack.temporal.schedule.getHandle(stack.config.pipelines.moderation.retrain.scheduleId).delete().catch(() => undefined);
-    await stack.stop();
-    await scratch.drop();
-  });
+  after(() => stack?.stop());
 
   test('the first start trains version 1 from the synthetic seed set, once', async () => {
     const { body } = await api(stack, 'GET', '/api/moderation/models');
@@ -100,12 +66,12 @@ describe('the feedback loop: labels, retraining, promotion', () => {
     assert.ok(before.every((i) => i.modelVersion === 1));
     await label(stack, taught);
 
-    holdTraining = true;
+    training.hold();
     const started = await api(stack, 'POST', '/api/moderation/retrain');
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const skipped = await api(stack, 'POST', '/api/moderation/retrain');
     assert.equal(skipped.status, 409, 'a second run while one is going is skipped');
-    holdTraining = false;
+    training.release();
 
     const v2 = await waitForRetrain(stack, started.body.retrainId);
     assert.equal(v2.version, 2);
