@@ -6,6 +6,9 @@ import type { NotificationListener } from '../../infra/db/notifications';
 import { withTransaction } from '../../infra/db/pool';
 import * as jobs from '../../infra/stt/queries/jobs';
 import * as coordination from '../../infra/stt/queries/vendor-coordination';
+import * as vendorGates from '../../infra/stt/queries/vendor-gates';
+import { gateFor, limitClassOf, type GateName } from '../../domain/stt/vendor-limits';
+import { whileHeartbeating } from '../shared/heartbeat';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
@@ -34,30 +37,47 @@ export interface SttActivityDeps {
   stt: SttSettings;
 }
 
-const PROBE_MS = 10_000;
+/** A job whose submit was refused for concurrency asks for a slot again this often. */
+const SLOT_RETRY_MS = 1_000;
 
 export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
 
-  async function gateClosed(): Promise<RateLimited | undefined> {
-    const gate = await coordination.passGate(pool, vendor, PROBE_MS);
+  async function gatesClosed(gates: readonly GateName[]): Promise<RateLimited | undefined> {
+    const gate = await vendorGates.passGates(pool, vendor, gates);
     return gate.open ? undefined : { rateLimited: true, retryAt: gate.until.toISOString(), reason: gate.reason ?? 'rate_limited' };
   }
 
-  /** The one place a vendor's "slow down" turns into a shared pause; other vendor errors pass through. */
-  async function onVendorError(err: unknown): Promise<RateLimited> {
+  /**
+   * The one place a vendor's "slow down" turns into a shared pause; other vendor errors pass
+   * through. The 429's limit class picks the gate: a concurrency or quota limit stops submits
+   * only, a rate limit stops everything. An A0002 on a submit also lowers the adaptive cap.
+   */
+  async function onVendorError(err: unknown, call: { route: 'submit' | 'poll'; jobId: string }): Promise<RateLimited> {
     if (!(err instanceof SttRateLimitedError) && !(err instanceof SttQuotaExceededError)) throw err;
     const quota = err instanceof SttQuotaExceededError;
-    const reason = quota ? 'quota_exceeded' : `rate_limited_${err.code}`;
-    const streak = (await coordination.consecutive429s(pool, vendor)) + 1;
+    const code = err.vendorCode ?? (quota ? 'A0001' : err.code);
+    const limit = limitClassOf(code);
+    const gate = gateFor(limit);
+    const reason = quota ? 'quota_exceeded' : `rate_limited_${code}`;
+    const streak = (await vendorGates.consecutive429s(pool, vendor)) + 1;
     const delayMs = err.retryAfterMs ?? (quota ? stt.quotaPauseMs : backoffDelayMs(streak, stt.backoffBaseMs, stt.backoffMaxMs, Math.random()));
-    const until = await coordination.closeGate(pool, vendor, delayMs, reason);
-    return { rateLimited: true, retryAt: until.toISOString(), reason };
+    if (limit === 'concurrency' && call.route === 'submit') {
+      await withTransaction(pool, (tx) => coordination.recordConcurrencyRefusal(tx, vendor, call.jobId, stt.maxInFlight));
+    }
+    const until = await vendorGates.closeGate(pool, vendor, { gate, class: limit, code, reason, delayMs });
+    // A poll is held up only by the gate that stops polls; one meeting a submit-only limit tries again after its interval.
+    const retryAt = gate === 'all' || call.route === 'submit' ? until : new Date();
+    return { rateLimited: true, retryAt: retryAt.toISOString(), reason };
   }
 
   async function onVendorSuccess(): Promise<void> {
-    await coordination.openGate(pool, vendor);
+    await vendorGates.endStreak(pool, vendor);
+  }
+
+  async function completed(): Promise<void> {
+    await withTransaction(pool, (tx) => coordination.recordCompletion(tx, vendor, stt.maxInFlight, stt.capIncreaseEvery));
   }
 
   async function loadJob(jobId: string): Promise<jobs.SttJob> {
@@ -90,48 +110,56 @@ export function createSttActivities(deps: SttActivityDeps) {
         if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
-      const closed = await gateClosed();
+      const closed = await gatesClosed(['submit', 'all']);
       if (closed) return closed;
+      // A job refused for concurrency gave its slot back; it queues behind the cap again.
+      const admitted = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
+      if (!admitted) return { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: 'waiting_for_slot' };
       let submission;
       try {
         const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
-        submission = await provider.submit(
-          // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-          { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
-          { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
+        submission = await whileHeartbeating(() =>
+          provider.submit(
+            // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
+            { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
+            { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
+          ),
         );
       } catch (err) {
-        return onVendorError(err);
+        return onVendorError(err, { route: 'submit', jobId: job.id });
       }
-      const { completed } = submission;
+      const { completed: transcript } = submission;
       const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
         const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
-        if (!completed) return { rateLimited: false, vendorJobId };
+        await coordination.markSubmitted(tx, vendor, job.id);
+        if (!transcript) return { rateLimited: false, vendorJobId };
         if (vendorJobId !== submission.vendorJobId) {
           // An attempt that got in first stored its own transcript with its id; that one stands.
           return { rateLimited: false, vendorJobId, completed: { utterances: (await jobs.findUtterances(tx, job.id)).length } };
         }
-        await jobs.replaceUtterances(tx, job.id, completed.utterances);
-        return { rateLimited: false, vendorJobId, completed: { utterances: completed.utterances.length } };
+        await jobs.replaceUtterances(tx, job.id, transcript.utterances);
+        return { rateLimited: false, vendorJobId, completed: { utterances: transcript.utterances.length } };
       });
       await onVendorSuccess();
+      if (transcript) await completed();
       return outcome;
     },
 
     /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
     pollTranscription: async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
       await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
-      const closed = await gateClosed();
+      const closed = await gatesClosed(['all']);
       if (closed) return closed;
       let status;
       try {
-        status = await provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal });
+        status = await whileHeartbeating(() => provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }));
       } catch (err) {
-        return onVendorError(err);
+        return onVendorError(err, { route: 'poll', jobId: input.jobId });
       }
       await onVendorSuccess();
       if (status.status === 'completed') {
         await withTransaction(pool, (tx) => jobs.replaceUtterances(tx, input.jobId, status.utterances));
+        await completed();
         return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
       }
       return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };

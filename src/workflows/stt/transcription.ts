@@ -1,6 +1,8 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
   defineQuery,
   isCancellation,
   patched,
@@ -9,6 +11,7 @@ import {
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { FailureTypeName } from '../../activities/shared/failure-types';
 import type { RateLimited, SttActivities } from '../../activities/stt';
@@ -38,6 +41,8 @@ export interface TranscriptionInput {
   pollIntervalMs?: number;
   /** Where slot waits run; absent in runs started before slot waits had their own queue. */
   slotTaskQueue?: string;
+  /** Set when a long poll continued as a new run: the job is submitted and holds its slot. */
+  resumePolling?: { vendorJobId: string; attempts: number };
 }
 
 export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
@@ -47,10 +52,19 @@ const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 const VENDOR_JOB_FAILED: FailureTypeName = 'VendorJobFailed';
 /** Marks runs that finish on a synchronous vendor's submit; earlier code went on to poll it. */
 const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
+/** Marks runs that poll on in a new run once their history grows long; earlier code polled on in one. */
+const CONTINUE_LONG_POLLS_PATCH = 'stt-long-polls-continue-as-new';
+/**
+ * A poll costs about 8 history events (timer, activity, workflow task); Temporal slows down past a
+ * few thousand. Continue well before ~2,000.
+ */
+const MAX_HISTORY_EVENTS = 1_500;
 
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
   startToCloseTimeout: '2 minutes',
+  // Submits and polls heartbeat while they wait on the vendor: a worker lost mid-call is noticed in seconds.
+  heartbeatTimeout: '20 seconds',
   retry: RETRY,
 });
 const slotWaiter = (taskQueue?: string) =>
@@ -83,7 +97,8 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     await sleep(Math.max(0, Date.parse(limited.retryAt) - Date.now()));
   };
 
-  let holdsSlot = false;
+  const resumed = input.resumePolling;
+  let holdsSlot = resumed !== undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
     holdsSlot = false;
@@ -92,23 +107,33 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     return state;
   };
   try {
-    enter('waiting_for_slot');
-    const acquireSlot = slotWaiter(tuning.slotTaskQueue);
-    while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
-    holdsSlot = true;
+    if (resumed) {
+      state.attempts = resumed.attempts;
+      enter('transcribing', { vendorJobId: resumed.vendorJobId });
+    } else {
+      enter('waiting_for_slot');
+      const acquireSlot = slotWaiter(tuning.slotTaskQueue);
+      while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
+      holdsSlot = true;
 
-    for (;;) {
-      state.attempts += 1;
-      const submitted = await vendor.submitTranscription({ jobId: input.jobId });
-      if (!submitted.rateLimited) {
-        enter('submitted', { vendorJobId: submitted.vendorJobId });
-        if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
-        break;
+      for (;;) {
+        state.attempts += 1;
+        const submitted = await vendor.submitTranscription({ jobId: input.jobId });
+        if (!submitted.rateLimited) {
+          enter('submitted', { vendorJobId: submitted.vendorJobId });
+          if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
+          break;
+        }
+        await waitOut(submitted);
       }
-      await waitOut(submitted);
     }
 
     for (;;) {
+      if (workflowInfo().historyLength > MAX_HISTORY_EVENTS && patched(CONTINUE_LONG_POLLS_PATCH)) {
+        // The slot stays held: its lease is renewed by the next run's polls.
+        holdsSlot = false;
+        return await continueAsNew<typeof transcriptionWorkflow>({ ...input, resumePolling: { vendorJobId: state.vendorJobId!, attempts: state.attempts } });
+      }
       await sleep(tuning.pollIntervalMs);
       state.attempts += 1;
       const polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
@@ -123,6 +148,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       }
     }
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     const canceled = isCancellation(err);
     const message = failureMessage(err);
     await CancellationScope.nonCancellable(async () => {
