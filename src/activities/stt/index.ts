@@ -39,6 +39,16 @@ export interface SttActivityDeps {
 
 /** A job whose submit was refused for concurrency asks for a slot again this often. */
 const SLOT_RETRY_MS = 1_000;
+/**
+ * Pauses up to this long are waited out inside the activity: a workflow timer costs a round trip
+ * through Temporal and fires on the server's timer tick (about a second), which adds up when
+ * Retry-After is 1 s. Longer pauses go back to the workflow, which shows them as `rate_limited`.
+ */
+const SHORT_PAUSE_MS = 2_000;
+/** In-activity waiting stops after this long, well inside the 2-minute start-to-close timeout. */
+const MAX_WAIT_IN_ACTIVITY_MS = 30_000;
+/** Spreads jobs that wait for the same reopening, so they do not arrive at the vendor together. */
+const WAKE_JITTER_MS = 150;
 
 export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
@@ -68,7 +78,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     }
     const until = await vendorGates.closeGate(pool, vendor, { gate, class: limit, code, reason, delayMs });
     // A poll is held up only by the gate that stops polls; one meeting a submit-only limit tries again after its interval.
-    const retryAt = gate === 'all' || call.route === 'submit' ? until : new Date();
+    const retryAt = gate === 'all' || call.route === 'submit' ? until : new Date(Date.now() + stt.pollIntervalMs);
     return { rateLimited: true, retryAt: retryAt.toISOString(), reason };
   }
 
@@ -78,6 +88,31 @@ export function createSttActivities(deps: SttActivityDeps) {
 
   async function completed(): Promise<void> {
     await withTransaction(pool, (tx) => coordination.recordCompletion(tx, vendor, stt.maxInFlight, stt.capIncreaseEvery));
+  }
+
+  /**
+   * Calls the vendor once the gates (and `admit`, if given) allow it. A pause that ends within
+   * SHORT_PAUSE_MS is waited out here, heartbeating; a longer one is returned as `limited`.
+   */
+  async function whenAllowed<T>(
+    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; admit?: () => Promise<RateLimited | undefined> },
+    request: () => Promise<T>,
+  ): Promise<{ value: T } | { limited: RateLimited }> {
+    const ctx = Context.current();
+    const deadline = Date.now() + MAX_WAIT_IN_ACTIVITY_MS;
+    for (;;) {
+      let limited = (await gatesClosed(call.gates)) ?? (await call.admit?.());
+      if (!limited) {
+        try {
+          return { value: await whileHeartbeating(request) };
+        } catch (err) {
+          limited = await onVendorError(err, call);
+        }
+      }
+      const waitMs = Math.max(0, Date.parse(limited.retryAt) - Date.now());
+      if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return { limited };
+      await whileHeartbeating(() => ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS));
+    }
   }
 
   async function loadJob(jobId: string): Promise<jobs.SttJob> {
@@ -110,24 +145,21 @@ export function createSttActivities(deps: SttActivityDeps) {
         if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
-      const closed = await gatesClosed(['submit', 'all']);
-      if (closed) return closed;
+      const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
       // A job refused for concurrency gave its slot back; it queues behind the cap again.
-      const admitted = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
-      if (!admitted) return { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: 'waiting_for_slot' };
-      let submission;
-      try {
-        const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
-        submission = await whileHeartbeating(() =>
-          provider.submit(
-            // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-            { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
-            { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
-          ),
-        );
-      } catch (err) {
-        return onVendorError(err, { route: 'submit', jobId: job.id });
-      }
+      const admit = async (): Promise<RateLimited | undefined> => {
+        const admitted = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
+        return admitted ? undefined : { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: 'waiting_for_slot' };
+      };
+      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], admit }, () =>
+        provider.submit(
+          // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
+          { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
+          { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
+        ),
+      );
+      if ('limited' in submitted) return submitted.limited;
+      const submission = submitted.value;
       const { completed: transcript } = submission;
       const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
         const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
@@ -148,15 +180,15 @@ export function createSttActivities(deps: SttActivityDeps) {
     /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
     pollTranscription: async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
       await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
-      const closed = await gatesClosed(['all']);
-      if (closed) return closed;
-      let status;
-      try {
-        status = await whileHeartbeating(() => provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }));
-      } catch (err) {
-        return onVendorError(err, { route: 'poll', jobId: input.jobId });
-      }
+      const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () =>
+        provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }),
+      );
+      if ('limited' in polled) return polled.limited;
+      const status = polled.value;
       await onVendorSuccess();
+      // The vendor frees the job's place once its result is fetched (or it failed): so do we, now,
+      // rather than a workflow round trip later, so the next job can be submitted sooner.
+      if (status.status !== 'transcribing') await coordination.releaseSlot(pool, vendor, input.jobId);
       if (status.status === 'completed') {
         await withTransaction(pool, (tx) => jobs.replaceUtterances(tx, input.jobId, status.utterances));
         await completed();

@@ -69,11 +69,10 @@ export function afterCompletion(state: AdaptiveCap, configured: number, increase
 }
 
 /**
- * May one more job take a slot? Below the cap, and: within the concurrency already proven, any
- * number of jobs may be submitting at once; beyond it, one job probes alone, so an account whose
- * limit is lower than the cap refuses one submit, not a burst of them.
+ * May one more job take a slot? Below the cap, and: up to the concurrency already proven, any
+ * number of jobs may be submitting at once; one job at a time may go beyond it (a probe), so an
+ * account whose limit is lower than the cap refuses one submit, not a burst of them.
  */
-export function maySubmitAnother(held: { slots: number; submitting: number }, cap: number, provenInFlight: number): boolean {
-  if (held.slots >= cap) return false;
-  return held.slots < provenInFlight || held.submitting === 0;
+export function maySubmitAnother(slotsHeld: number, cap: number, provenInFlight: number): boolean {
+  return slotsHeld < cap && slotsHeld <= provenInFlight;
 }

@@ -57,7 +57,7 @@ export async function tryAcquireSlot(tx: Queryable, vendor: string, jobId: strin
   );
   if (renewed.rowCount === 1) return true;
   const cap = await loadCap(tx, vendor);
-  if (!maySubmitAnother(await countSlots(tx, vendor), effectiveCap(cap, configuredCap), cap.provenInFlight)) return false;
+  if (!maySubmitAnother((await countSlots(tx, vendor)).slots, effectiveCap(cap, configuredCap), cap.provenInFlight)) return false;
   await tx.query(`INSERT INTO vendor_slots (vendor, job_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))`, [vendor, jobId, leaseMs]);
   return true;
 }

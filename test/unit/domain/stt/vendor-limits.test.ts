@@ -60,10 +60,11 @@ describe('the adaptive cap', () => {
     assert.equal(state.learned, null, 'back at the configured cap nothing is learned any more');
   });
 
-  test('within proven concurrency jobs submit in parallel; beyond it one probes alone', () => {
-    assert.equal(maySubmitAnother({ slots: 3, submitting: 2 }, 10, 5), true);
-    assert.equal(maySubmitAnother({ slots: 5, submitting: 1 }, 10, 5), false);
-    assert.equal(maySubmitAnother({ slots: 5, submitting: 0 }, 10, 5), true);
-    assert.equal(maySubmitAnother({ slots: 10, submitting: 0 }, 10, 10), false);
+  test('up to the proven concurrency jobs take slots freely; one at a time goes beyond it', () => {
+    assert.equal(maySubmitAnother(3, 10, 5), true);
+    assert.equal(maySubmitAnother(5, 10, 5), true, 'the probe');
+    assert.equal(maySubmitAnother(6, 10, 5), false, 'a probe is pending');
+    assert.equal(maySubmitAnother(0, 10, 0), true, 'the first job ever');
+    assert.equal(maySubmitAnother(10, 10, 10), false, 'at the cap');
   });
 });
