@@ -44,13 +44,14 @@ export function effectiveCap(state: AdaptiveCap, configured: number): number {
 /**
  * An A0002: the account runs at most the jobs it had accepted when it refused this one, i.e. the
  * jobs in flight then (this submit included) minus one, never below 1. A second refusal before any
- * submit is accepted means the limit itself fell (the jobs in flight are above it): halve the cap
- * rather than step down one job per refusal.
+ * submit is accepted, below the cap, means the limit itself fell (the jobs in flight are above it):
+ * halve the cap rather than step down one job per refusal.
  */
 export function afterConcurrencyRefusal(state: AdaptiveCap, configured: number, acceptedInFlight: number): AdaptiveCap {
   const current = effectiveCap(state, configured);
   let learned = Math.max(1, Math.min(current, acceptedInFlight));
-  if (state.refusedSinceAccept) learned = Math.max(1, Math.min(learned, Math.floor(current / 2)));
+  // Only a refusal below the cap is news: one at or above it came from a submit admitted before the cap fell.
+  if (state.refusedSinceAccept && acceptedInFlight < current) learned = Math.max(1, Math.min(learned, Math.floor(current / 2)));
   return { learned, provenInFlight: Math.min(acceptedInFlight, learned), completedSinceChange: 0, refusedSinceAccept: true };
 }
 

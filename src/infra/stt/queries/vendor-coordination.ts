@@ -32,12 +32,13 @@ async function saveCap(tx: Queryable, vendor: string, cap: AdaptiveCap): Promise
   );
 }
 
-async function countSlots(tx: Queryable, vendor: string): Promise<{ slots: number; submitting: number; accepted: number }> {
+/** Slots held, and how many of them hold a job the vendor accepted. */
+async function countSlots(tx: Queryable, vendor: string): Promise<{ slots: number; accepted: number }> {
   const { rows } = await tx.query<{ slots: number; accepted: number }>(
     `SELECT count(*)::int AS slots, count(submitted_at)::int AS accepted FROM vendor_slots WHERE vendor = $1`,
     [vendor],
   );
-  return { slots: rows[0].slots, accepted: rows[0].accepted, submitting: rows[0].slots - rows[0].accepted };
+  return rows[0];
 }
 
 async function notifyWaiters(tx: Queryable, vendor: string): Promise<void> {
@@ -46,18 +47,26 @@ async function notifyWaiters(tx: Queryable, vendor: string): Promise<void> {
 
 /**
  * Takes (or renews) a slot for `jobId` when the adaptive cap allows one more job
- * (domain/stt/vendor-limits.ts: `maySubmitAnother`). Expired leases (their workflow is gone) go first.
+ * (domain/stt/vendor-limits.ts: `maySubmitAnother`). Expired leases (their workflow is gone) go
+ * first. A job not yet submitted whose slot the cap no longer covers (it fell since the slot was
+ * taken) gives the slot back and queues again, rather than provoking another A0002.
  */
 export async function tryAcquireSlot(tx: Queryable, vendor: string, jobId: string, configuredCap: number, leaseMs: number): Promise<boolean> {
   await lock(tx, vendor);
   await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND expires_at < now()`, [vendor]);
-  const renewed = await tx.query(
-    `UPDATE vendor_slots SET expires_at = now() + make_interval(secs => $3 / 1000.0) WHERE vendor = $1 AND job_id = $2`,
-    [vendor, jobId, leaseMs],
-  );
-  if (renewed.rowCount === 1) return true;
   const cap = await loadCap(tx, vendor);
-  if (!maySubmitAnother((await countSlots(tx, vendor)).slots, effectiveCap(cap, configuredCap), cap.provenInFlight)) return false;
+  const allowed = effectiveCap(cap, configuredCap);
+  const { slots, accepted } = await countSlots(tx, vendor);
+  const own = await tx.query<{ submitted: boolean }>(`SELECT submitted_at IS NOT NULL AS submitted FROM vendor_slots WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+  if (own.rows[0]) {
+    if (!own.rows[0].submitted && accepted >= allowed) {
+      await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+      return false;
+    }
+    await tx.query(`UPDATE vendor_slots SET expires_at = now() + make_interval(secs => $3 / 1000.0) WHERE vendor = $1 AND job_id = $2`, [vendor, jobId, leaseMs]);
+    return true;
+  }
+  if (!maySubmitAnother(slots, allowed, cap.provenInFlight)) return false;
   await tx.query(`INSERT INTO vendor_slots (vendor, job_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))`, [vendor, jobId, leaseMs]);
   return true;
 }

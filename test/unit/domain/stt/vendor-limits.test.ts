@@ -47,6 +47,8 @@ describe('the adaptive cap', () => {
     const accepted = afterAcceptedSubmit(second, 4);
     assert.equal(accepted.refusedSinceAccept, false);
     assert.equal(effectiveCap(afterConcurrencyRefusal(accepted, 10, 4), 10), 4, 'after an accepted submit a refusal steps down only to the jobs in flight');
+    const stale = afterConcurrencyRefusal(second, 10, 7);
+    assert.equal(effectiveCap(stale, 10), 4, 'a refusal of a submit admitted before the cap fell (7 in flight, cap 4) teaches nothing new');
   });
 
   test('every K completions without an A0002 raise it by one, up to the configured cap', () => {
