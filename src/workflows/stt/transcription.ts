@@ -55,10 +55,10 @@ const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
 /** Marks runs that poll on in a new run once their history grows long; earlier code polled on in one. */
 const CONTINUE_LONG_POLLS_PATCH = 'stt-long-polls-continue-as-new';
 /**
- * A poll costs about 8 history events (timer, activity, workflow task); Temporal slows down past a
+ * A poll costs about 11 history events (timer, activity, two workflow tasks); Temporal slows down past a
  * few thousand. Continue well before ~2,000.
  */
-const MAX_HISTORY_EVENTS = 1_500;
+const MAX_HISTORY_EVENTS = 1_000;
 
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
