@@ -1,34 +1,102 @@
-// `npm run bench:stt`: 100 transcriptions against a fake vendor limited to 10 concurrent jobs, 5 s of
-// processing each and 10 % random 429s: first through the durable pipeline (API, Temporal, worker,
-// PostgreSQL: shared gate and slot cap), then, as the baseline in the same run, through naive workers
-// that poll every second and back off alone (bench/stt-naive.ts). Each run gets a fresh vendor.
+// `npm run bench:stt`: transcriptions through the durable pipeline (API, Temporal, worker, PostgreSQL:
+// the gates per limit class and the adaptive cap) against a fake vendor, one scenario at a time, each
+// on a fresh vendor and with the ideal makespan printed beside it:
+//   (a) account limit 10, 10 % random 429s (A0003, Retry-After 1 s); the baseline measured in the
+//       same run is the naive design (bench/stt-naive.ts) on the same vendor;
+//   (b) misconfigured: the account allows 3 jobs, STT_MAX_IN_FLIGHT=10, no random 429s;
+//   (c) the account's limit drops from 10 to 4 mid-run (fake vendor admin API).
+// Each writes an SVG (jobs in flight and cap over time, 429s as ticks) and the figures to bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FakeSttVendorStats } from '../devtools/fake-stt-vendor';
+import type { FakeSttVendorOptionsPatch, FakeSttVendorStats } from '../devtools/fake-stt-vendor';
+import type { VendorState } from '../src/api/stt/vendor';
 import { startTestStack, testConfig, waitUntil } from '../test/support/stack';
-import { startFakeSttVendor, sttEnv, upload, wav } from '../test/support/stt';
+import { startFakeSttVendor, sttEnv, upload, wav, type FakeVendor } from '../test/support/stt';
+import { chartSvg, type ChartMark, type ChartSample } from './stt-chart';
 import { runNaiveWorkers } from './stt-naive';
 
 const JOBS = Number(process.env.BENCH_STT_JOBS ?? 100);
 const NAIVE_WORKERS = Number(process.env.BENCH_STT_NAIVE_WORKERS ?? 20);
-const LIMIT = 10;
+const ONLY = process.env.BENCH_STT_SCENARIOS?.split(',');
 const PROCESSING_MS = 5_000;
 const POLL_MS = 1_000;
 const BACKOFF_BASE_MS = 1_000;
-const VENDOR = { processingMs: PROCESSING_MS, maxConcurrentJobs: LIMIT, random429Rate: 0.1, retryAfter: true, retryAfterSeconds: 1, seed: 11 };
+const SAMPLE_MS = 250;
+const RESULTS_DIR = path.join(__dirname, 'results');
+
+interface Scenario {
+  key: string;
+  title: string;
+  vendor: FakeSttVendorOptionsPatch & { maxConcurrentJobs: number };
+  configuredCap: number;
+  /** A change to the account mid-run: at `atS` seconds the limit becomes `maxConcurrentJobs`. */
+  limitChange?: { atS: number; maxConcurrentJobs: number };
+  targetRatio: number;
+  maxA0002?: number;
+  naiveBaseline?: boolean;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    key: 'a',
+    title: `(a) ${JOBS} jobs, account limit 10, 10 % random 429 A0003 (Retry-After 1 s)`,
+    vendor: { maxConcurrentJobs: 10, random429Rate: 0.1, random429Code: 'A0003', retryAfterSeconds: 1, seed: 11 },
+    configuredCap: 10,
+    targetRatio: 1.25,
+    naiveBaseline: true,
+  },
+  {
+    key: 'b',
+    title: `(b) ${JOBS} jobs, account limit 3, STT_MAX_IN_FLIGHT=10, no random 429s`,
+    vendor: { maxConcurrentJobs: 3, retryAfterSeconds: 1, seed: 12 },
+    configuredCap: 10,
+    targetRatio: 1.3,
+    maxA0002: 5,
+  },
+  {
+    key: 'c',
+    title: `(c) ${JOBS} jobs, account limit 10 dropping to 4 at 25 s, STT_MAX_IN_FLIGHT=10`,
+    vendor: { maxConcurrentJobs: 10, retryAfterSeconds: 1, seed: 13 },
+    configuredCap: 10,
+    limitChange: { atS: 25, maxConcurrentJobs: 4 },
+    targetRatio: 1.3,
+  },
+];
+
+/** The makespan of perfectly packed jobs: at limit L, L jobs finish every PROCESSING_MS; a limit change splits the run. */
+function idealSeconds(s: Scenario): number {
+  const perJobS = PROCESSING_MS / 1000;
+  const first = s.vendor.maxConcurrentJobs;
+  if (!s.limitChange) return Math.ceil(JOBS / first) * perJobS;
+  const doneBefore = Math.min(JOBS, (s.limitChange.atS / perJobS) * first);
+  return s.limitChange.atS + ((JOBS - doneBefore) / s.limitChange.maxConcurrentJobs) * perJobS;
+}
 
 interface RunResult {
   seconds: number;
   failed: number;
   stats: FakeSttVendorStats;
+  submitsPerJob?: { min: number; max: number };
 }
 
-async function durableRun(): Promise<RunResult> {
-  const vendor = await startFakeSttVendor(VENDOR);
-  const env = sttEnv(vendor, { STT_MAX_IN_FLIGHT: String(LIMIT), STT_POLL_INTERVAL_MS: String(POLL_MS), STT_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS) });
+async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
+  const vendor = await startFakeSttVendor({ processingMs: PROCESSING_MS, retryAfter: true, ...s.vendor });
+  const env = sttEnv(vendor, { STT_MAX_IN_FLIGHT: String(s.configuredCap), STT_POLL_INTERVAL_MS: String(POLL_MS), STT_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS) });
   const stack = await startTestStack({ config: testConfig(env), queues: ['stt'] });
+  // Each scenario learns from scratch: what an earlier one taught the shared state does not carry over.
+  await stack.pool.query(`DELETE FROM stt_vendor_limits`);
+  const samples: ChartSample[] = [];
+  const marks: ChartMark[] = [];
+  const started = performance.now();
+  let sampling = true;
+  const sampler = sample(stack.apiUrl, vendor, started, samples, marks, () => sampling);
+  const limitChange = s.limitChange
+    ? setTimeout(() => vendor.admin.configure({ maxConcurrentJobs: s.limitChange!.maxConcurrentJobs }), s.limitChange.atS * 1000)
+    : undefined;
   try {
-    const started = performance.now();
-    const tag = `bench-${Date.now()}`;
+    const tag = `bench-${s.key}-${Date.now()}`;
     for (let i = 0; i < JOBS; i++) {
       const res = await upload(stack, { bytes: wav(i), name: `bench-${i}.wav` }, { key: `${tag}-${i}` });
       if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -41,15 +109,45 @@ async function durableRun(): Promise<RunResult> {
       return rows[0].done === JOBS ? rows[0] : undefined;
     };
     const { failed } = await waitUntil('all jobs to finish', finished, 20 * 60_000);
-    return { seconds: (performance.now() - started) / 1000, failed, stats: vendor.admin.stats() };
+    const seconds = (performance.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    const stats = vendor.admin.stats();
+    const perJob = Array.from({ length: JOBS }, (_, i) => stats.submits.byFilename[`stt-${tag}-${i}.wav`] ?? 0);
+    writeChart(s, samples, marks, ideal, seconds);
+    return { seconds, failed, stats, submitsPerJob: { min: Math.min(...perJob), max: Math.max(...perJob) } };
   } finally {
+    sampling = false;
+    clearTimeout(limitChange);
     await stack.stop();
     await vendor.stop();
   }
 }
 
-async function naiveRun(): Promise<RunResult> {
-  const vendor = await startFakeSttVendor(VENDOR);
+/** Every SAMPLE_MS: the shared state as GET /api/stt/vendor shows it, and the vendor's new 429s as marks. */
+async function sample(apiUrl: string, vendor: FakeVendor, started: number, samples: ChartSample[], marks: ChartMark[], go: () => boolean): Promise<void> {
+  let seen = { A0001: 0, A0002: 0, A0003: 0 };
+  while (go()) {
+    const atS = (performance.now() - started) / 1000;
+    const state = (await (await fetch(`${apiUrl}/api/stt/vendor`)).json()) as VendorState;
+    const stats = vendor.admin.stats();
+    samples.push({ atS, inFlight: state.inFlight, cap: state.cap.learned, accountLimit: vendor.admin.options().maxConcurrentJobs });
+    for (const code of ['A0001', 'A0002', 'A0003'] as const) {
+      for (let n = seen[code]; n < stats.responses429[code]; n++) marks.push({ atS, code });
+    }
+    seen = { A0001: stats.responses429.A0001, A0002: stats.responses429.A0002, A0003: stats.responses429.A0003 };
+    await new Promise((r) => setTimeout(r, SAMPLE_MS));
+  }
+}
+
+function writeChart(s: Scenario, samples: ChartSample[], marks: ChartMark[], ideal: number, seconds: number): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const title = `${s.title}: makespan ${seconds.toFixed(1)} s, ideal ${ideal.toFixed(1)} s (${(seconds / ideal).toFixed(2)}×)`;
+  writeFileSync(path.join(RESULTS_DIR, `stt-${s.key}.svg`), chartSvg(title, samples, marks, ideal));
+}
+
+async function naiveRun(s: Scenario): Promise<RunResult> {
+  const vendor = await startFakeSttVendor({ processingMs: PROCESSING_MS, retryAfter: true, ...s.vendor });
   try {
     const audio = Array.from({ length: JOBS }, (_, i) => wav(i));
     const { seconds, failed } = await runNaiveWorkers({ vendorUrl: vendor.url, audio, workers: NAIVE_WORKERS, pollMs: POLL_MS, backoffBaseMs: BACKOFF_BASE_MS, backoffMaxMs: 300_000 });
@@ -59,25 +157,42 @@ async function naiveRun(): Promise<RunResult> {
   }
 }
 
-function row(label: string, ideal: number, { seconds, failed, stats }: RunResult): string {
+function row(label: string, ideal: number, { seconds, failed, stats, submitsPerJob }: RunResult): string {
   const requests = stats.requests.total;
+  const r = stats.responses429;
   return (
-    `  ${label.padEnd(34)} makespan ${seconds.toFixed(1)} s (${(seconds / ideal).toFixed(2)}× ideal)  ` +
-    `429s ${stats.responses429.total}/${requests} = ${((100 * stats.responses429.total) / requests).toFixed(1)} % ` +
-    `(random ${stats.responses429.random}, over-limit A0002 ${stats.responses429.A0002})  ` +
-    `requests while limited ${stats.requestsWhileLimited}  max concurrent ${stats.maxConcurrentJobsObserved}  failed ${failed}`
+    `  ${label.padEnd(30)} makespan ${seconds.toFixed(1)} s vs ideal ${ideal.toFixed(1)} s = ${(seconds / ideal).toFixed(2)}×  ` +
+    `429s ${r.total}/${requests} requests (A0002 ${r.A0002}, A0003 ${r.A0003}, random ${r.random})  ` +
+    `requests while limited ${stats.requestsWhileLimited}  max concurrent ${stats.maxConcurrentJobsObserved}  failed ${failed}` +
+    (submitsPerJob ? `  submits per job ${submitsPerJob.min}–${submitsPerJob.max}` : '')
   );
 }
 
+function verdict(s: Scenario, ideal: number, run: RunResult): string {
+  const checks = [`makespan ≤ ${s.targetRatio}× ideal: ${run.seconds / ideal <= s.targetRatio ? 'met' : 'MISSED'}`, `0 failures: ${run.failed === 0 ? 'met' : 'MISSED'}`];
+  if (s.maxA0002 !== undefined) checks.push(`≤ ${s.maxA0002} A0002: ${run.stats.responses429.A0002 <= s.maxA0002 ? 'met' : 'MISSED'}`);
+  checks.push(`one submit per job: ${run.submitsPerJob?.min === 1 && run.submitsPerJob.max === 1 ? 'met' : 'MISSED'}`);
+  return `  targets: ${checks.join('; ')}`;
+}
+
 async function main(): Promise<void> {
-  const ideal = (JOBS / LIMIT) * (PROCESSING_MS / 1000);
-  const rows = [row('durable (shared gate + slot cap)', ideal, await durableRun())];
-  console.log(rows[0]);
-  rows.push(row(`naive (${NAIVE_WORKERS} workers, own backoff)`, ideal, await naiveRun()));
-  console.log(rows[1]);
-  console.log(`\nbench:stt — ${JOBS} jobs, vendor limit ${LIMIT} concurrent, ${PROCESSING_MS / 1000} s each, 10 % random 429s (Retry-After 1 s), poll every ${POLL_MS / 1000} s`);
-  console.log(`  ideal ${JOBS}/${LIMIT} × ${PROCESSING_MS / 1000} s = ${ideal} s; targets: makespan ≤ 1.2× ideal, 429 share ≤ 5 %, no failures`);
-  for (const line of rows) console.log(line);
+  const lines: string[] = [`bench:stt — ${JOBS} jobs, ${PROCESSING_MS / 1000} s each at the vendor, poll every ${POLL_MS / 1000} s; load average at start ${loadAverage()}`];
+  console.log(lines[0]);
+  for (const s of SCENARIOS.filter((x) => !ONLY || ONLY.includes(x.key))) {
+    const ideal = idealSeconds(s);
+    const durable = await durableRun(s, ideal);
+    const block = [`\n${s.title}`, row('durable (gates + adaptive cap)', ideal, durable), verdict(s, ideal, durable)];
+    if (s.naiveBaseline) block.push(row(`naive (${NAIVE_WORKERS} workers, own backoff)`, ideal, await naiveRun(s)));
+    block.push(`  chart: bench/results/stt-${s.key}.svg; load average now ${loadAverage()}`);
+    console.log(block.join('\n'));
+    lines.push(...block);
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, 'stt.txt'), `${lines.join('\n')}\n`);
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((n) => n.toFixed(2)).join(' ');
 }
 
 main().catch((err) => {

@@ -10,6 +10,7 @@ const KNOB_KINDS: Record<keyof FakeSttVendorOptions, KnobKind> = {
   maxConcurrentJobs: 'number',
   minPollIntervalMs: 'number',
   random429Rate: 'number',
+  random429Code: 'string',
   random500Rate: 'number',
   failureRate: 'number',
   seed: 'number',

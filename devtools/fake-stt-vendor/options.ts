@@ -30,6 +30,11 @@ export const fakeSttVendorOptionsSchema = z.object({
   minPollIntervalMs: nonNegativeInt,
   /** Share of submit/poll/transcription requests answered 429 regardless of load (the seed's "occasional 429"). */
   random429Rate: rate,
+  /**
+   * The RTZR code random 429s carry: A0003 (request rate, the default), A0002 (concurrent jobs) or
+   * A0001 (usage quota). The account's real concurrency limit always answers A0002.
+   */
+  random429Code: z.enum(['A0001', 'A0002', 'A0003']),
   /** Share of submit/poll/transcription requests answered 500. */
   random500Rate: rate,
   /** Share of jobs that end in status `failed`. */
@@ -67,6 +72,7 @@ export const DEFAULT_FAKE_STT_VENDOR_OPTIONS: FakeSttVendorOptions = {
   maxConcurrentJobs: 10,
   minPollIntervalMs: 0,
   random429Rate: 0,
+  random429Code: 'A0003',
   random500Rate: 0,
   failureRate: 0,
   seed: 1,

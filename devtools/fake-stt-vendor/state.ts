@@ -184,7 +184,9 @@ export class FakeSttVendorState {
   private randomFault(): VendorReply | undefined {
     const fault = this.drawFault();
     if (fault === 'server-error') return { status: 500, body: { code: 'E500', msg: 'internal server error' } };
-    return fault === 'rate-limited' ? this.tooManyRequests('A0003', 'too many requests', true) : undefined;
+    if (fault !== 'rate-limited') return undefined;
+    const code = this.current.random429Code;
+    return this.tooManyRequests(code, code === 'A0001' ? 'usage quota exceeded' : code === 'A0002' ? 'too many concurrent jobs' : 'too many requests', true);
   }
 
   countUnauthorized(): void {

@@ -6,6 +6,9 @@ import type { NotificationListener } from '../../infra/db/notifications';
 import { withTransaction } from '../../infra/db/pool';
 import * as jobs from '../../infra/stt/queries/jobs';
 import * as coordination from '../../infra/stt/queries/vendor-coordination';
+import * as vendorGates from '../../infra/stt/queries/vendor-gates';
+import { gateFor, limitClassOf, type GateName } from '../../domain/stt/vendor-limits';
+import { whileHeartbeating } from '../shared/heartbeat';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
@@ -37,30 +40,82 @@ export interface SttActivityDeps {
   fetch: FetchPolicy;
 }
 
-const PROBE_MS = 10_000;
+/** A job whose submit was refused for concurrency asks for a slot again this often. */
+const SLOT_RETRY_MS = 1_000;
+/**
+ * Pauses up to this long are waited out inside the activity: a workflow timer costs a round trip
+ * through Temporal and fires on the server's timer tick (about a second), which adds up when
+ * Retry-After is 1 s. Longer pauses go back to the workflow, which shows them as `rate_limited`.
+ */
+const SHORT_PAUSE_MS = 2_000;
+/** In-activity waiting stops after this long, well inside the 2-minute start-to-close timeout. */
+const MAX_WAIT_IN_ACTIVITY_MS = 30_000;
+/** Spreads jobs that wait for the same reopening, so they do not arrive at the vendor together. */
+const WAKE_JITTER_MS = 150;
 
 export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
 
-  async function gateClosed(): Promise<RateLimited | undefined> {
-    const gate = await coordination.passGate(pool, vendor, PROBE_MS);
+  async function gatesClosed(gates: readonly GateName[]): Promise<RateLimited | undefined> {
+    const gate = await vendorGates.passGates(pool, vendor, gates);
     return gate.open ? undefined : { rateLimited: true, retryAt: gate.until.toISOString(), reason: gate.reason ?? 'rate_limited' };
   }
 
-  /** The one place a vendor's "slow down" turns into a shared pause; other vendor errors pass through. */
-  async function onVendorError(err: unknown): Promise<RateLimited> {
+  /**
+   * The one place a vendor's "slow down" turns into a shared pause; other vendor errors pass
+   * through. The 429's limit class picks the gate: a concurrency or quota limit stops submits
+   * only, a rate limit stops everything. An A0002 on a submit also lowers the adaptive cap.
+   */
+  async function onVendorError(err: unknown, call: { route: 'submit' | 'poll'; jobId: string }): Promise<RateLimited> {
     if (!(err instanceof SttRateLimitedError) && !(err instanceof SttQuotaExceededError)) throw err;
     const quota = err instanceof SttQuotaExceededError;
-    const reason = quota ? 'quota_exceeded' : `rate_limited_${err.code}`;
-    const streak = (await coordination.consecutive429s(pool, vendor)) + 1;
+    const code = err.vendorCode ?? (quota ? 'A0001' : err.code);
+    const limit = limitClassOf(code);
+    const gate = gateFor(limit);
+    const reason = quota ? 'quota_exceeded' : `rate_limited_${code}`;
+    const streak = (await vendorGates.consecutive429s(pool, vendor)) + 1;
     const delayMs = err.retryAfterMs ?? (quota ? stt.quotaPauseMs : backoffDelayMs(streak, stt.backoffBaseMs, stt.backoffMaxMs, Math.random()));
-    const until = await coordination.closeGate(pool, vendor, delayMs, reason);
-    return { rateLimited: true, retryAt: until.toISOString(), reason };
+    if (limit === 'concurrency' && call.route === 'submit') {
+      await withTransaction(pool, (tx) => coordination.recordConcurrencyRefusal(tx, vendor, call.jobId, stt.maxInFlight));
+    }
+    const until = await vendorGates.closeGate(pool, vendor, { gate, class: limit, code, reason, delayMs });
+    // A poll is held up only by the gate that stops polls; one meeting a submit-only limit tries again after its interval.
+    const retryAt = gate === 'all' || call.route === 'submit' ? until : new Date(Date.now() + stt.pollIntervalMs);
+    return { rateLimited: true, retryAt: retryAt.toISOString(), reason };
   }
 
   async function onVendorSuccess(): Promise<void> {
-    await coordination.openGate(pool, vendor);
+    await vendorGates.endStreak(pool, vendor);
+  }
+
+  async function completed(): Promise<void> {
+    await withTransaction(pool, (tx) => coordination.recordCompletion(tx, vendor, stt.maxInFlight, stt.capIncreaseEvery));
+  }
+
+  /**
+   * Calls the vendor once the gates (and `admit`, if given) allow it. A pause that ends within
+   * SHORT_PAUSE_MS is waited out here, heartbeating; a longer one is returned as `limited`.
+   */
+  async function whenAllowed<T>(
+    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; admit?: () => Promise<RateLimited | undefined> },
+    request: () => Promise<T>,
+  ): Promise<{ value: T } | { limited: RateLimited }> {
+    const ctx = Context.current();
+    const deadline = Date.now() + MAX_WAIT_IN_ACTIVITY_MS;
+    for (;;) {
+      let limited = (await gatesClosed(call.gates)) ?? (await call.admit?.());
+      if (!limited) {
+        try {
+          return { value: await whileHeartbeating(request) };
+        } catch (err) {
+          limited = await onVendorError(err, call);
+        }
+      }
+      const waitMs = Math.max(0, Date.parse(limited.retryAt) - Date.now());
+      if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return { limited };
+      await whileHeartbeating(() => ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS));
+    }
   }
 
   async function loadJob(jobId: string): Promise<jobs.SttJob> {
@@ -98,48 +153,53 @@ export function createSttActivities(deps: SttActivityDeps) {
         if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
-      const closed = await gateClosed();
-      if (closed) return closed;
-      let submission;
-      try {
-        const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
-        submission = await provider.submit(
+      const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
+      // A job refused for concurrency gave its slot back; it queues behind the cap again.
+      const admit = async (): Promise<RateLimited | undefined> => {
+        const admitted = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
+        return admitted ? undefined : { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: 'waiting_for_slot' };
+      };
+      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], admit }, () =>
+        provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
           { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },
           { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
-        );
-      } catch (err) {
-        return onVendorError(err);
-      }
-      const { completed } = submission;
+        ),
+      );
+      if ('limited' in submitted) return submitted.limited;
+      const submission = submitted.value;
+      const { completed: transcript } = submission;
       const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
         const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
-        if (!completed) return { rateLimited: false, vendorJobId };
+        await coordination.markSubmitted(tx, vendor, job.id);
+        if (!transcript) return { rateLimited: false, vendorJobId };
         if (vendorJobId !== submission.vendorJobId) {
           // An attempt that got in first stored its own transcript with its id; that one stands.
           return { rateLimited: false, vendorJobId, completed: { utterances: (await jobs.findUtterances(tx, job.id)).length } };
         }
-        await jobs.replaceUtterances(tx, job.id, completed.utterances);
-        return { rateLimited: false, vendorJobId, completed: { utterances: completed.utterances.length } };
+        await jobs.replaceUtterances(tx, job.id, transcript.utterances);
+        return { rateLimited: false, vendorJobId, completed: { utterances: transcript.utterances.length } };
       });
       await onVendorSuccess();
+      if (transcript) await completed();
       return outcome;
     },
 
     /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
     pollTranscription: async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
       await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
-      const closed = await gateClosed();
-      if (closed) return closed;
-      let status;
-      try {
-        status = await provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal });
-      } catch (err) {
-        return onVendorError(err);
-      }
+      const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () =>
+        provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }),
+      );
+      if ('limited' in polled) return polled.limited;
+      const status = polled.value;
       await onVendorSuccess();
+      // The vendor frees the job's place once its result is fetched (or it failed): so do we, now,
+      // rather than a workflow round trip later, so the next job can be submitted sooner.
+      if (status.status !== 'transcribing') await coordination.releaseSlot(pool, vendor, input.jobId);
       if (status.status === 'completed') {
         await withTransaction(pool, (tx) => jobs.replaceUtterances(tx, input.jobId, status.utterances));
+        await completed();
         return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
       }
       return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };

@@ -8,6 +8,7 @@ import { defineRoute, type RouteSpec } from '../shared/route';
 import { isActive } from '../shared/workflow-status';
 import { readAudioRequest } from './audio-input';
 import { createTranscriptionService, TranscriptionFields } from './service';
+import { vendorRoutes } from './vendor';
 
 const Id = z.object({ id: z.string().min(1).max(200) });
 
@@ -57,6 +58,7 @@ export function transcriptionRoutes(deps: ApiDeps, settings: SttSettings): Route
   });
   return [
     ...transcriptions.routes,
+    ...vendorRoutes(deps, settings),
     defineRoute({
       method: 'get',
       path: '/api/transcriptions/:id/events',

@@ -21,6 +21,7 @@ export const sttSettings = z
     STT_OPENAI_LANGUAGE: z.string().regex(/^[a-z]{2}$/, 'an ISO-639-1 code such as ko').optional(),
     FAKE_STT_VENDOR_PORT: port.default(4010),
     STT_MAX_IN_FLIGHT: positiveInt.default(10),
+    STT_CAP_INCREASE_EVERY: positiveInt.default(25),
     STT_SLOT_WAITERS: positiveInt.default(1_000),
     STT_POLL_INTERVAL_MS: positiveInt.default(5_000),
     STT_SLOT_LEASE_MS: positiveInt.default(120_000),
@@ -42,7 +43,10 @@ export const sttSettings = z
      */
     provider: providerSettings(e),
     fakeVendorPort: e.FAKE_STT_VENDOR_PORT,
+    /** The most vendor jobs at once; the cap the workers learn from A0002s never exceeds it. */
     maxInFlight: e.STT_MAX_IN_FLIGHT,
+    /** Completed jobs without an A0002 after which the learned cap grows by one. */
+    capIncreaseEvery: e.STT_CAP_INCREASE_EVERY,
     pollIntervalMs: e.STT_POLL_INTERVAL_MS,
     slotLeaseMs: e.STT_SLOT_LEASE_MS,
     backoffBaseMs: e.STT_BACKOFF_BASE_MS,

@@ -1,6 +1,8 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
   defineQuery,
   isCancellation,
   patched,
@@ -9,6 +11,7 @@ import {
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { FailureTypeName } from '../../activities/shared/failure-types';
 import type { RateLimited, SttActivities } from '../../activities/stt';
@@ -40,6 +43,8 @@ export interface TranscriptionInput {
   slotTaskQueue?: string;
   /** The job was given an `{audioUrl}`: its audio is fetched first. Absent in runs of uploads and older runs. */
   audioFromUrl?: boolean;
+  /** Set when a long poll continued as a new run: the job is submitted and holds its slot. */
+  resumePolling?: { vendorJobId: string; attempts: number };
 }
 
 export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
@@ -51,10 +56,19 @@ const VENDOR_JOB_FAILED: FailureTypeName = 'VendorJobFailed';
 const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
 /** Marks runs that fetch an `{audioUrl}` themselves; the API used to fetch it inside the request. */
 const AUDIO_URL_PATCH = 'stt-fetch-audio-url-in-workflow';
+/** Marks runs that poll on in a new run once their history grows long; earlier code polled on in one. */
+const CONTINUE_LONG_POLLS_PATCH = 'stt-long-polls-continue-as-new';
+/**
+ * A poll costs about 11 history events (timer, activity, two workflow tasks); Temporal slows down past a
+ * few thousand. Continue well before ~2,000.
+ */
+const MAX_HISTORY_EVENTS = 1_000;
 
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
   startToCloseTimeout: '2 minutes',
+  // Submits and polls heartbeat while they wait on the vendor: a worker lost mid-call is noticed in seconds.
+  heartbeatTimeout: '20 seconds',
   retry: RETRY,
 });
 const slotWaiter = (taskQueue?: string) =>
@@ -95,7 +109,8 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     await sleep(Math.max(0, Date.parse(limited.retryAt) - Date.now()));
   };
 
-  let holdsSlot = false;
+  const resumed = input.resumePolling;
+  let holdsSlot = resumed !== undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
     holdsSlot = false;
@@ -104,27 +119,37 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     return state;
   };
   try {
-    if (input.audioFromUrl && patched(AUDIO_URL_PATCH)) {
-      enter('fetching_audio');
-      await audioSource.fetchAudioUrl({ jobId: input.jobId });
-    }
-    enter('waiting_for_slot');
-    const acquireSlot = slotWaiter(tuning.slotTaskQueue);
-    while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
-    holdsSlot = true;
-
-    for (;;) {
-      state.attempts += 1;
-      const submitted = await vendor.submitTranscription({ jobId: input.jobId });
-      if (!submitted.rateLimited) {
-        enter('submitted', { vendorJobId: submitted.vendorJobId });
-        if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
-        break;
+    if (resumed) {
+      state.attempts = resumed.attempts;
+      enter('transcribing', { vendorJobId: resumed.vendorJobId });
+    } else {
+      if (input.audioFromUrl && patched(AUDIO_URL_PATCH)) {
+        enter('fetching_audio');
+        await audioSource.fetchAudioUrl({ jobId: input.jobId });
       }
-      await waitOut(submitted);
+      enter('waiting_for_slot');
+      const acquireSlot = slotWaiter(tuning.slotTaskQueue);
+      while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
+      holdsSlot = true;
+
+      for (;;) {
+        state.attempts += 1;
+        const submitted = await vendor.submitTranscription({ jobId: input.jobId });
+        if (!submitted.rateLimited) {
+          enter('submitted', { vendorJobId: submitted.vendorJobId });
+          if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
+          break;
+        }
+        await waitOut(submitted);
+      }
     }
 
     for (;;) {
+      if (workflowInfo().historyLength > MAX_HISTORY_EVENTS && patched(CONTINUE_LONG_POLLS_PATCH)) {
+        // The slot stays held: its lease is renewed by the next run's polls.
+        holdsSlot = false;
+        return await continueAsNew<typeof transcriptionWorkflow>({ ...input, resumePolling: { vendorJobId: state.vendorJobId!, attempts: state.attempts } });
+      }
       await sleep(tuning.pollIntervalMs);
       state.attempts += 1;
       const polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
@@ -139,6 +164,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       }
     }
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     const canceled = isCancellation(err);
     const message = failureMessage(err);
     await CancellationScope.nonCancellable(async () => {

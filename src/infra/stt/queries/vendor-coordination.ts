@@ -1,79 +1,107 @@
+import { afterAcceptedSubmit, afterCompletion, afterConcurrencyRefusal, effectiveCap, INITIAL_CAP, maySubmitAnother, type AdaptiveCap } from '../../../domain/stt/vendor-limits';
 import type { Queryable } from '../../db/queryable';
 
 /**
- * Cross-process coordination for a rate-limited vendor, kept in PostgreSQL so it holds across
- * every worker on every machine. Channel for slot releases: `vendor_slots`.
+ * The account's concurrent-job slots and the adaptive cap on them, kept in PostgreSQL so they hold
+ * across every worker on every machine. Every change takes the vendor's transaction-scoped
+ * advisory lock first, so count-then-decide is atomic across processes: call these inside a
+ * transaction. Waiters for a slot listen on `SLOT_RELEASED_CHANNEL`.
  */
 export const SLOT_RELEASED_CHANNEL = 'vendor_slots';
 
-export type GateDecision = { open: true } | { open: false; until: Date; reason: string | null };
+async function lock(tx: Queryable, vendor: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('vendor_slots:' || $1))`, [vendor]);
+}
 
-/**
- * May this caller talk to the vendor now? Closed while blocked; after a block, exactly one
- * caller at a time gets to probe until a success reopens the gate for everyone.
- */
-export async function passGate(db: Queryable, vendor: string, probeMs: number): Promise<GateDecision> {
-  const { rows } = await db.query<{ blocked_until: Date; probe_until: Date; consecutive_429: number; last_reason: string | null; now: Date }>(
-    `SELECT blocked_until, probe_until, consecutive_429, last_reason, now() AS now FROM vendor_gates WHERE vendor = $1`,
+async function loadCap(tx: Queryable, vendor: string): Promise<AdaptiveCap> {
+  const { rows } = await tx.query<{ learned_cap: number | null; proven_in_flight: number; completed_since_change: number; refused_since_accept: boolean }>(
+    `SELECT learned_cap, proven_in_flight, completed_since_change, refused_since_accept FROM stt_vendor_limits WHERE vendor = $1`,
     [vendor],
   );
-  const gate = rows[0];
-  if (!gate || gate.consecutive_429 === 0) return { open: true };
-  if (gate.blocked_until > gate.now) return { open: false, until: gate.blocked_until, reason: gate.last_reason };
-  const claimed = await db.query(
-    `UPDATE vendor_gates SET probe_until = now() + make_interval(secs => $2 / 1000.0), updated_at = now()
-     WHERE vendor = $1 AND blocked_until <= now() AND consecutive_429 > 0 AND probe_until <= now()`,
-    [vendor, probeMs],
+  const row = rows[0];
+  if (!row) return INITIAL_CAP;
+  return { learned: row.learned_cap, provenInFlight: row.proven_in_flight, completedSinceChange: row.completed_since_change, refusedSinceAccept: row.refused_since_accept };
+}
+
+async function saveCap(tx: Queryable, vendor: string, cap: AdaptiveCap): Promise<void> {
+  await tx.query(
+    `INSERT INTO stt_vendor_limits (vendor, learned_cap, proven_in_flight, completed_since_change, refused_since_accept)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (vendor) DO UPDATE SET learned_cap = $2, proven_in_flight = $3, completed_since_change = $4, refused_since_accept = $5, updated_at = now()`,
+    [vendor, cap.learned, cap.provenInFlight, cap.completedSinceChange, cap.refusedSinceAccept],
   );
-  if (claimed.rowCount === 1) return { open: true };
-  return { open: false, until: new Date(Math.max(gate.probe_until.getTime(), gate.now.getTime() + 250)), reason: gate.last_reason };
 }
 
-/** A 429: push the block forward (never back) and lengthen the streak. Returns when the gate reopens. */
-export async function closeGate(db: Queryable, vendor: string, delayMs: number, reason: string): Promise<Date> {
-  const { rows } = await db.query<{ blocked_until: Date }>(
-    `INSERT INTO vendor_gates (vendor, blocked_until, consecutive_429, last_reason)
-     VALUES ($1, now() + make_interval(secs => $2 / 1000.0), 1, $3)
-     ON CONFLICT (vendor) DO UPDATE SET
-       blocked_until = GREATEST(vendor_gates.blocked_until, EXCLUDED.blocked_until),
-       consecutive_429 = vendor_gates.consecutive_429 + 1,
-       probe_until = '-infinity', last_reason = EXCLUDED.last_reason, updated_at = now()
-     RETURNING blocked_until`,
-    [vendor, delayMs, reason],
-  );
-  return rows[0].blocked_until;
-}
-
-export async function consecutive429s(db: Queryable, vendor: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT consecutive_429 AS n FROM vendor_gates WHERE vendor = $1`, [vendor]);
-  return rows[0]?.n ?? 0;
-}
-
-/** A success: the vendor is healthy again; end the streak and any probe. */
-export async function openGate(db: Queryable, vendor: string): Promise<void> {
-  await db.query(
-    `UPDATE vendor_gates SET consecutive_429 = 0, probe_until = '-infinity', updated_at = now()
-     WHERE vendor = $1 AND consecutive_429 > 0 AND blocked_until <= now()`,
+/** Slots held, and how many of them hold a job the vendor accepted. */
+async function countSlots(tx: Queryable, vendor: string): Promise<{ slots: number; accepted: number }> {
+  const { rows } = await tx.query<{ slots: number; accepted: number }>(
+    `SELECT count(*)::int AS slots, count(submitted_at)::int AS accepted FROM vendor_slots WHERE vendor = $1`,
     [vendor],
   );
+  return rows[0];
+}
+
+async function notifyWaiters(tx: Queryable, vendor: string): Promise<void> {
+  await tx.query(`SELECT pg_notify($1, $2)`, [SLOT_RELEASED_CHANNEL, vendor]);
 }
 
 /**
- * Takes (or renews) a slot for `jobId` when fewer than `cap` unexpired leases exist. The
- * transaction-scoped advisory lock makes count-then-insert atomic across processes.
+ * Takes (or renews) a slot for `jobId` when the adaptive cap allows one more job
+ * (domain/stt/vendor-limits.ts: `maySubmitAnother`). Expired leases (their workflow is gone) go
+ * first. A job not yet submitted whose slot the cap no longer covers (it fell since the slot was
+ * taken) gives the slot back and queues again, rather than provoking another A0002.
  */
-export async function tryAcquireSlot(db: Queryable, vendor: string, jobId: string, cap: number, leaseMs: number): Promise<boolean> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext('vendor_slots:' || $1))`, [vendor]);
-  await db.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND expires_at < now()`, [vendor]);
-  const renewed = await db.query(
-    `UPDATE vendor_slots SET expires_at = now() + make_interval(secs => $3 / 1000.0) WHERE vendor = $1 AND job_id = $2`,
-    [vendor, jobId, leaseMs],
-  );
-  if (renewed.rowCount === 1) return true;
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM vendor_slots WHERE vendor = $1`, [vendor]);
-  if (rows[0].n >= cap) return false;
-  await db.query(`INSERT INTO vendor_slots (vendor, job_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))`, [vendor, jobId, leaseMs]);
+export async function tryAcquireSlot(tx: Queryable, vendor: string, jobId: string, configuredCap: number, leaseMs: number): Promise<boolean> {
+  await lock(tx, vendor);
+  await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND expires_at < now()`, [vendor]);
+  const cap = await loadCap(tx, vendor);
+  const allowed = effectiveCap(cap, configuredCap);
+  const { slots, accepted } = await countSlots(tx, vendor);
+  const own = await tx.query<{ submitted: boolean }>(`SELECT submitted_at IS NOT NULL AS submitted FROM vendor_slots WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+  if (own.rows[0]) {
+    if (!own.rows[0].submitted && accepted >= allowed) {
+      await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+      return false;
+    }
+    await tx.query(`UPDATE vendor_slots SET expires_at = now() + make_interval(secs => $3 / 1000.0) WHERE vendor = $1 AND job_id = $2`, [vendor, jobId, leaseMs]);
+    return true;
+  }
+  if (!maySubmitAnother(slots, allowed, cap.provenInFlight)) return false;
+  await tx.query(`INSERT INTO vendor_slots (vendor, job_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))`, [vendor, jobId, leaseMs]);
   return true;
+}
+
+/** The vendor accepted the job: its slot now holds a running vendor job, and that much concurrency is proven. */
+export async function markSubmitted(tx: Queryable, vendor: string, jobId: string): Promise<void> {
+  await lock(tx, vendor);
+  const marked = await tx.query(`UPDATE vendor_slots SET submitted_at = COALESCE(submitted_at, now()) WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+  if (marked.rowCount === 0) return;
+  const { accepted } = await countSlots(tx, vendor);
+  await saveCap(tx, vendor, afterAcceptedSubmit(await loadCap(tx, vendor), accepted));
+  // A probe that succeeded lets the next job try the next level.
+  await notifyWaiters(tx, vendor);
+}
+
+/**
+ * A0002: the account runs no more jobs than it had accepted. Lowers the cap (and returns it) and
+ * gives the refused job's slot back, so it queues again behind the cap like any other job.
+ */
+export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<number> {
+  await lock(tx, vendor);
+  await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL`, [vendor, jobId]);
+  const { accepted } = await countSlots(tx, vendor);
+  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, accepted);
+  await saveCap(tx, vendor, cap);
+  await notifyWaiters(tx, vendor);
+  return effectiveCap(cap, configuredCap);
+}
+
+/** A vendor job completed: every `increaseEvery` of them without an A0002 raise the cap by one. */
+export async function recordCompletion(tx: Queryable, vendor: string, configuredCap: number, increaseEvery: number): Promise<void> {
+  await lock(tx, vendor);
+  const before = await loadCap(tx, vendor);
+  const after = afterCompletion(before, configuredCap, increaseEvery);
+  if (after !== before) await saveCap(tx, vendor, after);
 }
 
 export async function renewSlot(db: Queryable, vendor: string, jobId: string, leaseMs: number): Promise<void> {
@@ -82,5 +110,5 @@ export async function renewSlot(db: Queryable, vendor: string, jobId: string, le
 
 export async function releaseSlot(db: Queryable, vendor: string, jobId: string): Promise<void> {
   await db.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
-  await db.query(`SELECT pg_notify($1, $2)`, [SLOT_RELEASED_CHANNEL, vendor]);
+  await notifyWaiters(db, vendor);
 }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  afterAcceptedSubmit,
+  afterCompletion,
+  afterConcurrencyRefusal,
+  effectiveCap,
+  gateFor,
+  INITIAL_CAP,
+  limitClassOf,
+  maySubmitAnother,
+  type AdaptiveCap,
+} from '../../../../src/domain/stt/vendor-limits';
+
+describe('which gate a 429 closes', () => {
+  test('RTZR codes name their limit; concurrency and quota stop submits only, rate and unknown stop everything', () => {
+    const rows = ['A0001', 'A0002', 'A0003', 'insufficient_quota', 'rate_limit_exceeded', undefined].map((code) => [code, limitClassOf(code), gateFor(limitClassOf(code))]);
+    assert.deepEqual(rows, [
+      ['A0001', 'quota', 'submit'],
+      ['A0002', 'concurrency', 'submit'],
+      ['A0003', 'rate', 'all'],
+      ['insufficient_quota', 'quota', 'submit'],
+      ['rate_limit_exceeded', 'unknown', 'all'],
+      [undefined, 'unknown', 'all'],
+    ]);
+  });
+});
+
+describe('the adaptive cap', () => {
+  test('starts at the configured cap and never exceeds a configured cap lowered later', () => {
+    assert.equal(effectiveCap(INITIAL_CAP, 10), 10);
+    assert.equal(effectiveCap({ ...INITIAL_CAP, learned: 8 }, 5), 5);
+  });
+
+  test('an A0002 lowers it to the jobs in flight then (the refused submit included) minus one, never below 1', () => {
+    const proven = afterAcceptedSubmit(INITIAL_CAP, 3);
+    const refused = afterConcurrencyRefusal(proven, 10, 3);
+    assert.equal(effectiveCap(refused, 10), 3);
+    assert.equal(effectiveCap(afterConcurrencyRefusal(INITIAL_CAP, 10, 0), 10), 1);
+  });
+
+  test('a second A0002 before any submit is accepted halves the cap: a limit that fell from 10 to 4 is followed in two refusals', () => {
+    const first = afterConcurrencyRefusal(afterAcceptedSubmit(INITIAL_CAP, 10), 10, 9);
+    assert.equal(effectiveCap(first, 10), 9);
+    const second = afterConcurrencyRefusal(first, 10, 8);
+    assert.equal(effectiveCap(second, 10), 4);
+    const accepted = afterAcceptedSubmit(second, 4);
+    assert.equal(accepted.refusedSinceAccept, false);
+    assert.equal(effectiveCap(afterConcurrencyRefusal(accepted, 10, 4), 10), 4, 'after an accepted submit a refusal steps down only to the jobs in flight');
+    const stale = afterConcurrencyRefusal(second, 10, 7);
+    assert.equal(effectiveCap(stale, 10), 4, 'a refusal of a submit admitted before the cap fell (7 in flight, cap 4) teaches nothing new');
+  });
+
+  test('every K completions without an A0002 raise it by one, up to the configured cap', () => {
+    let state: AdaptiveCap = afterConcurrencyRefusal(INITIAL_CAP, 5, 3);
+    const caps: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      state = afterCompletion(state, 5, 3);
+      caps.push(effectiveCap(state, 5));
+    }
+    assert.deepEqual(caps, [3, 3, 4, 4, 4, 5, 5, 5]);
+    assert.equal(state.learned, null, 'back at the configured cap nothing is learned any more');
+  });
+
+  test('up to the proven concurrency jobs take slots freely; one at a time goes beyond it', () => {
+    assert.equal(maySubmitAnother(3, 10, 5), true);
+    assert.equal(maySubmitAnother(5, 10, 5), true, 'the probe');
+    assert.equal(maySubmitAnother(6, 10, 5), false, 'a probe is pending');
+    assert.equal(maySubmitAnother(0, 10, 0), true, 'the first job ever');
+    assert.equal(maySubmitAnother(10, 10, 10), false, 'at the cap');
+  });
+});
