@@ -43,6 +43,7 @@ export async function startPortfolio(apis: Apis, key: string, sites: number, via
   return {
     id,
     sitesDone: async () => ((await getAssessment(apis(0), id)).progress?.sitesDone ?? 0) as number,
+    cellsDone: async () => ((await getAssessment(apis(0), id)).progress?.completedCells ?? 0) as number,
     /** Waits for COMPLETED, checks every row, and answers the seconds since the POST. */
     async completes(pool: Pool, timeoutMs = 300_000): Promise<number> {
       const view = await untilCompleted(`portfolio ${id}`, apis, (api) => getAssessment(api, id), timeoutMs);
