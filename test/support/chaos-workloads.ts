@@ -127,13 +127,15 @@ export async function startWorkloads(apis: Apis, host: SampleVideoHost, vendor: 
     assertMidRun(p: Progress) {
       assert.ok(p.cells < SIZES.sites * 320 && p.submits < SIZES.transcriptions && p.videos < SIZES.videos && p.items < SIZES.items, `killed mid-run: ${JSON.stringify(p)}`);
     },
-    /** Every run completes; then exactly the expected rows, one vendor submit per job, whole objects, no lease left. */
-    async completes(pool: Pool, store: ObjectStore, timeoutMs = 300_000): Promise<void> {
-      await Promise.all([
-        portfolio.completes(pool, timeoutMs),
-        transcriptions.complete(vendor, pool, CHAOS_VENDOR.maxConcurrentJobs, timeoutMs),
-        waitUntil(`ETL job ${etl.id}`, async () => ['COMPLETED', 'FAILED', 'CANCELED'].includes((await getJob(apis(0), etl.id)).status), timeoutMs),
-        waitUntil(`moderation batch ${moderation.id}`, async () => (await moderation.classified()) === SIZES.items, timeoutMs),
+    /** Every run completes (answers when each did); then exactly the expected rows, one vendor submit per job, whole objects, no lease left. */
+    async completes(pool: Pool, store: ObjectStore, timeoutMs = 300_000): Promise<string> {
+      const started = Date.now();
+      const timed = async (name: string, work: Promise<unknown>) => (await work, `${name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const times = await Promise.all([
+        timed('risk', portfolio.completes(pool, timeoutMs)),
+        timed('stt', transcriptions.complete(vendor, pool, CHAOS_VENDOR.maxConcurrentJobs, timeoutMs)),
+        timed('etl', waitUntil(`ETL job ${etl.id}`, async () => ['COMPLETED', 'FAILED', 'CANCELED'].includes((await getJob(apis(0), etl.id)).status), timeoutMs)),
+        timed('moderation', waitUntil(`moderation batch ${moderation.id}`, async () => (await moderation.classified()) === SIZES.items, timeoutMs)),
       ]);
       assert.equal(vendor.admin.stats().submits.total, SIZES.transcriptions, 'one vendor submit per job, no more');
       const audio = await pool.query(`SELECT id, audio_key, size_bytes::int AS size, audio_sha256 FROM stt_jobs WHERE id = ANY($1) ORDER BY id`, [transcriptions.ids]);
@@ -147,6 +149,7 @@ export async function startWorkloads(apis: Apis, host: SampleVideoHost, vendor: 
       await etl.check(pool, store);
       await waitUntil(`moderation batch ${moderation.id} to be COMPLETED`, async () => (await api(apis(0), 'GET', `/api/moderation/batches/${moderation.id}`)).body.status === 'COMPLETED', 30_000);
       await moderation.check(pool);
+      return times.join(', ');
     },
   };
 }

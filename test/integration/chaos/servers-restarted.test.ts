@@ -39,8 +39,8 @@ describe('every pipeline survives its servers dying', { timeout: 10 * 60_000 }, 
     const killedAt = Date.now();
     const { downSeconds } = await servers.killTemporal();
     work.assertMidRun(at);
-    await work.completes(stack.pool, store);
-    figures.push(`Temporal SIGKILLed at ${JSON.stringify(at)}, serving again after ${downSeconds.toFixed(1)} s, all complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+    const times = await work.completes(stack.pool, store);
+    figures.push(`Temporal SIGKILLed at ${JSON.stringify(at)}, serving again after ${downSeconds.toFixed(1)} s, all complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill (${times})`);
   });
 
   test('PostgreSQL shut down immediately mid-run and started again: activities retry and every run completes', async () => {
@@ -49,7 +49,7 @@ describe('every pipeline survives its servers dying', { timeout: 10 * 60_000 }, 
     const killedAt = Date.now();
     const { downSeconds } = await servers.restartPostgres();
     work.assertMidRun(at);
-    await work.completes(stack.pool, store);
-    figures.push(`PostgreSQL stopped (immediate) at ${JSON.stringify(at)}, serving again after ${downSeconds.toFixed(1)} s, all complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the stop`);
+    const times = await work.completes(stack.pool, store);
+    figures.push(`PostgreSQL stopped (immediate) at ${JSON.stringify(at)}, serving again after ${downSeconds.toFixed(1)} s, all complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the stop (${times})`);
   });
 });

@@ -37,11 +37,12 @@ describe('every pipeline survives the whole npm start stack being killed', { tim
     work.assertMidRun(at);
     const { seconds } = await stack.start();
     const pool = createPool(loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl }), 'dp-chaos-check');
+    let times: string;
     try {
-      await work.completes(pool, createObjectStore({ kind: 'local', rootDir: stack.storageDir }));
+      times = await work.completes(pool, createObjectStore({ kind: 'local', rootDir: stack.storageDir }));
     } finally {
       await pool.end();
     }
-    figures.push(`stack SIGKILLed at ${JSON.stringify(at)}, npm start ready again in ${seconds.toFixed(1)} s, all complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+    figures.push(`stack SIGKILLed at ${JSON.stringify(at)}, npm start ready again in ${seconds.toFixed(1)} s, all complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill (${times})`);
   });
 });
