@@ -35,6 +35,8 @@ export function chaosEnv(vendor: FakeVendor): Record<string, string> {
     STT_MAX_IN_FLIGHT: String(CHAOS_VENDOR.maxConcurrentJobs),
     STT_POLL_INTERVAL_MS: '300',
     STT_BACKOFF_BASE_MS: '500',
+    // Sites finish a few at a time (not all 20 together at the end), so progress shows mid-run.
+    RISK_MAX_SITES_IN_FLIGHT: '5',
     // A group or page whose worker died is handed out again after 3 s without a heartbeat.
     RISK_HEARTBEAT_TIMEOUT_S: '3',
     MODERATION_HEARTBEAT_TIMEOUT_S: '3',

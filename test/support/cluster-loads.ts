@@ -59,10 +59,9 @@ export async function startPortfolio(apis: Apis, key: string, sites: number, via
 
 /** `count` uploads, alternating between the APIs, each a different audio file. */
 export async function startTranscriptions(apis: Apis, prefix: string, count: number) {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    ids.push(acceptedId(await upload(apis(i), { bytes: wav(1_000 + i), name: `${prefix}-${i}.wav` }, { key: `${prefix}-${i}` })));
-  }
+  const ids = await Promise.all(
+    Array.from({ length: count }, async (_, i) => acceptedId(await upload(apis(i), { bytes: wav(1_000 + i), name: `${prefix}-${i}.wav` }, { key: `${prefix}-${i}` }))),
+  );
   return {
     ids,
     /** Waits for every job, then checks: one vendor submit each, the account limit kept, no slot lease left. */

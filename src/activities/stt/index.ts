@@ -36,6 +36,11 @@ export interface SttActivityDeps {
 
 const PROBE_MS = 10_000;
 
+/** What a submit attempt leaves for its retry. */
+interface SubmitHeartbeat {
+  vendorJobId: string;
+}
+
 export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
@@ -66,6 +71,12 @@ export function createSttActivities(deps: SttActivityDeps) {
     return job;
   }
 
+  /** The vendor job an earlier attempt of this submit got accepted but could not record. */
+  function acceptedEarlier(): string | undefined {
+    if (provider.synchronous) return undefined;
+    return (Context.current().info.heartbeatDetails as SubmitHeartbeat | undefined)?.vendorJobId;
+  }
+
   return {
     /** Waits (heartbeating) for one of the account's concurrent-job slots; a release anywhere wakes it. */
     acquireSlot: async (input: { jobId: string; maxWaitMs: number }): Promise<{ acquired: boolean }> => {
@@ -90,6 +101,10 @@ export function createSttActivities(deps: SttActivityDeps) {
         if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
+      const accepted = acceptedEarlier();
+      if (accepted) {
+        return { rateLimited: false, vendorJobId: await jobs.recordVendorJobId(pool, job.id, accepted) };
+      }
       const closed = await gateClosed();
       if (closed) return closed;
       let submission;
@@ -104,16 +119,25 @@ export function createSttActivities(deps: SttActivityDeps) {
         return onVendorError(err);
       }
       const { completed } = submission;
-      const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
-        const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
-        if (!completed) return { rateLimited: false, vendorJobId };
-        if (vendorJobId !== submission.vendorJobId) {
-          // An attempt that got in first stored its own transcript with its id; that one stands.
-          return { rateLimited: false, vendorJobId, completed: { utterances: (await jobs.findUtterances(tx, job.id)).length } };
-        }
-        await jobs.replaceUtterances(tx, job.id, completed.utterances);
-        return { rateLimited: false, vendorJobId, completed: { utterances: completed.utterances.length } };
-      });
+      let outcome: SubmitOutcome;
+      if (!completed) {
+        // Heartbeat details outlive a failed attempt (the worker flushes them with the failure): if
+        // PostgreSQL is gone before the id is recorded, the retry records this id instead of
+        // submitting the audio a second time. One statement, so that a crash of the whole worker
+        // can lose the id only within one round trip (the vendor offers no idempotency key).
+        Context.current().heartbeat({ vendorJobId: submission.vendorJobId } satisfies SubmitHeartbeat);
+        outcome = { rateLimited: false, vendorJobId: await jobs.recordVendorJobId(pool, job.id, submission.vendorJobId) };
+      } else {
+        outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
+          const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
+          if (vendorJobId !== submission.vendorJobId) {
+            // An attempt that got in first stored its own transcript with its id; that one stands.
+            return { rateLimited: false, vendorJobId, completed: { utterances: (await jobs.findUtterances(tx, job.id)).length } };
+          }
+          await jobs.replaceUtterances(tx, job.id, completed.utterances);
+          return { rateLimited: false, vendorJobId, completed: { utterances: completed.utterances.length } };
+        });
+      }
       await onVendorSuccess();
       return outcome;
     },

@@ -30,13 +30,13 @@ describe('every pipeline survives the whole npm start stack being killed', { tim
   });
 
   test('SIGKILL to npm start’s process group mid-run, then npm start again: every run completes', async () => {
+    const pool = createPool(loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl }), 'dp-chaos-check');
     const work = await startWorkloads(() => stack, host, vendor, `stack-${Date.now()}`);
     const at = await work.underWay();
     const killedAt = Date.now();
-    await stack.killGroup();
+    await work.killBetweenSubmits(pool, () => stack.killGroup());
     work.assertMidRun(at);
     const { seconds } = await stack.start();
-    const pool = createPool(loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl }), 'dp-chaos-check');
     let times: string;
     try {
       times = await work.completes(pool, createObjectStore({ kind: 'local', rootDir: stack.storageDir }));
