@@ -36,6 +36,20 @@ export interface SttActivityDeps {
 
 const PROBE_MS = 10_000;
 
+/** Well inside the vendor calls' heartbeat timeout (workflows/stt/transcription.ts). */
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Heartbeats while `call` runs: a vendor call has no progress of its own to report, but its worker may die. */
+async function heartbeating<T>(call: () => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await call();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
 /** What a submit attempt leaves for its retry. */
 interface SubmitHeartbeat {
   vendorJobId: string;
@@ -110,10 +124,13 @@ export function createSttActivities(deps: SttActivityDeps) {
       let submission;
       try {
         const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
-        submission = await provider.submit(
-          // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-          { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
-          { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
+        const signal = Context.current().cancellationSignal;
+        submission = await heartbeating(() =>
+          provider.submit(
+            // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
+            { body: () => deps.store.get(job.audioKey), filename: `${job.id}${extension}`, contentType: job.contentType },
+            { ...(job.options as SttSubmitOptions), signal },
+          ),
         );
       } catch (err) {
         return onVendorError(err);
@@ -149,7 +166,8 @@ export function createSttActivities(deps: SttActivityDeps) {
       if (closed) return closed;
       let status;
       try {
-        status = await provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal });
+        const signal = Context.current().cancellationSignal;
+        status = await heartbeating(() => provider.poll(input.vendorJobId, { signal }));
       } catch (err) {
         return onVendorError(err);
       }

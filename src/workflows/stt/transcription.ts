@@ -51,6 +51,8 @@ const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
 const vendor = proxyActivities<SttActivities>({
   // A vendor that hangs is cut off here and the call retried.
   startToCloseTimeout: '2 minutes',
+  // A worker that dies mid-call is noticed this soon (the calls heartbeat while they wait), not after the two minutes.
+  heartbeatTimeout: '20 seconds',
   retry: RETRY,
 });
 const slotWaiter = (taskQueue?: string) =>
