@@ -43,6 +43,7 @@ export async function startPortfolio(apis: Apis, key: string, sites: number, via
   return {
     id,
     sitesDone: async () => ((await getAssessment(apis(0), id)).progress?.sitesDone ?? 0) as number,
+    cellsDone: async () => ((await getAssessment(apis(0), id)).progress?.completedCells ?? 0) as number,
     /** Waits for COMPLETED, checks every row, and answers the seconds since the POST. */
     async completes(pool: Pool, timeoutMs = 300_000): Promise<number> {
       const view = await untilCompleted(`portfolio ${id}`, apis, (api) => getAssessment(api, id), timeoutMs);
@@ -58,10 +59,9 @@ export async function startPortfolio(apis: Apis, key: string, sites: number, via
 
 /** `count` uploads, alternating between the APIs, each a different audio file. */
 export async function startTranscriptions(apis: Apis, prefix: string, count: number) {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    ids.push(acceptedId(await upload(apis(i), { bytes: wav(1_000 + i), name: `${prefix}-${i}.wav` }, { key: `${prefix}-${i}` })));
-  }
+  const ids = await Promise.all(
+    Array.from({ length: count }, async (_, i) => acceptedId(await upload(apis(i), { bytes: wav(1_000 + i), name: `${prefix}-${i}.wav` }, { key: `${prefix}-${i}` }))),
+  );
   return {
     ids,
     /** Waits for every job, then checks: one vendor submit each, the account limit kept, no slot lease left. */

@@ -13,7 +13,7 @@ export interface TestItem {
   authorId?: string;
 }
 
-export async function api(stack: TestStack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function api(stack: Pick<TestStack, 'apiUrl'>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -22,7 +22,7 @@ export async function api(stack: TestStack, method: string, path: string, body?:
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
-export function postItems(stack: TestStack, items: TestItem[], key?: string) {
+export function postItems(stack: Pick<TestStack, 'apiUrl'>, items: TestItem[], key?: string) {
   return api(stack, 'POST', '/api/moderation/items', { items }, key ? { 'idempotency-key': key } : {});
 }
 

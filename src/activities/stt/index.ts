@@ -53,6 +53,11 @@ const MAX_WAIT_IN_ACTIVITY_MS = 30_000;
 /** Spreads jobs that wait for the same reopening, so they do not arrive at the vendor together. */
 const WAKE_JITTER_MS = 150;
 
+/** What a submit attempt leaves for its retry. */
+interface SubmitHeartbeat {
+  vendorJobId: string;
+}
+
 export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
@@ -124,6 +129,12 @@ export function createSttActivities(deps: SttActivityDeps) {
     return job;
   }
 
+  /** The vendor job an earlier attempt of this submit got accepted but could not record. */
+  function acceptedEarlier(): string | undefined {
+    if (provider.synchronous) return undefined;
+    return (Context.current().info.heartbeatDetails as SubmitHeartbeat | undefined)?.vendorJobId;
+  }
+
   return {
     /** An `{audioUrl}` job's audio, fetched into object storage (heartbeats; a retry resumes). */
     fetchAudioUrl: createAudioFetcher({ pool, store: deps.store, fetch: deps.fetch, maxBytes: stt.maxUploadBytes }),
@@ -153,6 +164,15 @@ export function createSttActivities(deps: SttActivityDeps) {
         if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
+      const accepted = acceptedEarlier();
+      if (accepted) {
+        const vendorJobId = await withTransaction(pool, async (tx) => {
+          const recorded = await jobs.recordVendorJobId(tx, job.id, accepted);
+          await coordination.markSubmitted(tx, vendor, job.id);
+          return recorded;
+        });
+        return { rateLimited: false, vendorJobId };
+      }
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
       // A job refused for concurrency gave its slot back; it queues behind the cap again.
       const admit = async (): Promise<RateLimited | undefined> => {
@@ -169,6 +189,10 @@ export function createSttActivities(deps: SttActivityDeps) {
       if ('limited' in submitted) return submitted.limited;
       const submission = submitted.value;
       const { completed: transcript } = submission;
+      // Heartbeat details outlive a failed attempt (the worker flushes them with the failure): if
+      // PostgreSQL is gone before the id is recorded, the retry records this id instead of
+      // submitting the audio a second time (the vendor offers no idempotency key).
+      if (!transcript) Context.current().heartbeat({ vendorJobId: submission.vendorJobId } satisfies SubmitHeartbeat);
       const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
         const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
         await coordination.markSubmitted(tx, vendor, job.id);

@@ -80,6 +80,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`,
     async stop() {
       disarm();
+      // A postmaster that is already gone (crashed, killed, shut down by an operator) never emits
+      // the exit event the package waits for: its stop() would hang forever.
+      if (pid !== undefined && !isRunning(pid)) return;
       await server.stop();
     },
   };

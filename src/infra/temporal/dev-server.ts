@@ -38,6 +38,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
+  /** The server process itself, for whoever needs to signal it directly. */
+  pid: number | undefined;
   uiUrl: string;
   stop(): Promise<void>;
 }
@@ -74,7 +76,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const child: SupervisedChild = spawnSupervised(opts.cliPath, args, { onOutput: opts.onOutput });
   const address = `127.0.0.1:${opts.port}`;
   await untilReady(child, 'Temporal dev server', () => checkHealth(address), 60_000);
-  return { address, uiUrl: `http://localhost:${opts.uiPort}`, stop: () => child.stop() };
+  return { address, pid: child.process.pid, uiUrl: `http://localhost:${opts.uiPort}`, stop: () => child.stop() };
 }
 
 export async function checkHealth(address: string): Promise<true | undefined> {

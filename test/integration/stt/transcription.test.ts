@@ -152,6 +152,35 @@ describe('a transcription end to end', () => {
     assert.match(srt, /^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
   });
 
+  test('PostgreSQL lost between the vendor accepting the audio and the id being recorded: the retry records that id, one submit', async () => {
+    const key = `record-lost-${Date.now()}`;
+    const jobId = `stt-${key}`;
+    // The first attempt to record this job's vendor id fails as a server shutdown would. A sequence is
+    // not rolled back with the failed transaction, so only that first attempt fails.
+    const names = { seq: `lose_once_${Date.now()}`, fn: `lose_once_fn_${Date.now()}`, trg: `lose_once_trg_${Date.now()}` };
+    await stack.pool.query(`CREATE SEQUENCE ${names.seq}`);
+    await stack.pool.query(`CREATE FUNCTION ${names.fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = '${jobId}' AND NEW.vendor_job_id IS NOT NULL AND OLD.vendor_job_id IS NULL AND nextval('${names.seq}') = 1 THEN
+          RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await stack.pool.query(`CREATE TRIGGER ${names.trg} BEFORE UPDATE ON stt_jobs FOR EACH ROW EXECUTE FUNCTION ${names.fn}()`);
+    try {
+      const { status, body } = await upload(stack, { bytes: wav(7), name: 'lost.wav' }, { key });
+      assert.equal(status, 202, JSON.stringify(body));
+      await waitForTranscription(stack, jobId, 'COMPLETED');
+      const { rows } = await stack.pool.query(`SELECT nextval('${names.seq}')::int AS n`);
+      assert.ok(rows[0].n > 2, 'the first attempt to record the vendor id failed');
+      assert.equal(vendor.admin.stats().submits.byFilename[`${jobId}.wav`], 1, 'the audio went to the vendor once');
+    } finally {
+      await stack.pool.query(`DROP TRIGGER IF EXISTS ${names.trg} ON stt_jobs`);
+      await stack.pool.query(`DROP FUNCTION IF EXISTS ${names.fn}()`);
+      await stack.pool.query(`DROP SEQUENCE IF EXISTS ${names.seq}`);
+    }
+  });
+
   test('the same Idempotency-Key returns the same job and stores nothing new', async () => {
     const again = await upload(stack, { bytes: wav(1), name: 'meeting.wav' }, { key: 'meeting-1' });
     assert.equal(again.status, 200);
