@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** Value types shared by every configuration slice, so each variable is read the same way everywhere. */
 
 export const port = z.coerce.number().int().min(1).max(65535);
+/** A port to listen on, where 0 lets the system pick a free one (several stacks on one host, tests). */
+export const listenPort = z.coerce.number().int().min(0).max(65535);
 export const positiveInt = z.coerce.number().int().positive();
 export const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowEntry, type AllowedEndpoint } from '../infra/http/allowlist';
-import { bool, commaList, hostPort, port, positiveInt, postgresUrl } from './env';
+import { bool, commaList, hostPort, listenPort, port, positiveInt, postgresUrl } from './env';
 import { ConfigError } from './errors';
 
 /** `host:port` entries; a bare host would open every service on it, so it is refused by name. */
@@ -37,8 +37,7 @@ export const platformEnv = z.object({
   MAX_WORKFLOW_TASKS: positiveInt.default(10),
   MAX_CACHED_WORKFLOWS: positiveInt.default(250),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
-  // 0 lets the system pick a free port (several workers on one host, tests).
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_PORT: listenPort.default(9464),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
   STORAGE_DIR: z.string().optional(),

@@ -161,7 +161,8 @@ export async function localStack(env: Record<string, string>): Promise<LocalStac
     EMBEDDED_PG_PORT: String(pgPort),
     TEMPORAL_PORT: String(await findFreePort()),
     TEMPORAL_UI_PORT: String(await findFreePort()),
-    SAMPLE_VIDEO_HOST_PORT: String(await findFreePort()),
+    // The tests bring their own video host; npm start's may listen anywhere (a port picked here could be taken by then).
+    SAMPLE_VIDEO_HOST_PORT: '0',
     FAKE_STT_VENDOR_PORT: String(await findFreePort()),
     ...env,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, positiveInt, taskQueueName } from '../../config/env';
+import { listenPort, positiveInt, taskQueueName } from '../../config/env';
 
 /** Video ETL: how many videos move at once, per job and per host. */
 export const etlSettings = z
@@ -11,7 +11,7 @@ export const etlSettings = z
     ETL_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     ETL_CHUNKS_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(4),
     ETL_VIDEOS_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(4),
-    SAMPLE_VIDEO_HOST_PORT: port.default(4020),
+    SAMPLE_VIDEO_HOST_PORT: listenPort.default(4020),
   })
   .transform((e) => ({
     queue: { taskQueue: e.TASK_QUEUE_ETL, maxConcurrentActivities: e.ETL_MAX_ACTIVITIES },
