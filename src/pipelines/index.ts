@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PipelineDefinition } from './definition';
 import { etlPipeline } from './etl';
+import { feedbackPipeline } from './feedback';
 import { moderationPipeline } from './moderation';
 import { riskPipeline } from './risk';
 import { sttPipeline } from './stt';
@@ -10,7 +11,7 @@ import { systemCheckPipeline } from './system-check';
  * The pipelines this system runs: the one list. Adding a pipeline means adding its folders
  * (docs/adding-a-pipeline.md) and one entry here.
  */
-export const PIPELINES = [systemCheckPipeline, riskPipeline, sttPipeline, etlPipeline, moderationPipeline] as const;
+export const PIPELINES = [systemCheckPipeline, riskPipeline, sttPipeline, etlPipeline, moderationPipeline, feedbackPipeline] as const;
 
 type Registered = (typeof PIPELINES)[number];
 export type PipelineName = Registered['name'];

@@ -1,0 +1,8 @@
+import type { FeedbackSettings } from '../../pipelines/feedback/settings';
+import type { ApiDeps } from '../shared/deps';
+import type { RouteSpec } from '../shared/route';
+
+// Skeleton: replaced by /api/feedback-jobs.
+export function feedbackJobRoutes(_deps: ApiDeps, _settings: FeedbackSettings): RouteSpec[] {
+  return [];
+}

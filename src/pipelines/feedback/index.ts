@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { createFeedbackActivities } from '../../activities/feedback';
+import { classifyFeedbackFailure } from '../../activities/feedback/failures';
+import { feedbackRoutes } from '../../api/feedback/routes';
+import { definePipeline } from '../definition';
+import { feedbackSettings } from './settings';
+
+/** Feedback on users' eco-challenge submissions from an OpenAI-compatible model, and the crawler that builds the challenges it judges against. */
+export const feedbackPipeline = definePipeline({
+  name: 'feedback',
+  title: 'LLM feedback and challenge crawler',
+  settings: feedbackSettings,
+  workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'feedback'),
+  workflowTypes: ['feedbackJobWorkflow', 'challengeCrawlWorkflow'],
+  activities: (deps, settings) => ({ activities: createFeedbackActivities(deps, settings) }),
+  classifyFailure: classifyFeedbackFailure,
+  routes: feedbackRoutes,
+});
