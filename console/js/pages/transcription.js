@@ -3,19 +3,22 @@ import { fill, h, sleep } from '../dom.js';
 import { bytes, dateTime, facts, isActive, statusBadge } from '../format.js';
 import { vendorPanel } from './stt-vendor.js';
 
-const STEPS = [
+const VENDOR_STEPS = [
   ['waiting_for_slot', 'Waiting for a vendor slot'],
   ['submitted', 'Submitted'],
   ['transcribing', 'Transcribing'],
   ['completed', 'Completed'],
 ];
+// A job given an audioUrl fetches its audio before it queues for the vendor.
+const stepsOf = (state) => (state.audioUrl ? [['fetching_audio', 'Fetching audio'], ...VENDOR_STEPS] : VENDOR_STEPS);
 
 function timeline(state, reached) {
-  const current = state.phase === 'completed' ? 3 : reached;
+  const steps = stepsOf(state);
+  const current = state.phase === 'completed' ? steps.length - 1 : reached;
   return h(
     'ol',
     { class: 'timeline', 'aria-label': 'Phases' },
-    STEPS.map(([phase, label], i) =>
+    steps.map(([phase, label], i) =>
       h('li', { class: i < current || state.phase === 'completed' ? 'done' : i === current ? 'current' : 'todo', 'aria-current': i === current && state.phase !== 'completed' ? 'step' : null, 'data-phase': phase }, label),
     ),
   );
@@ -86,7 +89,7 @@ export async function renderJob({ main, params, signal, ready }) {
   let bannerTimer;
   let transcriptShown = false;
   const show = async (state) => {
-    const step = STEPS.findIndex(([phase]) => phase === state.phase);
+    const step = stepsOf(state).findIndex(([phase]) => phase === state.phase);
     reached = Math.max(reached, step);
     fill(timelineSlot, timeline(state, reached));
     fill(factsSlot, jobFacts(state));

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
@@ -61,6 +63,30 @@ describe('console: transcription, video ETL and runs in a real browser', () => {
     await page.screenshot('transcription');
     assert.deepEqual(await page.accessibilityViolations(), []);
     page.assertClean();
+  });
+
+  test('a transcription given an audioUrl shows the fetching step before the vendor steps', { timeout: 120_000 }, async () => {
+    vendor.admin.configure({ random429Rate: 0 });
+    const audio = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(3, 16_000)));
+    await new Promise<void>((resolve) => audio.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`${stack.apiUrl}/api/transcriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'console-by-url' },
+        body: JSON.stringify({ audioUrl: `http://127.0.0.1:${(audio.address() as AddressInfo).port}/lecture.wav` }),
+      });
+      assert.equal(res.status, 202);
+      const { id } = (await res.json()) as { id: string };
+      await page.load(`${stack.apiUrl}/transcriptions/${id}`);
+      await page.ready();
+      await page.page.locator('table.transcript tbody tr').first().waitFor({ timeout: 60_000 });
+      const steps = page.page.locator('ol.timeline li');
+      assert.deepEqual(await steps.evaluateAll((items) => items.map((li) => li.getAttribute('data-phase'))), ['fetching_audio', 'waiting_for_slot', 'submitted', 'transcribing', 'completed']);
+      assert.equal(await page.page.locator('ol.timeline li.done').count(), 5);
+      page.assertClean();
+    } finally {
+      await new Promise((resolve) => audio.close(resolve));
+    }
   });
 
   test('an ETL job started from the CSV form shows counts, rejections with row and column, and stored videos', { timeout: 120_000 }, async () => {
