@@ -201,6 +201,21 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // Three jobs teach the vendor's timing; the fourth waits that long before its first poll, since
+    // the stt-first-poll-at-expected-time marker. The histories above polled from the start.
+    name: 'stt-first-poll-timed',
+    vendor: { processingMs: 2_000 },
+    async run(stack) {
+      const audio = (seed: number) => ({ bytes: wav(seed, 8_000), name: `replay-timed-${seed}.wav` });
+      const stamp = Date.now();
+      const learning = await Promise.all([7, 8, 9].map((seed) => upload(stack, audio(seed), { key: `replay-timing-${seed}-${stamp}` })));
+      await Promise.all(learning.map(({ body }) => waitForTranscription(stack, body.id, 'COMPLETED')));
+      const { body } = await upload(stack, audio(10), { key: `replay-timed-${stamp}` });
+      await waitForTranscription(stack, body.id, 'COMPLETED');
+      return [['stt-first-poll-timed', body.id]];
+    },
+  },
+  {
     name: 'stt-cancelled',
     vendor: { processingMs: 60_000 },
     async run(stack) {

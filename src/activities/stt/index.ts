@@ -15,6 +15,7 @@ import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
 import type { FetchPolicy } from '../../infra/http/fetch-remote';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 import { createAudioFetcher } from './fetch-audio';
+import { firstPollDelayMs } from '../../domain/stt/poll-schedule';
 
 /** The vendor said "not now": nobody calls it again before `retryAt`. */
 export interface RateLimited {
@@ -24,7 +25,8 @@ export interface RateLimited {
 }
 
 /** `completed` comes from a synchronous vendor: the transcript is stored already and there is nothing to poll. */
-export type SubmitOutcome = { rateLimited: false; vendorJobId: string; completed?: { utterances: number } } | RateLimited;
+/** `firstPollAfterMs`: when the vendor's recent jobs say this one can be done at the earliest (domain/stt/poll-schedule.ts). */
+export type SubmitOutcome = { rateLimited: false; vendorJobId: string; completed?: { utterances: number }; firstPollAfterMs?: number } | RateLimited;
 export type PollOutcome =
   | { rateLimited: false; status: 'transcribing' }
   | { rateLimited: false; status: 'completed'; utterances: number }
@@ -160,8 +162,13 @@ export function createSttActivities(deps: SttActivityDeps) {
       const job = await loadJob(input.jobId);
       const { audioKey, contentType } = job;
       if (!audioKey || !contentType) throw knownFailure(FAILURE_TYPES.badData, `transcription ${job.id} has no stored audio yet`);
+      const submittedAsync = async (vendorJobId: string): Promise<SubmitOutcome> => ({
+        rateLimited: false,
+        vendorJobId,
+        firstPollAfterMs: firstPollDelayMs(await jobs.recentVendorTiming(pool, vendor), job.sizeBytes, stt.pollIntervalMs, stt.slotLeaseMs),
+      });
       if (job.vendorJobId) {
-        if (!provider.synchronous) return { rateLimited: false, vendorJobId: job.vendorJobId };
+        if (!provider.synchronous) return await submittedAsync(job.vendorJobId);
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
       const accepted = acceptedEarlier();
@@ -171,7 +178,7 @@ export function createSttActivities(deps: SttActivityDeps) {
           await coordination.markSubmitted(tx, vendor, job.id);
           return recorded;
         });
-        return { rateLimited: false, vendorJobId };
+        return await submittedAsync(vendorJobId);
       }
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
       // A job refused for concurrency gave its slot back; it queues behind the cap again.
@@ -206,7 +213,7 @@ export function createSttActivities(deps: SttActivityDeps) {
       });
       await onVendorSuccess();
       if (transcript) await completed();
-      return outcome;
+      return outcome.rateLimited || outcome.completed ? outcome : await submittedAsync(outcome.vendorJobId);
     },
 
     /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
@@ -222,7 +229,10 @@ export function createSttActivities(deps: SttActivityDeps) {
       // rather than a workflow round trip later, so the next job can be submitted sooner.
       if (status.status !== 'transcribing') await coordination.releaseSlot(pool, vendor, input.jobId);
       if (status.status === 'completed') {
-        await withTransaction(pool, (tx) => jobs.replaceUtterances(tx, input.jobId, status.utterances));
+        await withTransaction(pool, async (tx) => {
+          await jobs.replaceUtterances(tx, input.jobId, status.utterances);
+          await jobs.recordVendorDone(tx, input.jobId);
+        });
         await completed();
         return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
       }

@@ -58,6 +58,8 @@ const SYNCHRONOUS_RESULT_PATCH = 'stt-synchronous-vendor-skips-polling';
 const AUDIO_URL_PATCH = 'stt-fetch-audio-url-in-workflow';
 /** Marks runs that poll on in a new run once their history grows long; earlier code polled on in one. */
 const CONTINUE_LONG_POLLS_PATCH = 'stt-long-polls-continue-as-new';
+/** Marks runs that wait for the vendor's expected time before their first poll; earlier code polled from the start. */
+const FIRST_POLL_PATCH = 'stt-first-poll-at-expected-time';
 /**
  * A poll costs about 11 history events (timer, activity, two workflow tasks); Temporal slows down past a
  * few thousand. Continue well before ~2,000.
@@ -111,6 +113,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
 
   const resumed = input.resumePolling;
   let holdsSlot = resumed !== undefined;
+  let firstPollAfterMs: number | undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
     holdsSlot = false;
@@ -137,6 +140,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
         const submitted = await vendor.submitTranscription({ jobId: input.jobId });
         if (!submitted.rateLimited) {
           enter('submitted', { vendorJobId: submitted.vendorJobId });
+          firstPollAfterMs = submitted.firstPollAfterMs;
           if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
           break;
         }
@@ -150,7 +154,10 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
         holdsSlot = false;
         return await continueAsNew<typeof transcriptionWorkflow>({ ...input, resumePolling: { vendorJobId: state.vendorJobId!, attempts: state.attempts } });
       }
-      await sleep(tuning.pollIntervalMs);
+      // The first poll waits as long as recent jobs say this one takes: earlier polls can only say "not yet".
+      const firstPoll = firstPollAfterMs !== undefined && patched(FIRST_POLL_PATCH);
+      await sleep(firstPoll ? Math.max(tuning.pollIntervalMs, firstPollAfterMs!) : tuning.pollIntervalMs);
+      firstPollAfterMs = undefined;
       state.attempts += 1;
       const polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
       if (polled.rateLimited) {

@@ -1,3 +1,4 @@
+import type { VendorTiming } from '../../../domain/stt/poll-schedule';
 import type { Queryable } from '../../db/queryable';
 
 /** Every SQL statement of transcription jobs, by name. */
@@ -67,7 +68,8 @@ export async function findSttJob(db: Queryable, id: string): Promise<SttJob | un
 /** First write wins: a vendor job id, once recorded, is never replaced by another submit. */
 export async function recordVendorJobId(db: Queryable, id: string, vendorJobId: string): Promise<string> {
   const { rows } = await db.query<{ vendorJobId: string }>(
-    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), status = 'RUNNING', updated_at = now() WHERE id = $1 RETURNING vendor_job_id AS "vendorJobId"`,
+    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), vendor_submitted_at = COALESCE(vendor_submitted_at, now()), status = 'RUNNING', updated_at = now()
+     WHERE id = $1 RETURNING vendor_job_id AS "vendorJobId"`,
     [id, vendorJobId],
   );
   return rows[0].vendorJobId;
@@ -104,6 +106,24 @@ export async function findUtterances(db: Queryable, jobId: string): Promise<Utte
     [jobId],
   );
   return rows;
+}
+
+/** A poll found the vendor job done: the first such time counts for the vendor's timing. */
+export async function recordVendorDone(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE stt_jobs SET vendor_done_at = COALESCE(vendor_done_at, now()) WHERE id = $1`, [id]);
+}
+
+/** The vendor's time per byte over its last `limit` completed jobs: the fastest, and how many jobs that is. */
+export async function recentVendorTiming(db: Queryable, vendor: string, limit = 20): Promise<VendorTiming> {
+  const { rows } = await db.query<{ fastestMsPerByte: number | null; samples: number }>(
+    `SELECT min(ms_per_byte) AS "fastestMsPerByte", count(*)::int AS samples FROM (
+       SELECT extract(epoch FROM vendor_done_at - vendor_submitted_at) * 1000 / size_bytes AS ms_per_byte
+       FROM stt_jobs
+       WHERE vendor = $1 AND vendor_done_at IS NOT NULL AND vendor_submitted_at IS NOT NULL AND size_bytes > 0
+       ORDER BY vendor_done_at DESC LIMIT $2) recent`,
+    [vendor, limit],
+  );
+  return { fastestMsPerByte: rows[0].fastestMsPerByte === null ? null : Number(rows[0].fastestMsPerByte), samples: rows[0].samples };
 }
 
 export async function finishSttJob(db: Queryable, id: string, status: string, error?: string): Promise<void> {

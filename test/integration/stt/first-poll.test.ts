@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestStack, testConfig } from '../../support/stack';
+import { startFakeSttVendor, sttEnv, upload, wav, waitForTranscription } from '../../support/stt';
+
+test('once recent jobs show how long the vendor takes, a job is first polled when it can be done, not from the start', { timeout: 240_000 }, async () => {
+  const vendor = await startFakeSttVendor({ processingMs: 6_000 });
+  const stack = await startTestStack({ config: testConfig(sttEnv(vendor, { STT_POLL_INTERVAL_MS: '1000' })), queues: ['stt'] });
+  try {
+    const audio = (seed: number) => ({ bytes: wav(seed, 8_000), name: `same-length-${seed}.wav` });
+    const learning = await Promise.all([1, 2, 3].map((seed) => upload(stack, audio(seed), { key: `first-poll-learn-${seed}` })));
+    const learned = await Promise.all(learning.map(({ body }) => waitForTranscription(stack, body.id, 'COMPLETED')));
+    const pollsOf = (vendorJobId: string) => vendor.admin.stats().polls.byJob[vendorJobId];
+    // Without timing: polled about every second through the vendor's 6 s (the dev server's timers tick about once a second).
+    for (const job of learned) assert.ok(pollsOf(job.vendorJobId) >= 3, `a job before any timing was polled ${pollsOf(job.vendorJobId)} times`);
+
+    const { body } = await upload(stack, audio(4), { key: 'first-poll-timed' });
+    const timed = await waitForTranscription(stack, body.id, 'COMPLETED');
+    assert.ok(pollsOf(timed.vendorJobId) <= 2, `the timed job was polled ${pollsOf(timed.vendorJobId)} times`);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM stt_jobs WHERE vendor_done_at >= vendor_submitted_at`);
+    assert.equal(rows[0].n, 4, 'every completed job recorded when the vendor took it and when it was found done');
+  } finally {
+    await stack.stop();
+    await vendor.stop();
+  }
+});
