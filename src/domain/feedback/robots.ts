@@ -24,7 +24,8 @@ export function robotsUrlFor(pageUrl: string): string {
 /** What `outcome` a robots.txt fetch that answered `status` has. */
 export function robotsOutcomeForStatus(status: number): RobotsOutcome {
   if (status >= 200 && status < 300) return 'PARSED';
-  if (status >= 400 && status < 500) return 'NONE';
+  // 429 says "slow down", not "no rules": treated as unreachable, as Google's crawler does.
+  if (status >= 400 && status < 500 && status !== 429) return 'NONE';
   return 'UNAVAILABLE';
 }
 
