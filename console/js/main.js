@@ -1,5 +1,6 @@
 import { forgetKey, Problem } from './api.js';
 import { h } from './dom.js';
+import * as crawls from './pages/crawls.js';
 import * as etl from './pages/etl-jobs.js';
 import * as moderation from './pages/moderation.js';
 import * as batches from './pages/risk-batches.js';
@@ -28,6 +29,8 @@ const ROUTES = [
   [/^\/moderation\/batches\/([^/]+)$/, moderation.renderBatch],
   [/^\/moderation\/review$/, moderation.renderReview],
   [/^\/moderation\/models$/, moderation.renderModels],
+  [/^\/crawls$/, crawls.renderList],
+  [/^\/crawls\/([^/]+)$/, crawls.renderCrawl],
 ];
 
 let current;

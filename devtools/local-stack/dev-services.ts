@@ -2,6 +2,7 @@ import type { Config } from '../../src/config';
 import { canonicalHost, formatAllowEntry, portOf } from '../../src/infra/http/allowlist';
 import type { Logger } from '../../src/infra/logger';
 import { startFakeSttVendor } from '../fake-stt-vendor';
+import { startSampleChallengeSite } from '../sample-challenge-site';
 import { startSampleVideoHost } from '../sample-video-host';
 
 /**
@@ -59,6 +60,21 @@ export const DEV_SERVICES: readonly DevService[] = [
       logger.info({ url: videos.url }, 'sample video host started');
       const fetch = allowing(config, new URL(videos.url));
       return { config: { ...config, fetch }, env: { FETCH_ALLOW_HOSTS: fetch.allowEndpoints.map(formatAllowEntry).join(',') }, hint: `${videos.url}/media/demo.mp4?size=1000000 (dev tool; .asx at /playlists/…)`, stop: videos.stop };
+    },
+  },
+  {
+    label: 'Challenge site',
+    wanted: (config) => config.pipelines.feedback.crawler.tuning.seedUrls.length === 0,
+    async start(config, logger) {
+      // No seeds configured: the crawler crawls the sample site, whose port (and only that) joins the fetch allowlist.
+      const site = await startSampleChallengeSite({ port: config.pipelines.feedback.crawler.sampleSitePort });
+      logger.info({ url: site.url }, 'sample challenge site started');
+      const fetch = allowing(config, new URL(site.url));
+      const feedback = config.pipelines.feedback;
+      const crawler = { ...feedback.crawler, tuning: { ...feedback.crawler.tuning, seedUrls: [`${site.url}/`] } };
+      const pipelines = { ...config.pipelines, feedback: { ...feedback, crawler } };
+      const env = { CRAWLER_SEED_URLS: `${site.url}/`, FETCH_ALLOW_HOSTS: fetch.allowEndpoints.map(formatAllowEntry).join(',') };
+      return { config: { ...config, pipelines, fetch }, env, hint: `${site.url}/ (dev tool; crawled at first start and on POST /api/crawls)`, stop: site.stop };
     },
   },
 ];

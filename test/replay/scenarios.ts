@@ -3,8 +3,10 @@ import type { WorkerInterceptors } from '@temporalio/worker';
 import { isGroup } from '../support/fault-injection';
 import { firstGridPoints, startGridBatch } from '../support/grid-batch';
 import { getAssessment, postAssessment, site, waitForAssessment } from '../support/risk';
+import { startSampleChallengeSite } from '../../devtools/sample-challenge-site';
 import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../devtools/sample-video-host';
 import { postCsv, waitForJob } from '../support/etl';
+import { crawlEnv } from '../support/crawl';
 import { postItems, waitForBatch } from '../support/moderation';
 import { startFakeSttVendor, upload, wav, waitForTranscription, type FakeVendor } from '../support/stt';
 import { testConfig, waitUntil, type TestStack, type TestStackOptions } from '../support/stack';
@@ -323,6 +325,26 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await fetch(`${stack.apiUrl}/api/etl-jobs/${body.id}/cancel`, { method: 'POST' });
       await waitForJob(stack, body.id, 'CANCELED');
       return [['etl-job-cancelled', body.id]];
+    },
+  },
+  {
+    // The sample challenge site's every kind of page (robots Disallow, a redirect chain, slow,
+    // 500, reset, a refused redirect target), six pages per run: a crawl that continues as new.
+    name: 'challenge-crawl',
+    env: crawlEnv([], { CRAWLER_PAGES_PER_RUN: '6' }),
+    async run(stack) {
+      const site = await startSampleChallengeSite({ slowMs: 4_000, idPrefix: 'replay-' });
+      try {
+        const workflowId = `crawl-replay-${Date.now()}`;
+        const tuning = { ...stack.config.pipelines.feedback.crawler.tuning, seedUrls: [`${site.url}/`] };
+        await stack.temporal.workflow.execute('challengeCrawlWorkflow', { workflowId, taskQueue: stack.config.pipelines.feedback.queue.taskQueue, args: [{ tuning }] });
+        return [
+          ['challenge-crawl-continued-as-new', workflowId, await firstRunId(stack, workflowId)],
+          ['challenge-crawl', workflowId],
+        ];
+      } finally {
+        await site.stop();
+      }
     },
   },
 ];

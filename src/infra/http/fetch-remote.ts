@@ -29,6 +29,12 @@ export interface RemoteOptions extends FetchPolicy {
   headers?: Record<string, string>;
   /** Statuses returned to the caller instead of thrown (e.g. 206, 404 for probes). */
   acceptStatuses?: readonly number[];
+  /**
+   * `manual`: a 3xx is returned as it is (list it in `acceptStatuses`), for a caller that makes
+   * each hop a step of its own (the crawler checks robots.txt and its page budget per hop).
+   * Default `follow`.
+   */
+  redirect?: 'follow' | 'manual';
 }
 
 export class RemoteFetchError extends Error {
@@ -74,7 +80,7 @@ export async function openRemote(url: URL, opts: RemoteOptions): Promise<RemoteB
         signal: deadline.signal,
       });
       const location = res.headers.location;
-      if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+      if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string' && opts.redirect !== 'manual') {
         res.body.resume();
         current = new URL(location, current);
         continue;

@@ -3,6 +3,7 @@ import { createFeedbackActivities } from '../../activities/feedback';
 import { classifyFeedbackFailure } from '../../activities/feedback/failures';
 import { feedbackRoutes } from '../../api/feedback/routes';
 import { definePipeline } from '../definition';
+import { ensureCrawlSchedule, runFirstCrawl } from './crawl-schedule';
 import { feedbackSettings } from './settings';
 
 /** Feedback on users' eco-challenge submissions from an OpenAI-compatible model, and the crawler that builds the challenges it judges against. */
@@ -15,4 +16,10 @@ export const feedbackPipeline = definePipeline({
   activities: (deps, settings) => ({ activities: createFeedbackActivities(deps, settings) }),
   classifyFailure: classifyFeedbackFailure,
   routes: feedbackRoutes,
+  async ensureSchedules(client, settings, logger, pool) {
+    await ensureCrawlSchedule(client, settings);
+    logger.info({ scheduleId: settings.crawler.scheduleId }, 'challenge crawl schedule ensured');
+    const first = await runFirstCrawl(client, pool, settings);
+    if (first) logger.info({ crawlId: first.workflowId }, first.started ? 'first start: challenge crawl started' : 'first start: a challenge crawl is already running');
+  },
 });

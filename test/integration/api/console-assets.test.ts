@@ -13,7 +13,7 @@ describe('the console is served by the API, from local files only, under a stric
   after(() => stack.stop());
 
   test('every console path answers the shell; its scripts are files of this origin, never inline', async () => {
-    for (const page of ['/', '/risk-assessments', '/risk-assessments/risk-a/sites/hq', '/regions', '/risk-batches/b-1', '/transcriptions/stt-x', '/etl-jobs', '/moderation', '/moderation/batches/moderation-x', '/moderation/models']) {
+    for (const page of ['/', '/risk-assessments', '/risk-assessments/risk-a/sites/hq', '/regions', '/risk-batches/b-1', '/transcriptions/stt-x', '/etl-jobs', '/moderation', '/moderation/batches/moderation-x', '/moderation/models', '/crawls', '/crawls/feedback-crawl-x']) {
       const res = await fetch(`${stack.apiUrl}${page}`);
       assert.equal(res.status, 200, page);
       assert.match(res.headers.get('content-type') ?? '', /^text\/html/, page);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { startSampleChallengeSite } from '../../../devtools/sample-challenge-site';
 import { mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { migrate } from '../../../src/infra/db/migrate';
 import { createPool } from '../../../src/infra/db/pool';
 import { regionScores } from '../../../src/infra/risk/queries/region-scores';
+import { ensureCrawlSchedule } from '../../../src/pipelines/feedback/crawl-schedule';
 import { moderationPipeline } from '../../../src/pipelines/moderation';
 import { ensureRetrainSchedule } from '../../../src/pipelines/moderation/retrain-schedule';
 import { ensureGridBatchSchedule } from '../../../src/pipelines/risk/grid-batch-schedule';
@@ -190,6 +192,27 @@ async function exerciseModeration(): Promise<void> {
   await call('GET', `${m}/retrains/{id}`, { apiUrl, params: { id: retrain.retrainId } });
 }
 
+async function exerciseCrawls(): Promise<void> {
+  const site = await startSampleChallengeSite({ slowMs: 100, idPrefix: 'contract-' });
+  const settings = stack.config.pipelines.feedback;
+  try {
+    await ensureCrawlSchedule(stack.temporal, { ...settings, crawler: { ...settings.crawler, tuning: { ...settings.crawler.tuning, seedUrls: [`${site.url}/`] } } });
+    const { body: started } = await call('POST', '/api/crawls');
+    await call('POST', '/api/crawls');
+    await call('POST', '/api/crawls', { json: { seedUrls: ['http://169.254.169.254/'] } });
+    const params = { id: started.id };
+    await until('the crawl to finish', async () => finished((await call('GET', '/api/crawls/{id}', { params })).body.status));
+    await call('GET', '/api/crawls/{id}', { params: { id: 'no-such-crawl' } });
+    await call('GET', '/api/crawls', { query: 'limit=5' });
+    await call('GET', '/api/challenges', { query: 'category=transport' });
+    await call('GET', '/api/challenges/{id}', { params: { id: 'contract-bike-to-work' } });
+    await call('GET', '/api/challenges/{id}', { params: { id: 'no-such-challenge' } });
+  } finally {
+    await stack.temporal.schedule.getHandle(settings.crawler.scheduleId).delete().catch(() => undefined);
+    await site.stop();
+  }
+}
+
 async function exerciseSystemCheck(): Promise<void> {
   const { body } = await call('POST', '/api/system-checks', { json: {} });
   await call('GET', '/api/system-checks/{id}', { params: { id: body.id } });
@@ -201,6 +224,7 @@ test('every documented operation answers as /openapi.json says', { timeout: 300_
   await exerciseTranscriptions();
   await exerciseEtl();
   await exerciseModeration();
+  await exerciseCrawls();
   await exerciseSystemCheck();
 
   const doc = await fetchOpenApi(stack.apiUrl);

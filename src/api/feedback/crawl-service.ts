@@ -1,0 +1,61 @@
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import * as q from '../../infra/feedback/crawl/read-queries';
+import { triggerCrawl } from '../../pipelines/feedback/crawl-schedule';
+import type { FeedbackSettings } from '../../pipelines/feedback/settings';
+import type { ApiDeps } from '../shared/deps';
+import { notFound, ProblemError } from '../shared/problem';
+import { jobStatus, type JobStatus } from '../shared/workflow-status';
+
+export interface CrawlView {
+  row?: q.CrawlRow;
+  status: JobStatus;
+}
+
+const CRAWL_TYPE = 'challengeCrawlWorkflow';
+
+/** Crawls (started through the schedule, read from PostgreSQL) and the challenge documents they built. */
+export function createCrawlService(deps: Pick<ApiDeps, 'pool' | 'temporal'>, settings: FeedbackSettings) {
+  const { pool, temporal } = deps;
+
+  /** Temporal's word on a crawl whose row says RUNNING (or is not written yet): it may have failed or timed out. */
+  async function runStatus(crawlId: string): Promise<JobStatus | undefined> {
+    try {
+      const d = await temporal.workflow.getHandle(crawlId).describe();
+      return d.type === CRAWL_TYPE ? jobStatus(d) : undefined;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    async start() {
+      try {
+        return await triggerCrawl(temporal, settings);
+      } catch (err) {
+        if (err instanceof ScheduleNotFoundError) throw new ProblemError(503, 'Service Unavailable', `the crawl schedule ${settings.crawler.scheduleId} does not exist yet: it is created when the feedback worker starts`, undefined, { 'retry-after': '5' });
+        throw err;
+      }
+    },
+
+    list: (page: { limit: number; offset: number }) => q.listCrawls(pool, page),
+
+    async find(crawlId: string): Promise<CrawlView & { pages: q.CrawlPageRow[] }> {
+      const row = await q.findCrawl(pool, crawlId);
+      if (row?.status === 'COMPLETED') return { row, status: 'COMPLETED', pages: await q.crawlPages(pool, crawlId) };
+      const status = await runStatus(crawlId);
+      if (!row && !status) throw notFound(`crawl ${crawlId}`);
+      return { row, status: status ?? 'RUNNING', pages: row ? await q.crawlPages(pool, crawlId) : [] };
+    },
+
+    documents: (page: { limit: number; offset: number; category?: string }) => q.listChallengeDocuments(pool, page),
+
+    async document(challengeId: string): Promise<q.ChallengeDocumentRow> {
+      const found = await q.findChallengeDocument(pool, challengeId);
+      if (!found) throw notFound(`challenge ${challengeId}`);
+      return found;
+    },
+  };
+}
+
+export type CrawlService = ReturnType<typeof createCrawlService>;
