@@ -90,7 +90,7 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   context.cancellationSignal.addEventListener('abort', stop, { once: true });
   try {
     if (context.cancellationSignal.aborted) stop();
-    await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes });
+    await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes, expectedSize: total });
   } catch (err) {
     if (context.cancellationSignal.aborted) {
       // A worker shutting down is also a cancellation, but there the retry resumes from the partial.

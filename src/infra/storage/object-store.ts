@@ -42,8 +42,12 @@ export interface ObjectStore {
    * PartialOffsetError carrying the size to resume from. `maxBytes` limits the whole upload;
    * passing it discards the partial and fails with ObjectTooLargeError.
    * One writer per key at a time.
+   * `expectedSize`, when known (a download's Content-Length plus the offset), is the size the
+   * whole upload will have: a store may then stream the body through instead of gathering pieces
+   * in memory. A body that ends short of it may leave less stored than arrived; the returned size
+   * (and partialSize) say what is there, and a resume goes on from that.
    */
-  appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number }): Promise<{ size: number }>;
+  appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number; expectedSize?: number }): Promise<{ size: number }>;
 
   /** Bytes the in-progress upload for `key` holds; 0 when there is none. */
   partialSize(key: string): Promise<number>;

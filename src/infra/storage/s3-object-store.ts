@@ -24,7 +24,10 @@ export interface S3StoreOptions extends S3ClientOptions {
 }
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
-const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
+/** The default segment size, which is also the part size of streamed puts. */
+export const S3_PART_BYTES = 8 * 1024 * 1024;
+/** Parts a streamed put uploads at once (lib-storage's queueSize): memory is about (1 + this) parts. */
+export const S3_PART_QUEUE = 2;
 
 /**
  * Objects in an S3 bucket (AWS or any S3-compatible server). `<key>` holds the bytes and content
@@ -40,7 +43,7 @@ export class S3ObjectStore implements ObjectStore {
   constructor(opts: S3StoreOptions, client: S3Client = createS3Client(opts)) {
     this.prefix = opts.prefix ?? '';
     if (!validPrefix(this.prefix)) throw new RangeError(`prefix must be empty or key segments ending in "/", got ${JSON.stringify(this.prefix)}`);
-    this.segmentSize = opts.segmentSize ?? DEFAULT_SEGMENT_BYTES;
+    this.segmentSize = opts.segmentSize ?? S3_PART_BYTES;
     if (!Number.isSafeInteger(this.segmentSize) || this.segmentSize < MIN_PART_BYTES) {
       throw new RangeError(`segmentSize must be at least ${MIN_PART_BYTES} bytes (S3's smallest part), got ${this.segmentSize}`);
     }
@@ -67,7 +70,7 @@ export class S3ObjectStore implements ObjectStore {
       client: this.bucket.client,
       params: { Bucket: this.bucket.bucket, Key: name, Body: Readable.from(metered()), ...(opts.contentType ? { ContentType: opts.contentType } : {}) },
       partSize: this.segmentSize,
-      queueSize: 2,
+      queueSize: S3_PART_QUEUE,
     });
     let etag: string | undefined;
     try {
@@ -81,14 +84,14 @@ export class S3ObjectStore implements ObjectStore {
     return result;
   }
 
-  async appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number }): Promise<{ size: number }> {
+  async appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number; expectedSize?: number }): Promise<{ size: number }> {
     const name = this.nameOf(key);
-    const { offset, maxBytes } = opts;
+    const { offset, maxBytes, expectedSize } = opts;
     assertByteCount('offset', offset);
     if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
     try {
       if (maxBytes !== undefined && offset > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
-      return { size: await writePartial(this.bucket, name, body, { key, offset, maxBytes, segmentSize: this.segmentSize }) };
+      return { size: await writePartial(this.bucket, name, body, { key, offset, maxBytes, segmentSize: this.segmentSize, expectedSize }) };
     } catch (err) {
       // Too large is final: keeping the partial would only invite resuming it.
       if (err instanceof ObjectTooLargeError) await removePartial(this.bucket, name).catch(() => undefined);
