@@ -2,8 +2,8 @@
 // beside the sample host, CONCURRENCY lanes of one file at a time:
 //  - plain: request → local file, nothing else (no hash, no fsync, no object store);
 //  - durable: the work the pipeline must do for each file and nothing more — stream it, sha256 it
-//    on the way, upload it to the same S3 store (versitygw) as the pipeline, with the part size and
-//    part queue the pipeline's store uses, and wait for the completed upload.
+//    on the way, upload it to the same S3 store (versitygw) as the pipeline's store does a download
+//    of known size (durableCopy), and wait for the completed upload.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -12,12 +12,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Agent, request } from 'undici';
 import { mediaPath } from '../devtools/sample-video-host';
 import type { S3StoreOptions } from '../src/infra/storage';
 import { createS3Client } from '../src/infra/storage/s3-bucket';
-import { S3_PART_BYTES, S3_PART_QUEUE } from '../src/infra/storage/s3-object-store';
+import { S3_ATOMIC_PUT_BYTES, S3_PART_BYTES, S3_PART_QUEUE } from '../src/infra/storage/s3-object-store';
 import { peakRssMb } from './proc';
 
 export interface CopyJob {
@@ -47,8 +48,17 @@ async function lanes(job: CopyJob, copyOne: (i: number, res: Readable) => Promis
     const lane = async () => {
       while (next < job.files) {
         const i = next++;
-        const res = await request(`${job.url}${mediaPath(`${job.tag}-${i}`, job.bytes)}`, { dispatcher: agent });
-        await copyOne(i, res.body);
+        // A connection the host closed under load is tried again, as the pipeline's retries would.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const res = await request(`${job.url}${mediaPath(`${job.tag}-${i}`, job.bytes)}`, { dispatcher: agent });
+            await copyOne(i, res.body);
+            break;
+          } catch (err) {
+            if (attempt >= 3) throw err;
+            console.error(`file ${i}, attempt ${attempt}: ${(err as Error).message}; trying again`);
+          }
+        }
       }
     };
     await Promise.all(Array.from({ length: job.concurrency }, lane));
@@ -76,19 +86,22 @@ async function* hashing(body: Readable, hash: ReturnType<typeof createHash>): As
   }
 }
 
+/**
+ * Stored as the S3 store stores a download of known size: one streamed PutObject up to
+ * S3_ATOMIC_PUT_BYTES, a multipart upload of S3_PART_BYTES parts (lib-storage) above it.
+ */
 async function durableCopy(job: CopyJob): Promise<void> {
   const s3 = job.s3!;
   const client = createS3Client(s3);
   try {
     await lanes(job, async (i, body) => {
       const hash = createHash('sha256');
-      const upload = new Upload({
-        client,
-        params: { Bucket: s3.bucket, Key: `${s3.prefix ?? ''}${job.tag}/${i}.mp4`, Body: Readable.from(hashing(body, hash)), ContentType: 'video/mp4' },
-        partSize: S3_PART_BYTES,
-        queueSize: S3_PART_QUEUE,
-      });
-      await upload.done();
+      const params = { Bucket: s3.bucket, Key: `${s3.prefix ?? ''}${job.tag}/${i}.mp4`, Body: Readable.from(hashing(body, hash)), ContentType: 'video/mp4' };
+      if (job.bytes <= S3_ATOMIC_PUT_BYTES) {
+        await client.send(new PutObjectCommand({ ...params, ContentLength: job.bytes }));
+      } else {
+        await new Upload({ client, params, partSize: S3_PART_BYTES, queueSize: S3_PART_QUEUE }).done();
+      }
       hash.digest('hex');
     });
   } finally {

@@ -95,7 +95,7 @@ export class S3Bucket {
   }
 
   /** A body of known length streamed as it is read (sent unsigned: a stream cannot be hashed up front). */
-  async writeStream(name: string, body: Readable, length: number): Promise<void> {
+  async writeStream(name: string, body: Readable, length: number, contentType?: string): Promise<{ etag?: string }> {
     // The HTTP client pipes the body without watching it: a body that fails would leave the request
     // waiting for the rest of its Content-Length. So its failure aborts the request, and is what the caller sees.
     const abort = new AbortController();
@@ -105,7 +105,11 @@ export class S3Bucket {
       abort.abort(error);
     });
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentLength: length }), { abortSignal: abort.signal });
+      const out = await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentLength: length, ...(contentType ? { ContentType: contentType } : {}) }),
+        { abortSignal: abort.signal },
+      );
+      return { etag: out.ETag };
     } catch (err) {
       throw failed ? failed.error : err;
     } finally {

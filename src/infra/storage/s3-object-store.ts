@@ -2,12 +2,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ObjectNotFoundError, ObjectTooLargeError } from './errors';
+import { ObjectIntegrityError, ObjectNotFoundError, ObjectTooLargeError } from './errors';
 import { ByteMeter } from './local-files';
 import { objectKeySegments } from './object-key';
 import type { ObjectBody, ObjectInfo, ObjectStore, PutResult } from './object-store';
 import { createS3Client, httpStatusOf, S3Bucket, type S3ClientOptions } from './s3-bucket';
 import { contiguous, hashSegments, listSegments, partialPrefix, removePartial, storedDigest, totalSize, writePartial } from './s3-partials';
+import { ChunkReader } from './s3-segment-stream';
 import { readS3Sidecar, sidecarNameOf, writeS3Sidecar } from './s3-sidecar';
 import { assertByteCount, assertRange, checkExpected } from './store-checks';
 
@@ -21,6 +22,8 @@ export interface S3StoreOptions extends S3ClientOptions {
    * completed from a partial upload at 80 GiB.
    */
   segmentSize?: number;
+  /** ObjectStore.atomicPutBytes; S3_ATOMIC_PUT_BYTES when unset. */
+  atomicPutBytes?: number;
 }
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -28,6 +31,14 @@ const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const S3_PART_BYTES = 8 * 1024 * 1024;
 /** Parts a streamed put uploads at once (lib-storage's queueSize): memory is about (1 + this) parts. */
 export const S3_PART_QUEUE = 2;
+/** S3's limit for a single PutObject. */
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 * 1024 * 1024;
+/**
+ * Downloads up to this size are stored with one streamed put rather than as a resumable partial:
+ * completing a partial copies it server-side, as much work again as receiving it, while a retry
+ * of a download this size costs a few seconds. Larger ones resume from their last segment.
+ */
+export const S3_ATOMIC_PUT_BYTES = 128 * 1024 * 1024;
 
 /**
  * Objects in an S3 bucket (AWS or any S3-compatible server). `<key>` holds the bytes and content
@@ -37,6 +48,7 @@ export const S3_PART_QUEUE = 2;
  */
 export class S3ObjectStore implements ObjectStore {
   readonly bucket: S3Bucket;
+  readonly atomicPutBytes: number;
   private readonly prefix: string;
   private readonly segmentSize: number;
 
@@ -48,13 +60,16 @@ export class S3ObjectStore implements ObjectStore {
       throw new RangeError(`segmentSize must be at least ${MIN_PART_BYTES} bytes (S3's smallest part), got ${this.segmentSize}`);
     }
     this.bucket = new S3Bucket(client, opts.bucket);
+    this.atomicPutBytes = opts.atomicPutBytes ?? S3_ATOMIC_PUT_BYTES;
   }
 
-  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number } = {}): Promise<PutResult> {
+  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number; expectedSize?: number } = {}): Promise<PutResult> {
     const name = this.nameOf(key);
-    const { maxBytes } = opts;
+    const { maxBytes, expectedSize } = opts;
     if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
+    if (expectedSize !== undefined) assertByteCount('expectedSize', expectedSize);
     const meter = new ByteMeter({ hash: true, limit: maxBytes, tooLarge: () => new ObjectTooLargeError(key, maxBytes ?? 0) });
+    if (expectedSize !== undefined && expectedSize <= MAX_SINGLE_PUT_BYTES) return this.putStreamed(key, body, meter, expectedSize, opts);
     let refused: unknown;
     async function* metered() {
       try {
@@ -81,6 +96,28 @@ export class S3ObjectStore implements ObjectStore {
     }
     const result: PutResult = { key, size: meter.bytes, sha256: meter.sha256() };
     await writeS3Sidecar(this.bucket, name, { etag, size: result.size, sha256: result.sha256 });
+    return result;
+  }
+
+  /** One PutObject of known length, streamed as it is read: no part is gathered in memory, none copied. */
+  private async putStreamed(key: string, body: ObjectBody, meter: ByteMeter, expectedSize: number, opts: { contentType?: string; maxBytes?: number }): Promise<PutResult> {
+    if (opts.maxBytes !== undefined && expectedSize > opts.maxBytes) throw new ObjectTooLargeError(key, opts.maxBytes);
+    const reader = new ChunkReader(meter.pass(body instanceof Uint8Array ? [body] : body));
+    let etag: string | undefined;
+    try {
+      ({ etag } = await this.bucket.writeStream(this.nameOf(key), reader.take(expectedSize, { strict: true }), expectedSize, opts.contentType));
+    } catch (err) {
+      // S3 publishes a PUT only once its whole Content-Length arrived; some servers (versitygw)
+      // store what came of a request cut off mid-body, which must not pass for the object.
+      const left = await this.bucket.head(this.nameOf(key)).catch(() => undefined);
+      if (left && left.ContentLength !== expectedSize) await this.bucket.delete(this.nameOf(key));
+      if (reader.endedShort || reader.endedLong) throw new ObjectIntegrityError(key, 'size', expectedSize, meter.bytes);
+      throw err;
+    } finally {
+      await reader.close();
+    }
+    const result: PutResult = { key, size: meter.bytes, sha256: meter.sha256() };
+    await writeS3Sidecar(this.bucket, this.nameOf(key), { etag, size: result.size, sha256: result.sha256 });
     return result;
   }
 

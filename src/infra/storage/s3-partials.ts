@@ -128,11 +128,12 @@ async function streamSegments(target: Target, source: AsyncIterable<Uint8Array>,
     for (let first: Buffer | undefined = head; start < expectedSize; first = undefined) {
       length = Math.min(segmentSize, expectedSize - start);
       try {
-        await bucket.writeStream(segmentName(prefix, start), reader.take(length, first), length);
+        await bucket.writeStream(segmentName(prefix, start), reader.take(length, { head: first }), length);
       } catch (err) {
         if (!reader.endedShort) throw err;
-        // The kept head went with it; a stale segment here would hold bytes past them.
-        if (start === from.start && from.stale) await bucket.delete(segmentName(prefix, start));
+        // Whatever is here now goes: a stale segment, or the bytes some servers (versitygw)
+        // store of a request cut off mid-body. The kept head goes with it.
+        await bucket.delete(segmentName(prefix, start));
         return start;
       }
       start += length;

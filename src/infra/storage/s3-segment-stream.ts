@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
  * what vouches for the bytes.
  */
 
-/** The body ended before the segment it was streaming was full: that segment was not stored. */
+/** The body did not have the length a stream promised: what it was sent with was not stored. */
 export class ShortBodyError extends Error {
   override readonly name = 'ShortBodyError';
 }
@@ -21,6 +21,8 @@ export class ChunkReader {
   private done = false;
   /** Set once a `take` ran out of source before its length. */
   endedShort = false;
+  /** Set once a strict `take` found more source than its length. */
+  endedLong = false;
 
   constructor(source: AsyncIterable<Uint8Array>) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -34,12 +36,16 @@ export class ChunkReader {
     return next !== undefined;
   }
 
-  /** Exactly `bytes` bytes as a stream; it fails with ShortBodyError if the source ends first. */
-  take(bytes: number, head?: Uint8Array): Readable {
-    return Readable.from(this.run(bytes, head), { objectMode: false });
+  /**
+   * Exactly `bytes` bytes as a stream; it fails with ShortBodyError if the source ends first.
+   * `strict`: the source must end there too; the last byte is held back until that is known, so a
+   * request sending the stream cannot complete with a body that is in fact longer.
+   */
+  take(bytes: number, opts: { head?: Uint8Array; strict?: boolean } = {}): Readable {
+    return Readable.from(this.run(bytes, opts.head, opts.strict ?? false), { objectMode: false });
   }
 
-  private async *run(bytes: number, head?: Uint8Array): AsyncGenerator<Uint8Array> {
+  private async *run(bytes: number, head: Uint8Array | undefined, strict: boolean): AsyncGenerator<Uint8Array> {
     let left = bytes;
     if (head?.byteLength) {
       left -= head.byteLength;
@@ -49,9 +55,13 @@ export class ChunkReader {
       const chunk = await this.next();
       if (!chunk) {
         this.endedShort = true;
-        throw new ShortBodyError(`the body ended ${left} bytes short of the segment`);
+        throw new ShortBodyError(`the body ended ${left} bytes short`);
       }
-      if (chunk.byteLength > left) {
+      if (chunk.byteLength > left || (chunk.byteLength === left && strict && (await this.hasMore()))) {
+        if (strict) {
+          this.endedLong = true;
+          throw new ShortBodyError(`the body is longer than ${bytes} bytes`);
+        }
         this.leftover = chunk.subarray(left);
         yield chunk.subarray(0, left);
         return;

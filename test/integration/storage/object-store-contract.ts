@@ -173,6 +173,24 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
       assert.deepEqual(await read(await store.get(k)), body);
     });
 
+    test('a put told its size stores exactly that; a body of another length leaves the object as it was', async () => {
+      const k = key('sized.bin');
+      const body = randomBytes(target.largeBytes);
+      const expectedSize = body.byteLength;
+      assert.deepEqual(await store.put(k, streamOf(body, 1024 * 1024), { expectedSize, contentType: 'video/mp4' }), { key: k, size: expectedSize, sha256: sha256(body) });
+      assert.equal((await store.head(k))?.sha256, sha256(body));
+      assert.deepEqual(await read(await store.get(k)), body);
+      assert.equal((await store.head(k))?.contentType, 'video/mp4');
+      const wrong = key('wrong-size.bin');
+      await assert.rejects(store.put(wrong, streamOf(body.subarray(0, 1000)), { expectedSize: 2000 }), ObjectIntegrityError);
+      await assert.rejects(store.put(wrong, streamOf(body.subarray(0, 3000)), { expectedSize: 2000 }), ObjectIntegrityError);
+      // Longer by whole pieces: the piece that completes the size is not the body's last.
+      await assert.rejects(store.put(wrong, streamOf(body.subarray(0, 4000), 2000), { expectedSize: 2000 }), ObjectIntegrityError);
+      assert.equal(await store.head(wrong), undefined);
+      assert.equal(await store.partialSize(wrong), 0);
+      assert.ok(store.atomicPutBytes >= 0);
+    });
+
     test('a partial told its final size stores the exact bytes, even when the body is shorter or longer', async () => {
       const body = randomBytes(target.largeBytes);
       const expectedSize = body.byteLength;
