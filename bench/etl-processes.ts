@@ -1,12 +1,19 @@
 // The processes bench:etl measures (Linux /proc). The ETL worker runs in a process of its own so
-// its memory and CPU are its own. By default it is compiled to JavaScript first and run with plain
-// node, as the Dockerfile runs it in production: under tsx the same worker idles about 50 MB higher
-// (the compiler lives in the process). BENCH_ETL_WORKER=tsx runs `node --import tsx src/bin/worker.ts`.
-import { spawn } from 'node:child_process';
+// its memory and CPU are its own. By default (BENCH_ETL_WORKER=launcher) it is the process
+// `npm start` runs — devtools/local-stack/start.ts under tsx, with the API and every pipeline's
+// workers in it, started with the flags and variables package.json gives it — pointed at the
+// bench's Temporal, database and object store. BENCH_ETL_WORKER=compiled compiles the worker to
+// JavaScript and runs `node dist/bin/worker.js --queue etl` as the production image does (about
+// 50 MB lower: no compiler, no API, one queue); BENCH_ETL_WORKER=tsx runs `src/bin/worker.ts --queue etl`.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { Config } from '../src/config';
+import { findFreePort } from '../src/infra/net';
+import { taskQueueVariable } from '../src/pipelines/definition';
+import { ANY_PIPELINES } from '../src/pipelines';
+import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '../src/stack/worker-runtime';
 import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -35,38 +42,48 @@ function compile(): string {
   return path.join(OUT_DIR, 'bin', 'worker.js');
 }
 
-let compiled: string | undefined;
+function watch(child: ChildProcess, kind: string): WorkerProcess & { kind: string } {
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, output: () => out, exited: () => exit, kind };
+}
 
-export function startEtlWorker(config: Config, env: Record<string, string>): WorkerProcess & { kind: string } {
-  if (process.env.BENCH_ETL_WORKER === 'tsx') return { ...spawnWorker(config, ['--queue', 'etl'], env), kind: 'tsx' };
-  compiled ??= compile();
-  const child = spawn(process.execPath, [compiled, '--queue', 'etl'], {
+/** `npm start`'s process on the bench's services: it starts neither Temporal, PostgreSQL nor a fake vendor. */
+async function startLauncher(config: Config, env: Record<string, string>): Promise<WorkerProcess & { kind: string }> {
+  const queues = Object.fromEntries(ANY_PIPELINES.map((p) => [taskQueueVariable(p), config.pipelines[p.name].queue.taskQueue]));
+  const args = [...WORKER_NODE_FLAGS, '--import', 'tsx', 'devtools/local-stack/start.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, TASK_QUEUE_ETL: config.pipelines.etl.queue.taskQueue, ...env },
+    env: {
+      ...process.env,
+      ...WORKER_ALLOCATOR_ENV,
+      ...queues,
+      API_PORT: String(await findFreePort()),
+      SAMPLE_VIDEO_HOST_PORT: '0',
+      STT_VENDOR_URL: 'http://127.0.0.1:9',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, output: () => out, exited: () => exit, kind: 'compiled JavaScript' };
+  return watch(child, `npm start's launcher: node ${args.join(' ')}, ${Object.entries(WORKER_ALLOCATOR_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 }
 
-/** The peak resident set of a process so far, in MB. */
-export function peakRssMb(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmHWM for process ${pid}`);
-  return Number(match[1]) / 1024;
-}
+let compiled: string | undefined;
 
-// USER_HZ: 100 on every Linux the project runs on.
-const CLOCK_TICKS = 100;
-
-/** User and system CPU seconds a process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+export async function startEtlWorker(config: Config, env: Record<string, string>): Promise<WorkerProcess & { kind: string }> {
+  const kind = process.env.BENCH_ETL_WORKER ?? 'launcher';
+  if (kind === 'launcher') return startLauncher(config, env);
+  if (kind === 'tsx') return { ...spawnWorker(config, ['--queue', 'etl'], env), kind: 'tsx, etl queue only' };
+  if (kind !== 'compiled') throw new Error(`BENCH_ETL_WORKER: launcher, compiled or tsx, not ${kind}`);
+  compiled ??= compile();
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, compiled, '--queue', 'etl'], {
+    cwd: ROOT,
+    env: { ...process.env, ...WORKER_ALLOCATOR_ENV, TASK_QUEUE_ETL: config.pipelines.etl.queue.taskQueue, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return watch(child, 'compiled JavaScript, etl queue only, as the production image runs it');
 }
 
 /** The Temporal dev server `npm test` started (listening on TEMPORAL_ADDRESS's port), if any. */

@@ -1,25 +1,27 @@
-// `npm run bench:etl`: N files × S MB from the sample video host through the ETL pipeline, against a
-// plain undici stream-to-disk copy at the same concurrency, measured in the same run (before and
-// after the pipeline, so drift on a shared machine shows); then the worker's peak RSS at S MB and
-// at 10 × S MB files. The copy and the worker each run in a process of their own beside the host,
-// RSS is the worker process's own high-water mark (VmHWM), and CPU seconds are counted per process
-// so the comparison says where the cycles went (Linux /proc).
-// Knobs: BENCH_ETL_FILES (200), BENCH_ETL_MB (10), BENCH_ETL_BIG_FILES (20), BENCH_ETL_WORKER (tsx),
-// BENCH_ETL_HOST_BANDWIDTH (bytes/s per connection; unset = unthrottled loopback, where both sides are
-// CPU-bound, while a throttled host makes the link the bottleneck, as on a real network).
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+// `npm run bench:etl`: N files × S MB from the sample video host through the ETL pipeline into an
+// S3 store (versitygw), against two baselines at the same concurrency, each measured in the same
+// run before and after the pipeline so drift on a shared machine shows: the durable baseline does
+// the pipeline's work and nothing more (stream, sha256, upload to the same store, completed
+// upload; etl-baselines.ts), the plain one only copies to disk. Then the same at 10 × S MB files.
+// Every baseline and the worker run in a process of their own beside the host; RSS is the worker
+// process's own high-water mark (VmHWM), and CPU seconds are counted per process so the
+// comparison says where the cycles went (Linux /proc).
+// Knobs: BENCH_ETL_FILES (200), BENCH_ETL_MB (10), BENCH_ETL_BIG_FILES (20), BENCH_ETL_WORKER
+// (launcher | compiled | tsx; see etl-processes.ts), BENCH_ETL_HOST_BANDWIDTH (bytes/s per connection;
+// unset = unthrottled loopback, where every side is CPU-bound, while a throttled host makes the
+// link the bottleneck, as on a real network).
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream/promises';
-import { Agent, request } from 'undici';
+import { rmSync } from 'node:fs';
 import { mediaPath, startSampleVideoHost } from '../devtools/sample-video-host';
 import { findFreePort } from '../src/infra/net';
 import { getJob, postCsv } from '../test/support/etl';
 import { startTestStack, testConfig, waitUntil } from '../test/support/stack';
+import { runBaseline, type CopyJob, type Run } from './etl-baselines';
 import { breakdown } from './etl-history';
-import { cpuSeconds, peakRssMb, startEtlWorker, temporalServerPid } from './etl-processes';
+import { startEtlWorker, temporalServerPid } from './etl-processes';
+import { startBenchS3, type BenchS3 } from './etl-s3';
+import { cpuSeconds, peakRssMb } from './proc';
 
 const FILES = Number(process.env.BENCH_ETL_FILES ?? 200);
 const MB = Number(process.env.BENCH_ETL_MB ?? 10);
@@ -27,78 +29,29 @@ const BIG_FILES = Number(process.env.BENCH_ETL_BIG_FILES ?? 20);
 const CONCURRENCY = 8;
 const HOST_BANDWIDTH = Number(process.env.BENCH_ETL_HOST_BANDWIDTH ?? 0);
 
-interface CopyJob {
-  url: string;
-  files: number;
-  bytes: number;
-  tag: string;
-}
-
-interface Run {
-  seconds: number;
-  /** CPU seconds by process, over the measured interval. */
-  cpu: Record<string, number>;
-  peakRssMb: number;
-}
-
-/** The baseline, run by a child process: CONCURRENCY lanes of request → file, nothing else. */
-async function copyFiles(job: CopyJob): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-bench-copy-'));
-  const agent = new Agent({ connections: CONCURRENCY });
-  try {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    let next = 0;
-    const lane = async () => {
-      while (next < job.files) {
-        const i = next++;
-        const res = await request(`${job.url}${mediaPath(`${job.tag}-${i}`, job.bytes)}`, { dispatcher: agent });
-        await pipeline(res.body, createWriteStream(path.join(dir, `${i}.mp4`)));
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-    const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    console.log(JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: peakRssMb(process.pid) }));
-  } finally {
-    await agent.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const ownCpuSeconds = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6;
 };
 
-async function plainCopy(job: CopyJob): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--copy', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const host = process.cpuUsage();
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`the copy exited with ${code}`);
-  const result = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; peakRssMb: number };
-  return { seconds: result.seconds, cpu: { copier: result.cpuSeconds, host: ownCpuSeconds(host) }, peakRssMb: result.peakRssMb };
-}
-
-async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string): Promise<Run & { details: string[]; worker: string }> {
+async function viaEtl(hostUrl: string, s3: BenchS3, files: number, bytes: number, tag: string): Promise<Run & { details: string[]; worker: string }> {
   const env = {
     FETCH_ALLOW_HOSTS: '127.0.0.1:*',
-    // The worker downloads CONCURRENCY files at once, like the copy (ETL_CONNECTIONS_PER_HOST). Its
-    // chunk keeps twice as many transfers in flight, so the next one waits at the worker while one
-    // runs, and twice as many lanes again probe and load around them: activity slots for those.
+    // The worker downloads CONCURRENCY files at once, like the baselines (ETL_CONNECTIONS_PER_HOST).
+    // Its chunk keeps twice as many transfers in flight, so the next one waits at the worker while
+    // one runs, and twice as many lanes again probe and load around them: activity slots for those.
     ETL_VIDEOS_IN_FLIGHT: String(2 * CONCURRENCY),
     ETL_CONNECTIONS_PER_HOST: String(CONCURRENCY),
     ETL_MAX_ACTIVITIES: String(4 * CONCURRENCY),
     WORKER_METRICS_PORT: String(await findFreePort()),
     LOG_LEVEL: 'info',
+    ...s3.env,
   };
   const stack = await startTestStack({ config: testConfig(env), queues: false });
-  const worker = startEtlWorker(stack.config, { ...env, STORAGE_DIR: stack.config.storage.rootDir });
+  const worker = await startEtlWorker(stack.config, env);
   try {
     await waitUntil('the worker to poll', async () => worker.output().includes('workers polling'), 120_000);
-    const pids = { worker: worker.child.pid!, 'Temporal server': temporalServerPid() };
+    const pids = { worker: worker.child.pid!, 'Temporal server': temporalServerPid(), versitygw: s3.pid };
     const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) : 0]));
     const host = process.cpuUsage();
     const rows = Array.from({ length: files }, (_, i) => `${tag}-${i},Video ${i},${hostUrl}${mediaPath(`${tag}-${i}`, bytes)}`);
@@ -121,6 +74,7 @@ async function viaEtl(hostUrl: string, files: number, bytes: number, tag: string
     await worker.exited();
     await stack.stop();
     rmSync(stack.config.storage.rootDir, { recursive: true, force: true });
+    s3.clear();
   }
 }
 
@@ -130,41 +84,76 @@ function describeCpu(run: Run, megabytes: number): string {
   return `CPU ${perMb(total)} ms/MB (${Object.entries(run.cpu).map(([name, s]) => `${name} ${perMb(s)}`).join(', ')})`;
 }
 
+interface Size {
+  files: number;
+  bytes: number;
+}
+
+interface Measured {
+  size: Size;
+  plain?: [Run, Run];
+  durable: [Run, Run];
+  etl: Run & { details: string[]; worker: string };
+}
+
+/** Baselines before and after the pipeline, so a change in the machine's load shows as a spread. */
+async function measure(hostUrl: string, s3: BenchS3, size: Size, withPlain: boolean): Promise<Measured> {
+  const run = `${size.bytes}-${Date.now()}`;
+  const job = (tag: string): CopyJob => ({ url: hostUrl, files: size.files, bytes: size.bytes, tag: `${tag}-${run}`, concurrency: CONCURRENCY });
+  const versitygwCpu = (): Record<string, number> => (s3.pid ? { versitygw: cpuSeconds(s3.pid) } : {});
+  const durable = async (tag: string) => {
+    const result = await runBaseline('durable', { ...job(tag), s3: s3.options }, versitygwCpu);
+    s3.clear();
+    return result;
+  };
+  const plainBefore = withPlain ? await runBaseline('plain', job('plain-a')) : undefined;
+  const durableBefore = await durable('durable-a');
+  const etl = await viaEtl(hostUrl, s3, size.files, size.bytes, `etl-${run}`);
+  const durableAfter = await durable('durable-b');
+  const plainAfter = withPlain ? await runBaseline('plain', job('plain-b')) : undefined;
+  return { size, plain: plainBefore && plainAfter ? [plainBefore, plainAfter] : undefined, durable: [durableBefore, durableAfter], etl };
+}
+
+const rate = (seconds: number, size: Size) => `${((size.files * size.bytes) / 1024 / 1024 / seconds).toFixed(0)} MB/s`;
+
+function report(m: Measured, targetPercent: number): void {
+  const megabytes = (m.size.files * m.size.bytes) / 1024 / 1024;
+  const mb = (m.size.bytes / 1024 / 1024).toFixed(0);
+  const link = HOST_BANDWIDTH ? `, host sending ${(HOST_BANDWIDTH / 1024 / 1024).toFixed(1)} MB/s per connection` : '';
+  console.log(`\nbench:etl — ${m.size.files} files × ${mb} MB, ${CONCURRENCY} concurrent downloads${link}, ${os.cpus().length} CPUs shared by every process below`);
+  const line = (label: string, r: Run) => console.log(`  ${label.padEnd(38)} ${r.seconds.toFixed(1).padStart(6)} s  ${rate(r.seconds, m.size).padStart(9)}  ${describeCpu(r, megabytes)}`);
+  const [plainA, plainB] = m.plain ?? [];
+  if (plainA) line('plain stream-to-disk (before)', plainA);
+  line('durable: sha256 + S3 upload (before)', m.durable[0]);
+  line('ETL pipeline (Temporal, S3 store)', m.etl);
+  line('durable: sha256 + S3 upload (after)', m.durable[1]);
+  if (plainB) line('plain stream-to-disk (after)', plainB);
+  const percent = (runs: [Run, Run]) => (100 * (runs[0].seconds + runs[1].seconds)) / 2 / m.etl.seconds;
+  const spread = (runs: [Run, Run]) => runs.map((r) => ((100 * r.seconds) / m.etl.seconds).toFixed(0)).join('–');
+  const verdict = percent(m.durable) >= targetPercent ? 'met' : 'NOT met';
+  console.log(`    = ${percent(m.durable).toFixed(0)} % of the durable baseline's throughput (before/after: ${spread(m.durable)} %; target ≥ ${targetPercent} %: ${verdict})`);
+  if (m.plain) console.log(`    = ${percent(m.plain).toFixed(0)} % of the plain copy's throughput (before/after: ${spread(m.plain)} %)`);
+  for (const detail of m.etl.details) console.log(`    ${detail}`);
+  const rss = m.etl.peakRssMb < 250 ? 'met' : 'NOT met';
+  console.log(`  worker peak RSS (${m.etl.worker}): ${m.etl.peakRssMb.toFixed(0)} MB (target < 250 MB: ${rss}; the durable baseline's own: ${m.durable[0].peakRssMb.toFixed(0)} MB)`);
+}
+
 async function main(): Promise<void> {
   const host = await startSampleVideoHost({ bandwidthBytesPerSecond: HOST_BANDWIDTH });
+  const s3 = await startBenchS3();
   try {
     const bytes = Math.round(MB * 1024 * 1024);
-    const megabytes = (FILES * bytes) / 1024 / 1024;
-    const run = Date.now();
-    const before = await plainCopy({ url: host.url, files: FILES, bytes, tag: `copy-a-${run}` });
-    const etl = await viaEtl(host.url, FILES, bytes, `etl-${run}`);
-    const afterwards = await plainCopy({ url: host.url, files: FILES, bytes, tag: `copy-b-${run}` });
-    const big = await viaEtl(host.url, BIG_FILES, bytes * 10, `big-${run}`);
-    const baseline = (before.seconds + afterwards.seconds) / 2;
-    const rate = (seconds: number, n: number, size: number) => `${((n * size) / 1024 / 1024 / seconds).toFixed(0)} MB/s`;
-    const link = HOST_BANDWIDTH ? `, host sending ${(HOST_BANDWIDTH / 1024 / 1024).toFixed(1)} MB/s per connection` : '';
-    console.log(`\nbench:etl — ${FILES} files × ${MB} MB, ${CONCURRENCY} concurrent downloads${link}, ${os.cpus().length} CPUs shared by every process below`);
-    for (const [when, copy] of [['before', before], ['after', afterwards]] as const) {
-      console.log(`  plain undici stream-to-disk (${when.padEnd(6)})  ${copy.seconds.toFixed(1)} s  ${rate(copy.seconds, FILES, bytes)}  ${describeCpu(copy, megabytes)}`);
-    }
-    console.log(`  ETL pipeline (Temporal)               ${etl.seconds.toFixed(1)} s  ${rate(etl.seconds, FILES, bytes)}  ${describeCpu(etl, megabytes)}`);
-    console.log(`    = ${((100 * baseline) / etl.seconds).toFixed(0)} % of the copy's throughput (mean of both copies; target ≥ 80 %)`);
-    for (const line of etl.details) console.log(`    ${line}`);
-    console.log(`  worker peak RSS (${etl.worker}), ${FILES} × ${MB} MB files: ${etl.peakRssMb.toFixed(0)} MB (target < 250 MB; the copy's own: ${before.peakRssMb.toFixed(0)} MB)`);
-    console.log(`  worker peak RSS (${big.worker}), ${BIG_FILES} × ${MB * 10} MB files: ${big.peakRssMb.toFixed(0)} MB (${big.seconds.toFixed(1)} s, ${rate(big.seconds, BIG_FILES, bytes * 10)}; should stay flat)`);
+    const small = await measure(host.url, s3, { files: FILES, bytes }, true);
+    const big = BIG_FILES > 0 ? await measure(host.url, s3, { files: BIG_FILES, bytes: bytes * 10 }, false) : undefined;
+    report(small, 85);
+    if (big) report(big, 95);
   } finally {
+    await s3.stop();
     await host.stop();
   }
 }
 
-if (process.argv[2] === '--copy') {
-  copyFiles(JSON.parse(process.argv[3]) as CopyJob).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { openRemote, type FetchPolicy } from '../../infra/http/fetch-remote';
-import type { ObjectStore } from '../../infra/storage';
+import type { ObjectStore, PutResult } from '../../infra/storage';
 import { FAILURE_TYPES, knownFailure } from './failure-types';
 
 export interface TransferResult {
@@ -88,9 +88,13 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const body = remote.body;
   const stop = () => body.destroy(context.cancellationSignal.reason as Error);
   context.cancellationSignal.addEventListener('abort', stop, { once: true });
+  // Small enough to be cheaper started over than resumed (ObjectStore.atomicPutBytes): one put.
+  const atomic = offset === 0 && total !== undefined && total <= deps.store.atomicPutBytes;
+  let put: PutResult | undefined;
   try {
     if (context.cancellationSignal.aborted) stop();
-    await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes });
+    if (atomic) put = await deps.store.put(key, reportingProgress(body, 0), { maxBytes: deps.maxBytes, expectedSize: total, contentType: deps.contentType });
+    else await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes, expectedSize: total });
   } catch (err) {
     if (context.cancellationSignal.aborted) {
       // A worker shutting down is also a cancellation, but there the retry resumes from the partial.
@@ -103,6 +107,6 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   }
   // The connection is done with; publishing (an fsync, a rename) need not hold up the next download.
   onBodyRead?.();
-  const stored = await deps.store.completePartial(key, { expectedSize: total, contentType: deps.contentType });
+  const stored = put ?? (await deps.store.completePartial(key, { expectedSize: total, contentType: deps.contentType }));
   return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };
 }

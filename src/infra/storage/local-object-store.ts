@@ -38,13 +38,15 @@ const MAX_PARTIAL_HASHES = 1024;
  */
 export class LocalObjectStore implements ObjectStore {
   readonly rootDir: string;
+  /** A partial is published by a rename, like a put: nothing to save by skipping it. */
+  readonly atomicPutBytes = 0;
   private readonly partialHashes = new Map<string, PartialHash>();
 
   constructor(rootDir: string) {
     this.rootDir = path.resolve(rootDir);
   }
 
-  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number } = {}): Promise<PutResult> {
+  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number; expectedSize?: number } = {}): Promise<PutResult> {
     const p = this.paths(key);
     const { maxBytes } = opts;
     if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
@@ -60,6 +62,7 @@ export class LocalObjectStore implements ObjectStore {
       } finally {
         await handle.close();
       }
+      checkExpected(key, 'size', opts.expectedSize, meter.bytes);
       const result: PutResult = { key, size: meter.bytes, sha256: meter.sha256() };
       await writeSidecar(p.file, ino, { size: result.size, sha256: result.sha256, ...contentTypeOf(opts) });
       await fsp.rename(tmp, p.file);

@@ -30,9 +30,19 @@ export interface ObjectStore {
   /**
    * Streams `body` to `key` atomically (readers never see a partial object); computes size and
    * sha256 while streaming. Optional maxBytes: abort with ObjectTooLargeError and leave nothing
-   * behind. On any failure an existing object at `key` stays as it was.
+   * behind. Optional expectedSize (a download's Content-Length): a body of any other length fails
+   * with ObjectIntegrityError and leaves nothing behind; a store may stream such a body straight
+   * through. On any failure an existing object at `key` stays as it was.
    */
-  put(key: string, body: ObjectBody, opts?: { contentType?: string; maxBytes?: number }): Promise<PutResult>;
+  put(key: string, body: ObjectBody, opts?: { contentType?: string; maxBytes?: number; expectedSize?: number }): Promise<PutResult>;
+
+  /**
+   * Bodies up to this many bytes are better stored with one `put` than as a resumable partial
+   * (a retry then starts them over). 0 where a partial costs no more than a put (files, published
+   * by a rename); on S3, completing a partial copies it server-side, which costs as much as
+   * receiving it again.
+   */
+  readonly atomicPutBytes: number;
 
   /**
    * Resumable writes for downloads: writes `body` into the in-progress upload for `key` starting
@@ -42,8 +52,12 @@ export interface ObjectStore {
    * PartialOffsetError carrying the size to resume from. `maxBytes` limits the whole upload;
    * passing it discards the partial and fails with ObjectTooLargeError.
    * One writer per key at a time.
+   * `expectedSize`, when known (a download's Content-Length plus the offset), is the size the
+   * whole upload will have: a store may then stream the body through instead of gathering pieces
+   * in memory. A body that ends short of it may leave less stored than arrived; the returned size
+   * (and partialSize) say what is there, and a resume goes on from that.
    */
-  appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number }): Promise<{ size: number }>;
+  appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number; expectedSize?: number }): Promise<{ size: number }>;
 
   /** Bytes the in-progress upload for `key` holds; 0 when there is none. */
   partialSize(key: string): Promise<number>;

@@ -94,6 +94,29 @@ export class S3Bucket {
     return { etag: out.ETag };
   }
 
+  /** A body of known length streamed as it is read (sent unsigned: a stream cannot be hashed up front). */
+  async writeStream(name: string, body: Readable, length: number, contentType?: string): Promise<{ etag?: string }> {
+    // The HTTP client pipes the body without watching it: a body that fails would leave the request
+    // waiting for the rest of its Content-Length. So its failure aborts the request, and is what the caller sees.
+    const abort = new AbortController();
+    let failed: { error: unknown } | undefined;
+    body.once('error', (error) => {
+      failed = { error };
+      abort.abort(error);
+    });
+    try {
+      const out = await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentLength: length, ...(contentType ? { ContentType: contentType } : {}) }),
+        { abortSignal: abort.signal },
+      );
+      return { etag: out.ETag };
+    } catch (err) {
+      throw failed ? failed.error : err;
+    } finally {
+      body.destroy();
+    }
+  }
+
   async copy(from: string, to: string, contentType?: string): Promise<{ etag?: string }> {
     const out = await this.client.send(
       new CopyObjectCommand({

@@ -2,12 +2,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ObjectNotFoundError, ObjectTooLargeError } from './errors';
+import { ObjectIntegrityError, ObjectNotFoundError, ObjectTooLargeError } from './errors';
 import { ByteMeter } from './local-files';
 import { objectKeySegments } from './object-key';
 import type { ObjectBody, ObjectInfo, ObjectStore, PutResult } from './object-store';
 import { createS3Client, httpStatusOf, S3Bucket, type S3ClientOptions } from './s3-bucket';
 import { contiguous, hashSegments, listSegments, partialPrefix, removePartial, storedDigest, totalSize, writePartial } from './s3-partials';
+import { ChunkReader } from './s3-segment-stream';
 import { readS3Sidecar, sidecarNameOf, writeS3Sidecar } from './s3-sidecar';
 import { assertByteCount, assertRange, checkExpected } from './store-checks';
 
@@ -21,10 +22,23 @@ export interface S3StoreOptions extends S3ClientOptions {
    * completed from a partial upload at 80 GiB.
    */
   segmentSize?: number;
+  /** ObjectStore.atomicPutBytes; S3_ATOMIC_PUT_BYTES when unset. */
+  atomicPutBytes?: number;
 }
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
-const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
+/** The default segment size, which is also the part size of streamed puts. */
+export const S3_PART_BYTES = 8 * 1024 * 1024;
+/** Parts a streamed put uploads at once (lib-storage's queueSize): memory is about (1 + this) parts. */
+export const S3_PART_QUEUE = 2;
+/** S3's limit for a single PutObject. */
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 * 1024 * 1024;
+/**
+ * Downloads up to this size are stored with one streamed put rather than as a resumable partial:
+ * completing a partial copies it server-side, as much work again as receiving it, while a retry
+ * of a download this size costs a few seconds. Larger ones resume from their last segment.
+ */
+export const S3_ATOMIC_PUT_BYTES = 128 * 1024 * 1024;
 
 /**
  * Objects in an S3 bucket (AWS or any S3-compatible server). `<key>` holds the bytes and content
@@ -34,24 +48,28 @@ const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
  */
 export class S3ObjectStore implements ObjectStore {
   readonly bucket: S3Bucket;
+  readonly atomicPutBytes: number;
   private readonly prefix: string;
   private readonly segmentSize: number;
 
   constructor(opts: S3StoreOptions, client: S3Client = createS3Client(opts)) {
     this.prefix = opts.prefix ?? '';
     if (!validPrefix(this.prefix)) throw new RangeError(`prefix must be empty or key segments ending in "/", got ${JSON.stringify(this.prefix)}`);
-    this.segmentSize = opts.segmentSize ?? DEFAULT_SEGMENT_BYTES;
+    this.segmentSize = opts.segmentSize ?? S3_PART_BYTES;
     if (!Number.isSafeInteger(this.segmentSize) || this.segmentSize < MIN_PART_BYTES) {
       throw new RangeError(`segmentSize must be at least ${MIN_PART_BYTES} bytes (S3's smallest part), got ${this.segmentSize}`);
     }
     this.bucket = new S3Bucket(client, opts.bucket);
+    this.atomicPutBytes = opts.atomicPutBytes ?? S3_ATOMIC_PUT_BYTES;
   }
 
-  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number } = {}): Promise<PutResult> {
+  async put(key: string, body: ObjectBody, opts: { contentType?: string; maxBytes?: number; expectedSize?: number } = {}): Promise<PutResult> {
     const name = this.nameOf(key);
-    const { maxBytes } = opts;
+    const { maxBytes, expectedSize } = opts;
     if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
+    if (expectedSize !== undefined) assertByteCount('expectedSize', expectedSize);
     const meter = new ByteMeter({ hash: true, limit: maxBytes, tooLarge: () => new ObjectTooLargeError(key, maxBytes ?? 0) });
+    if (expectedSize !== undefined && expectedSize <= MAX_SINGLE_PUT_BYTES) return this.putStreamed(key, body, meter, expectedSize, opts);
     let refused: unknown;
     async function* metered() {
       try {
@@ -67,7 +85,7 @@ export class S3ObjectStore implements ObjectStore {
       client: this.bucket.client,
       params: { Bucket: this.bucket.bucket, Key: name, Body: Readable.from(metered()), ...(opts.contentType ? { ContentType: opts.contentType } : {}) },
       partSize: this.segmentSize,
-      queueSize: 2,
+      queueSize: S3_PART_QUEUE,
     });
     let etag: string | undefined;
     try {
@@ -81,14 +99,36 @@ export class S3ObjectStore implements ObjectStore {
     return result;
   }
 
-  async appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number }): Promise<{ size: number }> {
+  /** One PutObject of known length, streamed as it is read: no part is gathered in memory, none copied. */
+  private async putStreamed(key: string, body: ObjectBody, meter: ByteMeter, expectedSize: number, opts: { contentType?: string; maxBytes?: number }): Promise<PutResult> {
+    if (opts.maxBytes !== undefined && expectedSize > opts.maxBytes) throw new ObjectTooLargeError(key, opts.maxBytes);
+    const reader = new ChunkReader(meter.pass(body instanceof Uint8Array ? [body] : body));
+    let etag: string | undefined;
+    try {
+      ({ etag } = await this.bucket.writeStream(this.nameOf(key), reader.take(expectedSize, { strict: true }), expectedSize, opts.contentType));
+    } catch (err) {
+      // S3 publishes a PUT only once its whole Content-Length arrived; some servers (versitygw)
+      // store what came of a request cut off mid-body, which must not pass for the object.
+      const left = await this.bucket.head(this.nameOf(key)).catch(() => undefined);
+      if (left && left.ContentLength !== expectedSize) await this.bucket.delete(this.nameOf(key));
+      if (reader.endedShort || reader.endedLong) throw new ObjectIntegrityError(key, 'size', expectedSize, meter.bytes);
+      throw err;
+    } finally {
+      await reader.close();
+    }
+    const result: PutResult = { key, size: meter.bytes, sha256: meter.sha256() };
+    await writeS3Sidecar(this.bucket, this.nameOf(key), { etag, size: result.size, sha256: result.sha256 });
+    return result;
+  }
+
+  async appendPartial(key: string, body: Readable | AsyncIterable<Uint8Array>, opts: { offset: number; maxBytes?: number; expectedSize?: number }): Promise<{ size: number }> {
     const name = this.nameOf(key);
-    const { offset, maxBytes } = opts;
+    const { offset, maxBytes, expectedSize } = opts;
     assertByteCount('offset', offset);
     if (maxBytes !== undefined) assertByteCount('maxBytes', maxBytes);
     try {
       if (maxBytes !== undefined && offset > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
-      return { size: await writePartial(this.bucket, name, body, { key, offset, maxBytes, segmentSize: this.segmentSize }) };
+      return { size: await writePartial(this.bucket, name, body, { key, offset, maxBytes, segmentSize: this.segmentSize, expectedSize }) };
     } catch (err) {
       // Too large is final: keeping the partial would only invite resuming it.
       if (err instanceof ObjectTooLargeError) await removePartial(this.bucket, name).catch(() => undefined);

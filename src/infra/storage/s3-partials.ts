@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ObjectTooLargeError, PartialOffsetError } from './errors';
 import { ByteMeter } from './local-files';
-import type { S3Bucket } from './s3-bucket';
+import type { Listed, S3Bucket } from './s3-bucket';
+import { ChunkReader } from './s3-segment-stream';
 
 /**
  * Resumable uploads on S3. An in-progress multipart upload cannot be read back, and S3 needs every
@@ -36,11 +37,7 @@ const segmentName = (prefix: string, start: number) => prefix + String(start).pa
 
 /** Every segment listed under `prefix`, by start offset; gaps included (see `contiguous`). */
 export async function listSegments(bucket: S3Bucket, prefix: string): Promise<Segment[]> {
-  const listed = await bucket.list(prefix);
-  return listed
-    .filter((o) => SEGMENT.test(o.name.slice(prefix.length)))
-    .map((o) => ({ name: o.name, start: Number(o.name.slice(prefix.length)), size: o.size }))
-    .sort((a, b) => a.start - b.start);
+  return segmentsOf(await bucket.list(prefix), prefix);
 }
 
 /**
@@ -63,32 +60,92 @@ export interface WriteOptions {
   offset: number;
   maxBytes?: number;
   segmentSize: number;
+  /** The whole upload's final size, when known: segments then stream instead of being gathered (s3-segment-stream.ts). */
+  expectedSize?: number;
 }
+
+const segmentsOf = (listed: readonly Listed[], prefix: string): Segment[] =>
+  listed
+    .filter((o) => SEGMENT.test(o.name.slice(prefix.length)))
+    .map((o) => ({ name: o.name, start: Number(o.name.slice(prefix.length)), size: o.size }))
+    .sort((a, b) => a.start - b.start);
 
 /** ObjectStore.appendPartial on segments; returns the bytes the partial holds afterwards. */
 export async function writePartial(bucket: S3Bucket, name: string, body: Readable | AsyncIterable<Uint8Array>, opts: WriteOptions): Promise<number> {
   const { key, offset, maxBytes } = opts;
   const prefix = partialPrefix(name);
-  const listed = await listSegments(bucket, prefix);
-  const run = contiguous(listed);
+  const listed = await bucket.list(prefix);
+  const segments = segmentsOf(listed, prefix);
+  const run = contiguous(segments);
   const size = totalSize(run);
   if (size < offset) throw new PartialOffsetError(key, offset, size);
   // From here on the stored bytes change, so the digest of the old ones must not survive.
-  await bucket.delete(prefix + DIGEST);
+  if (listed.some((o) => o.name === prefix + DIGEST)) await bucket.delete(prefix + DIGEST);
   const from = resumePoint(run, offset, opts.segmentSize);
-  await bucket.deleteAll(listed.filter((s) => s.start > from.start).map((s) => s.name));
-  const writer = new SegmentWriter(bucket, prefix, from.start, await readHead(bucket, prefix, from), opts.segmentSize, from.stale);
+  await bucket.deleteAll(segments.filter((s) => s.start > from.start).map((s) => s.name));
   const meter = new ByteMeter({
     hash: offset === 0,
     limit: maxBytes === undefined ? undefined : maxBytes - offset,
     tooLarge: () => new ObjectTooLargeError(key, maxBytes ?? 0),
   });
-  for await (const chunk of meter.pass(body)) await writer.write(chunk);
-  await writer.finish();
+  const head = await readHead(bucket, prefix, from);
+  const target = { bucket, prefix, segmentSize: opts.segmentSize };
+  const source = meter.pass(body);
+  const end =
+    opts.expectedSize !== undefined && opts.expectedSize > offset
+      ? await streamSegments(target, source, from, head, opts.expectedSize)
+      : await gatherSegments(target, source, from.start, head, from.stale);
   // The hash covers the whole partial only when this call wrote it from 0; a resumed upload is
   // hashed by reading it back on completion (Node cannot save a hash's state across processes).
-  if (offset === 0) await bucket.write(prefix + DIGEST, Buffer.from(JSON.stringify({ size: meter.bytes, sha256: meter.sha256() })));
-  return offset + meter.bytes;
+  if (offset === 0 && end === meter.bytes) await bucket.write(prefix + DIGEST, Buffer.from(JSON.stringify({ size: meter.bytes, sha256: meter.sha256() })));
+  return end;
+}
+
+interface Target {
+  bucket: S3Bucket;
+  prefix: string;
+  segmentSize: number;
+}
+
+/** Segments gathered in memory, one at a time; returns where the stored bytes end. */
+async function gatherSegments(target: Target, source: AsyncIterable<Uint8Array>, start: number, head: Buffer, stale: boolean): Promise<number> {
+  const writer = new SegmentWriter(target.bucket, target.prefix, start, head, target.segmentSize, stale);
+  for await (const chunk of source) await writer.write(chunk);
+  await writer.finish();
+  return writer.end;
+}
+
+/**
+ * Segments streamed as they arrive, each with its known length. A body that ends short loses the
+ * segment it was in (the returned end says so); one longer than announced goes on gathered.
+ */
+async function streamSegments(target: Target, source: AsyncIterable<Uint8Array>, from: ResumePoint, head: Buffer, expectedSize: number): Promise<number> {
+  const { bucket, prefix, segmentSize } = target;
+  const reader = new ChunkReader(source);
+  let start = from.start;
+  let length = 0;
+  try {
+    for (let first: Buffer | undefined = head; start < expectedSize; first = undefined) {
+      length = Math.min(segmentSize, expectedSize - start);
+      try {
+        await bucket.writeStream(segmentName(prefix, start), reader.take(length, { head: first }), length);
+      } catch (err) {
+        if (!reader.endedShort) throw err;
+        // Whatever is here now goes: a stale segment, or the bytes some servers (versitygw)
+        // store of a request cut off mid-body. The kept head goes with it.
+        await bucket.delete(segmentName(prefix, start));
+        return start;
+      }
+      start += length;
+    }
+    if (!(await reader.hasMore())) return start;
+    // Longer than announced (a host that misstated its size): the last segment grows in place.
+    const grow = length < segmentSize;
+    const last = grow ? await readHead(bucket, prefix, { start: start - length, keep: length, stale: true }) : Buffer.alloc(0);
+    return await gatherSegments(target, reader.rest(), grow ? start - length : start, last, grow);
+  } finally {
+    await reader.close();
+  }
 }
 
 interface ResumePoint {
@@ -137,6 +194,11 @@ class SegmentWriter {
     this.chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.buffered += chunk.byteLength;
     while (this.buffered >= this.segmentSize) await this.flush(this.segmentSize);
+  }
+
+  /** Where the stored bytes end, once finished. */
+  get end(): number {
+    return this.start + this.buffered;
   }
 
   /** Stores the tail; an empty upload still gets its (empty) first segment so that it exists. */

@@ -173,6 +173,60 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
       assert.deepEqual(await read(await store.get(k)), body);
     });
 
+    test('a put told its size stores exactly that; a body of another length leaves the object as it was', async () => {
+      const k = key('sized.bin');
+      const body = randomBytes(target.largeBytes);
+      const expectedSize = body.byteLength;
+      assert.deepEqual(await store.put(k, streamOf(body, 1024 * 1024), { expectedSize, contentType: 'video/mp4' }), { key: k, size: expectedSize, sha256: sha256(body) });
+      assert.equal((await store.head(k))?.sha256, sha256(body));
+      assert.deepEqual(await read(await store.get(k)), body);
+      assert.equal((await store.head(k))?.contentType, 'video/mp4');
+      const wrong = key('wrong-size.bin');
+      await assert.rejects(store.put(wrong, streamOf(body.subarray(0, 1000)), { expectedSize: 2000 }), ObjectIntegrityError);
+      await assert.rejects(store.put(wrong, streamOf(body.subarray(0, 3000)), { expectedSize: 2000 }), ObjectIntegrityError);
+      // Longer by whole pieces: the piece that completes the size is not the body's last.
+      await assert.rejects(store.put(wrong, streamOf(body.subarray(0, 4000), 2000), { expectedSize: 2000 }), ObjectIntegrityError);
+      assert.equal(await store.head(wrong), undefined);
+      assert.equal(await store.partialSize(wrong), 0);
+      assert.ok(store.atomicPutBytes >= 0);
+    });
+
+    test('a partial told its final size stores the exact bytes, even when the body is shorter or longer', async () => {
+      const body = randomBytes(target.largeBytes);
+      const expectedSize = body.byteLength;
+      const whole = key('announced.bin');
+      assert.deepEqual(await store.appendPartial(whole, streamOf(body, 1024 * 1024), { offset: 0, expectedSize }), { size: expectedSize });
+      assert.deepEqual(await store.completePartial(whole, { expectedSize, expectedSha256: sha256(body) }), { key: whole, size: expectedSize, sha256: sha256(body) });
+      assert.deepEqual(await read(await store.get(whole)), body);
+
+      // A download cut off cleanly: whatever the store says it kept, a resume from there completes it.
+      const short = key('short.bin');
+      const { size } = await store.appendPartial(short, streamOf(body.subarray(0, Math.floor(expectedSize * 0.7))), { offset: 0, expectedSize });
+      assert.ok(size <= Math.floor(expectedSize * 0.7), `kept ${size}`);
+      assert.equal(await store.partialSize(short), size);
+      assert.deepEqual(await store.appendPartial(short, streamOf(body.subarray(size)), { offset: size, expectedSize }), { size: expectedSize });
+      assert.equal((await store.completePartial(short, { expectedSha256: sha256(body) })).size, expectedSize);
+      assert.deepEqual(await read(await store.get(short)), body);
+
+      // A host that announced less than it sent: nothing is lost.
+      const longer = key('longer.bin');
+      assert.deepEqual(await store.appendPartial(longer, streamOf(body), { offset: 0, expectedSize: expectedSize - 1000 }), { size: expectedSize });
+      assert.equal((await store.completePartial(longer, { expectedSize })).sha256, sha256(body));
+    });
+
+    test('a partial told its final size fails with the error of its body', async () => {
+      const k = key('reset.bin');
+      const body = randomBytes(200_000);
+      const failing = Readable.from(
+        (async function* () {
+          yield body.subarray(0, 100_000);
+          throw new Error('connection reset by peer');
+        })(),
+      );
+      await assert.rejects(store.appendPartial(k, failing, { offset: 0, expectedSize: target.largeBytes }), /connection reset by peer/);
+      assert.ok((await store.partialSize(k)) <= 100_000);
+    });
+
     test('bytes rewritten by a resume count, even when the length stays the same', async () => {
       const k = key('rewritten.bin');
       const first = randomBytes(60_000);

@@ -1,0 +1,19 @@
+// What bench:etl reads about a process from Linux /proc.
+import { readFileSync } from 'node:fs';
+
+/** The peak resident set of a process so far, in MB. */
+export function peakRssMb(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+// USER_HZ: 100 on every Linux the project runs on.
+const CLOCK_TICKS = 100;
+
+/** User and system CPU seconds a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}

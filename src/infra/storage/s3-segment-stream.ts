@@ -1,0 +1,96 @@
+import { Readable } from 'node:stream';
+
+/**
+ * Segments streamed straight from the body to the bucket when the upload's final size is known
+ * (a download's Content-Length): each segment's length is then known before its first byte, so it
+ * goes out as one PutObject with that Content-Length while it is read, instead of being gathered
+ * in memory first. Nothing is copied or held but the chunk in flight, and the SDK sends a stream
+ * unsigned (UNSIGNED-PAYLOAD) rather than hashing it a second time; the store's own sha256 is
+ * what vouches for the bytes.
+ */
+
+/** The body did not have the length a stream promised: what it was sent with was not stored. */
+export class ShortBodyError extends Error {
+  override readonly name = 'ShortBodyError';
+}
+
+/** Hands out the bytes of one async iterable in runs of a given length, splitting chunks as needed. */
+export class ChunkReader {
+  private readonly iterator: AsyncIterator<Uint8Array>;
+  private leftover: Uint8Array | undefined;
+  private done = false;
+  /** Set once a `take` ran out of source before its length. */
+  endedShort = false;
+  /** Set once a strict `take` found more source than its length. */
+  endedLong = false;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.iterator = source[Symbol.asyncIterator]();
+  }
+
+  /** Whether the source has at least one more byte (reads ahead by one chunk). */
+  async hasMore(): Promise<boolean> {
+    if (this.leftover?.byteLength) return true;
+    const next = await this.next();
+    if (next) this.leftover = next;
+    return next !== undefined;
+  }
+
+  /**
+   * Exactly `bytes` bytes as a stream; it fails with ShortBodyError if the source ends first.
+   * `strict`: the source must end there too; the last byte is held back until that is known, so a
+   * request sending the stream cannot complete with a body that is in fact longer.
+   */
+  take(bytes: number, opts: { head?: Uint8Array; strict?: boolean } = {}): Readable {
+    return Readable.from(this.run(bytes, opts.head, opts.strict ?? false), { objectMode: false });
+  }
+
+  private async *run(bytes: number, head: Uint8Array | undefined, strict: boolean): AsyncGenerator<Uint8Array> {
+    let left = bytes;
+    if (head?.byteLength) {
+      left -= head.byteLength;
+      yield head;
+    }
+    while (left > 0) {
+      const chunk = await this.next();
+      if (!chunk) {
+        this.endedShort = true;
+        throw new ShortBodyError(`the body ended ${left} bytes short`);
+      }
+      if (chunk.byteLength > left || (chunk.byteLength === left && strict && (await this.hasMore()))) {
+        if (strict) {
+          this.endedLong = true;
+          throw new ShortBodyError(`the body is longer than ${bytes} bytes`);
+        }
+        this.leftover = chunk.subarray(left);
+        yield chunk.subarray(0, left);
+        return;
+      }
+      left -= chunk.byteLength;
+      yield chunk;
+    }
+  }
+
+  /** The rest of the source, for a caller that goes on without knowing lengths. */
+  async *rest(): AsyncGenerator<Uint8Array> {
+    for (let chunk = await this.next(); chunk; chunk = await this.next()) yield chunk;
+  }
+
+  /** Ends the source early (its iterator's return), e.g. a Readable is destroyed. */
+  async close(): Promise<void> {
+    if (!this.done) await this.iterator.return?.();
+    this.done = true;
+  }
+
+  private async next(): Promise<Uint8Array | undefined> {
+    if (this.leftover) {
+      const chunk = this.leftover;
+      this.leftover = undefined;
+      return chunk;
+    }
+    if (this.done) return undefined;
+    const { value, done } = await this.iterator.next();
+    if (done) this.done = true;
+    return done ? undefined : value;
+  }
+}
