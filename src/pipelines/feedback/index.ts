@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createFeedbackActivities } from '../../activities/feedback';
+import { hostFeedbackActivities } from '../../activities/feedback';
 import { classifyFeedbackFailure } from '../../activities/feedback/failures';
 import { feedbackRoutes } from '../../api/feedback/routes';
 import { definePipeline } from '../definition';
@@ -12,7 +12,9 @@ export const feedbackPipeline = definePipeline({
   settings: feedbackSettings,
   workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'feedback'),
   workflowTypes: ['feedbackJobWorkflow', 'challengeCrawlWorkflow'],
-  activities: (deps, settings) => ({ activities: createFeedbackActivities(deps, settings) }),
+  activities: hostFeedbackActivities,
   classifyFailure: classifyFeedbackFailure,
   routes: feedbackRoutes,
+  // A feedback job's phase (DpStatusDetail) is its progress.
+  listedRuns: () => ({ feedbackJobWorkflow: { jobPath: (run) => `/api/feedback-jobs/${run.workflowId}` } }),
 });
