@@ -61,7 +61,7 @@ describe('feedback jobs against the fake model server', () => {
     const view = await waitForFeedbackJob(stack, body.id, 'COMPLETED');
     assert.equal(view.repaired, true);
     assert.equal(view.usage.calls, 2);
-    const result = await (await fetch(`${stack.apiUrl}/api/feedback-jobs/${body.id}/result`)).json();
+    const result: any = await (await fetch(`${stack.apiUrl}/api/feedback-jobs/${body.id}/result`)).json();
     assert.equal(result.repaired, true);
     assert.equal(result.feedback.verdict, view.result.verdict);
   });
