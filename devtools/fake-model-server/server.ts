@@ -60,7 +60,9 @@ async function chat(state: FakeModelServerState, req: http.IncomingMessage, res:
   if (admission.kind !== 'answer') {
     const status = admission.kind === 'rate_limited' ? 429 : 503;
     const message = admission.kind === 'rate_limited' ? 'too many concurrent requests' : 'the model is overloaded';
-    return sendJson(res, status, { error: { message, type: admission.kind }, }, { 'retry-after': String(admission.retryAfterSeconds) });
+    // OpenAI's code for a concurrency limit: the client learns a lower cap from it rather than only pausing.
+    const code = admission.kind === 'rate_limited' ? 'too_many_concurrent_requests' : 'overloaded';
+    return sendJson(res, status, { error: { message, type: admission.kind, code } }, { 'retry-after': String(admission.retryAfterSeconds) });
   }
   const messages = body.messages!;
   const structured = body.response_format?.type === 'json_schema' || body.response_format?.type === 'json_object';
