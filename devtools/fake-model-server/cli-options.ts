@@ -22,7 +22,7 @@ const KNOB_KINDS: Record<keyof FakeModelServerOptions, KnobKind> = {
   apiKey: 'string',
 };
 
-export const DEFAULT_FAKE_LLM_PORT = 4020;
+export const DEFAULT_FAKE_LLM_PORT = 4030;
 const SPEC: KnobSpec = { envPrefix: 'FAKE_LLM', kinds: { host: 'string', port: 'number', ...KNOB_KINDS } };
 
 export type FakeModelServerCli = { help: true } | { help: false; options: StartFakeModelServerOptions };
