@@ -11,6 +11,7 @@ const JOBS = Number(process.env.BENCH_LLM_JOBS ?? 200);
 const LIMIT = 8;
 const TOKEN_LATENCY_MS = Number(process.env.BENCH_LLM_TOKEN_LATENCY_MS ?? 20);
 const TARGET_RATIO = 1.2;
+const POSTS_IN_FLIGHT = 20;
 
 const loadAverage = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
 
@@ -31,10 +32,15 @@ async function main(): Promise<void> {
     const tag = `bench-llm-${Date.now()}`;
     console.log(`bench:llm — ${JOBS} feedback jobs, model server limit ${LIMIT} concurrent requests, ${TOKEN_LATENCY_MS} ms per token; load average before: ${loadAverage()}`);
     const started = performance.now();
-    for (let i = 0; i < JOBS; i++) {
-      const res = await postFeedbackJob(stack, { challengeId: 'bench-challenge', submission: { text: `Bench submission ${i}: I walked instead of driving.` } }, `${tag}-${i}`);
-      if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${JSON.stringify(res.body)}`);
-    }
+    // Clients arrive together: the requests go out POSTS_IN_FLIGHT at a time, so accepting is not what is measured.
+    let next = 0;
+    const poster = async () => {
+      for (let i = next++; i < JOBS; i = next++) {
+        const res = await postFeedbackJob(stack, { challengeId: 'bench-challenge', submission: { text: `Bench submission ${i}: I walked instead of driving.` } }, `${tag}-${i}`);
+        if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${JSON.stringify(res.body)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: POSTS_IN_FLIGHT }, poster));
     const acceptedS = (performance.now() - started) / 1000;
     const { failed } = await waitUntil(
       'every job to finish',
