@@ -1,6 +1,7 @@
 import { forgetKey, Problem } from './api.js';
 import { h } from './dom.js';
 import * as etl from './pages/etl-jobs.js';
+import * as feedback from './pages/feedback.js';
 import * as moderation from './pages/moderation.js';
 import * as batches from './pages/risk-batches.js';
 import * as regions from './pages/regions.js';
@@ -28,6 +29,8 @@ const ROUTES = [
   [/^\/moderation\/batches\/([^/]+)$/, moderation.renderBatch],
   [/^\/moderation\/review$/, moderation.renderReview],
   [/^\/moderation\/models$/, moderation.renderModels],
+  [/^\/feedback-jobs$/, feedback.renderList],
+  [/^\/feedback-jobs\/([^/]+)$/, feedback.renderJob],
 ];
 
 let current;
