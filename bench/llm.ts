@@ -65,6 +65,9 @@ async function main(): Promise<void> {
     const ratio = seconds / ideal;
     console.log(`accepted ${JOBS} jobs in ${acceptedS.toFixed(1)} s; ${failed} failed; model calls ${stats.requests} (429: ${stats.rateLimited}), peak in flight ${stats.peakInFlight}`);
     console.log(`makespan ${seconds.toFixed(1)} s, ideal ${ideal.toFixed(1)} s (${rows.length} answers, mean ${(durations.reduce((a, b) => a + b, 0) / durations.length / 1000).toFixed(2)} s each, ${LIMIT} at a time)`);
+    // How the time went: the server's own answering time (timers stretch on a loaded machine) and how full the 8 lanes were kept.
+    const meanAnswerS = stats.answeringMs / stats.completed / 1000;
+    console.log(`server answering time: mean ${meanAnswerS.toFixed(2)} s per answer (nominal ${(durations.reduce((a, b) => a + b, 0) / durations.length / 1000).toFixed(2)} s); lanes busy ${((100 * stats.answeringMs) / (LIMIT * seconds * 1000)).toFixed(0)} % of the makespan; ideal with the measured answering time ${(stats.answeringMs / LIMIT / 1000).toFixed(1)} s (${(seconds / (stats.answeringMs / LIMIT / 1000)).toFixed(2)}×)`);
     console.log(`ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? 'OK' : 'ABOVE TARGET'}; load average after: ${loadAverage()}`);
   } finally {
     await stack.stop();

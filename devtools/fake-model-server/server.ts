@@ -70,6 +70,7 @@ async function chat(state: FakeModelServerState, req: http.IncomingMessage, res:
   const tokens = tokenize(content);
   const usage = { prompt_tokens: promptTokens(messages), completion_tokens: tokens.length, total_tokens: promptTokens(messages) + tokens.length };
   let completed = false;
+  const startedAt = Date.now();
   try {
     const model = body.model ?? 'eco-feedback-1';
     if (!stream) {
@@ -80,7 +81,7 @@ async function chat(state: FakeModelServerState, req: http.IncomingMessage, res:
     }
     completed = await streamAnswer(state, req, res, { model, tokens, usage, malformed: admission.malformed, hang: admission.hang });
   } finally {
-    state.finish({ completed, promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+    state.finish({ completed, promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, elapsedMs: Date.now() - startedAt });
   }
 }
 

@@ -19,6 +19,8 @@ export interface FakeModelServerStats {
   peakInFlight: number;
   promptTokens: number;
   completionTokens: number;
+  /** Wall time spent answering completed requests, summed (ms): a bench compares it with its makespan. */
+  answeringMs: number;
 }
 
 const emptyStats = (): FakeModelServerStats => ({
@@ -34,6 +36,7 @@ const emptyStats = (): FakeModelServerStats => ({
   peakInFlight: 0,
   promptTokens: 0,
   completionTokens: 0,
+  answeringMs: 0,
 });
 
 /** Every decision of the fake model server, apart from HTTP. */
@@ -98,10 +101,11 @@ export class FakeModelServerState {
   }
 
   /** The request's connection is done (answered, or the client went away). */
-  finish(outcome: { completed: boolean; promptTokens: number; completionTokens: number }): void {
+  finish(outcome: { completed: boolean; promptTokens: number; completionTokens: number; elapsedMs: number }): void {
     this.counters.inFlight -= 1;
     if (!outcome.completed) return;
     this.counters.completed += 1;
+    this.counters.answeringMs += outcome.elapsedMs;
     this.counters.promptTokens += outcome.promptTokens;
     this.counters.completionTokens += outcome.completionTokens;
   }
