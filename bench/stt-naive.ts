@@ -5,7 +5,7 @@
 // PostgreSQL: the same RTZR client the pipeline uses, driven by plain loops.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '../src/domain/stt/backoff';
+import { backoffDelayMs } from '../src/domain/shared/backoff';
 import { SttQuotaExceededError, SttRateLimitedError, SttTransientError } from '../src/infra/stt/errors';
 import { RtzrClient } from '../src/infra/stt/rtzr-client';
 

@@ -86,7 +86,7 @@ async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
   const env = sttEnv(vendor, { STT_MAX_IN_FLIGHT: String(s.configuredCap), STT_POLL_INTERVAL_MS: String(POLL_MS), STT_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS) });
   const stack = await startTestStack({ config: testConfig(env), queues: ['stt'] });
   // Each scenario learns from scratch: what an earlier one taught the shared state does not carry over.
-  await stack.pool.query(`DELETE FROM stt_vendor_limits`);
+  await stack.pool.query(`DELETE FROM vendor_limits`);
   const samples: ChartSample[] = [];
   const marks: ChartMark[] = [];
   const started = performance.now();

@@ -2,6 +2,7 @@ import { forgetKey, Problem } from './api.js';
 import { h } from './dom.js';
 import * as crawls from './pages/crawls.js';
 import * as etl from './pages/etl-jobs.js';
+import * as feedback from './pages/feedback.js';
 import * as moderation from './pages/moderation.js';
 import * as batches from './pages/risk-batches.js';
 import * as regions from './pages/regions.js';
@@ -31,6 +32,8 @@ const ROUTES = [
   [/^\/moderation\/models$/, moderation.renderModels],
   [/^\/crawls$/, crawls.renderList],
   [/^\/crawls\/([^/]+)$/, crawls.renderCrawl],
+  [/^\/feedback-jobs$/, feedback.renderList],
+  [/^\/feedback-jobs\/([^/]+)$/, feedback.renderJob],
 ];
 
 let current;

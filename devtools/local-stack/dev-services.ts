@@ -1,6 +1,7 @@
 import type { Config } from '../../src/config';
 import { canonicalHost, formatAllowEntry, portOf } from '../../src/infra/http/allowlist';
 import type { Logger } from '../../src/infra/logger';
+import { startFakeModelServer } from '../fake-model-server';
 import { startFakeSttVendor } from '../fake-stt-vendor';
 import { startSampleChallengeSite } from '../sample-challenge-site';
 import { startSampleVideoHost } from '../sample-video-host';
@@ -49,6 +50,19 @@ export const DEV_SERVICES: readonly DevService[] = [
       const fetch = allowing(config, new URL(vendor.url));
       const env: Record<string, string> = { [stt.provider.baseUrlVariable]: baseUrl, FETCH_ALLOW_HOSTS: fetch.allowEndpoints.map(formatAllowEntry).join(',') };
       return { config: { ...config, pipelines, fetch }, env, hint: `${baseUrl} (fake ${stt.provider.name} vendor, dev tool)`, stop: vendor.stop };
+    },
+  },
+  {
+    label: 'LLM model server',
+    wanted: (config) => !config.pipelines.feedback.model.baseUrl,
+    async start(config, logger) {
+      // No model server configured: the fake OpenAI-compatible one (deterministic feedback, streamed) stands in.
+      const server = await startFakeModelServer({ port: config.pipelines.feedback.model.fakeServerPort, tokenLatencyMs: 20 });
+      logger.info({ url: server.url }, 'fake model server started');
+      const baseUrl = `${server.url}/v1`;
+      const feedback = config.pipelines.feedback;
+      const pipelines = { ...config.pipelines, feedback: { ...feedback, model: { ...feedback.model, baseUrl } } };
+      return { config: { ...config, pipelines }, env: { LLM_BASE_URL: baseUrl }, hint: `${baseUrl} (fake model server, dev tool; knobs at ${server.url}/admin/config)`, stop: server.stop };
     },
   },
   {

@@ -6,7 +6,7 @@ import express, { Router } from 'express';
 export const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console');
 
 /** Console pages: every one is the same shell, and the client renders the page its path names. */
-const PAGES = ['/', '/risk-assessments{/*rest}', '/regions', '/risk-batches{/*rest}', '/transcriptions{/*rest}', '/etl-jobs{/*rest}', '/moderation{/*rest}', '/crawls{/*rest}'];
+const PAGES = ['/', '/risk-assessments{/*rest}', '/regions', '/risk-batches{/*rest}', '/transcriptions{/*rest}', '/etl-jobs{/*rest}', '/moderation{/*rest}', '/feedback-jobs{/*rest}', '/crawls{/*rest}'];
 
 /** Browser builds of the chart library and the event-stream parser, straight from the installed packages. */
 export const VENDOR_FILES: Readonly<Record<string, { pkg: string; file: string }>> = {

@@ -7,6 +7,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startTestStack, testConfig } from '../support/stack';
 import { startSampleVideoHost } from '../../devtools/sample-video-host';
 import { startFakeSttVendor, sttEnv } from '../support/stt';
+import { feedbackEnv, startFakeModelServer } from '../support/feedback';
 import { MANIFEST, readManifest } from './manifest';
 import { HISTORY_SCENARIOS } from './scenarios';
 
@@ -30,17 +31,19 @@ async function main(): Promise<void> {
     if (only.length && !only.includes(scenario.name)) continue;
     const vendor = scenario.vendor ? await startFakeSttVendor(scenario.vendor) : undefined;
     const videoHost = scenario.videoHost ? await startSampleVideoHost(scenario.videoHost) : undefined;
-    const env = { ...(vendor ? sttEnv(vendor) : {}), ...(videoHost ? { FETCH_ALLOW_HOSTS: '127.0.0.1:*' } : {}), ...scenario.env };
-    const config = vendor || videoHost || scenario.env ? testConfig(env) : scenario.stack?.config;
+    const modelServer = scenario.modelServer ? await startFakeModelServer(scenario.modelServer) : undefined;
+    const env = { ...(vendor ? sttEnv(vendor) : {}), ...(videoHost ? { FETCH_ALLOW_HOSTS: '127.0.0.1:*' } : {}), ...(modelServer ? feedbackEnv(modelServer) : {}), ...scenario.env };
+    const config = vendor || videoHost || modelServer || scenario.env ? testConfig(env) : scenario.stack?.config;
     const stack = await startTestStack({ ...scenario.stack, config });
     try {
-      const recorded = await scenario.run(stack, { vendor, videoHost });
+      const recorded = await scenario.run(stack, { vendor, videoHost, modelServer });
       for (const [name, workflowId, runId] of recorded) await save(stack.temporal, name, workflowId, runId);
       console.log(`recorded ${scenario.name}: ${recorded.map(([name]) => name).join(', ')}`);
     } finally {
       await stack.stop();
       await vendor?.stop();
       await videoHost?.stop();
+      await modelServer?.stop();
     }
   }
 }

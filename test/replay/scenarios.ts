@@ -9,6 +9,7 @@ import { postCsv, waitForJob } from '../support/etl';
 import { crawlEnv } from '../support/crawl';
 import { postItems, waitForBatch } from '../support/moderation';
 import { startFakeSttVendor, upload, wav, waitForTranscription, type FakeVendor } from '../support/stt';
+import { insertChallenge, postFeedbackJob, startFakeModelServer, waitForFeedbackJob, type FakeModelServer } from '../support/feedback';
 import { testConfig, waitUntil, type TestStack, type TestStackOptions } from '../support/stack';
 
 /**
@@ -24,7 +25,9 @@ export interface HistoryScenario {
   vendor?: Parameters<typeof startFakeSttVendor>[0];
   /** For scenarios that need the sample video host (allowlisted for fetching). */
   videoHost?: Parameters<typeof startSampleVideoHost>[0];
-  run(stack: TestStack, tools: { vendor?: FakeVendor; videoHost?: SampleVideoHost }): Promise<Array<[string, string] | [string, string, string]>>;
+  /** For scenarios that need the fake model server: started before the stack, LLM_BASE_URL pointed at it. */
+  modelServer?: Parameters<typeof startFakeModelServer>[0];
+  run(stack: TestStack, tools: { vendor?: FakeVendor; videoHost?: SampleVideoHost; modelServer?: FakeModelServer }): Promise<Array<[string, string] | [string, string, string]>>;
 }
 
 /** Fails the first attempt of one cell group with a retryable error, so the history holds a retry. */
@@ -50,6 +53,18 @@ async function firstRunId(stack: TestStack, workflowId: string): Promise<string>
 }
 
 export const HISTORY_SCENARIOS: HistoryScenario[] = [
+  {
+    // One job through every branch of the happy path: a 503 with Retry-After (rate_limited, a
+    // workflow timer), an invalid answer, the repair call, the stored result.
+    name: 'feedback-job',
+    modelServer: { tokenLatencyMs: 1, unavailableNext: 1, retryAfterSeconds: 3, invalidJsonNext: 1 },
+    async run(stack) {
+      await insertChallenge(stack.pool, 'replay-challenge');
+      const { body } = await postFeedbackJob(stack, { challengeId: 'replay-challenge', submission: { text: 'I composted kitchen scraps all month.' } }, `replay-feedback-${Date.now()}`);
+      await waitForFeedbackJob(stack, body.id, 'COMPLETED');
+      return [['feedback-job-repaired-after-rate-limit', body.id]];
+    },
+  },
   {
     name: 'system-check',
     async run(stack) {

@@ -30,6 +30,11 @@ export const FAILURE_TYPES = Object.freeze({
   vendorRateLimited: kind('SttRateLimitedError', true, 'the vendor answered 429 for load; try again after its Retry-After'),
   vendorQuotaExceeded: kind('SttQuotaExceededError', true, "the vendor account's usage quota is spent; try again much later"),
   vendorUnavailable: kind('SttTransientError', true, 'the vendor answered 5xx, reset the connection or timed out'),
+  modelRefused: kind('ModelRefused', false, 'the model server refused the request itself (4xx: bad model name or key, prompt too long)'),
+  modelRateLimited: kind('ModelRateLimited', true, 'the model server answered 429, or 503 with Retry-After; try again after it'),
+  modelUnavailable: kind('ModelUnavailable', true, 'the model server answered 5xx, was unreachable, or went silent past the request or idle timeout'),
+  modelProtocolError: kind('ModelProtocolError', true, 'the model server streamed a chunk that is not the protocol, or ended the stream early; a new call is made'),
+  modelAnswerInvalid: kind('ModelAnswerInvalid', false, "the model's answer did not follow the feedback schema, even after one repair attempt"),
   jobCanceled: kind('JobCanceled', false, 'the job is being cancelled, so the step is not started'),
 });
 

@@ -4,7 +4,7 @@ import { createObjectStore } from '../../infra/storage';
 import { OpenAiCompatibleClient } from '../../infra/stt/openai-compatible-client';
 import type { SttProvider } from '../../infra/stt/provider';
 import { RtzrClient } from '../../infra/stt/rtzr-client';
-import { SLOT_RELEASED_CHANNEL } from '../../infra/stt/queries/vendor-coordination';
+import { SLOT_RELEASED_CHANNEL } from '../../infra/vendor-gate/slots';
 import type { SttSettings } from '../../pipelines/stt/settings';
 import type { ActivityDeps, HostedActivities } from '../shared/deps';
 import { createSttActivities } from '.';

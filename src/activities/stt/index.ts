@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { SttSettings } from '../../pipelines/stt/settings';
-import { backoffDelayMs } from '../../domain/stt/backoff';
+import { backoffDelayMs } from '../../domain/shared/backoff';
 import type { NotificationListener } from '../../infra/db/notifications';
 import { withTransaction } from '../../infra/db/pool';
 import * as jobs from '../../infra/stt/queries/jobs';
-import * as coordination from '../../infra/stt/queries/vendor-coordination';
-import * as vendorGates from '../../infra/stt/queries/vendor-gates';
-import { gateFor, limitClassOf, type GateName } from '../../domain/stt/vendor-limits';
+import * as coordination from '../../infra/vendor-gate/slots';
+import * as vendorGates from '../../infra/vendor-gate/gates';
+import { gateFor, limitClassOf, type GateName } from '../../domain/shared/vendor-limits';
 import { whileHeartbeating } from '../shared/heartbeat';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';

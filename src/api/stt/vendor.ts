@@ -1,7 +1,7 @@
 import client from 'prom-client';
 import { z } from 'zod';
-import { effectiveCap, LIMIT_CLASSES, type GateName } from '../../domain/stt/vendor-limits';
-import { readVendorLimits, type VendorLimitsRow } from '../../infra/stt/queries/vendor-gates';
+import { effectiveCap, LIMIT_CLASSES, type GateName } from '../../domain/shared/vendor-limits';
+import { readVendorLimits, type VendorLimitsRow } from '../../infra/vendor-gate/gates';
 import type { SttSettings } from '../../pipelines/stt/settings';
 import type { ApiDeps } from '../shared/deps';
 import { defineRoute, type RouteSpec } from '../shared/route';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createFeedbackActivities } from '../../activities/feedback';
+import { hostFeedbackActivities } from '../../activities/feedback';
 import { classifyFeedbackFailure } from '../../activities/feedback/failures';
 import { feedbackRoutes } from '../../api/feedback/routes';
 import { definePipeline } from '../definition';
@@ -13,7 +13,7 @@ export const feedbackPipeline = definePipeline({
   settings: feedbackSettings,
   workflowsModule: path.join(__dirname, '..', '..', 'workflows', 'feedback'),
   workflowTypes: ['feedbackJobWorkflow', 'challengeCrawlWorkflow'],
-  activities: (deps, settings) => ({ activities: createFeedbackActivities(deps, settings) }),
+  activities: hostFeedbackActivities,
   classifyFailure: classifyFeedbackFailure,
   routes: feedbackRoutes,
   async ensureSchedules(client, settings, logger, pool) {
@@ -22,4 +22,9 @@ export const feedbackPipeline = definePipeline({
     const first = await runFirstCrawl(client, pool, settings);
     if (first) logger.info({ crawlId: first.workflowId }, first.started ? 'first start: challenge crawl started' : 'first start: a challenge crawl is already running');
   },
+  // A feedback job's phase (DpStatusDetail) is its progress; a crawl is shown by its workflow id.
+  listedRuns: () => ({
+    feedbackJobWorkflow: { jobPath: (run) => `/api/feedback-jobs/${run.workflowId}` },
+    challengeCrawlWorkflow: { jobPath: (run) => `/api/crawls/${encodeURIComponent(run.workflowId)}` },
+  }),
 });

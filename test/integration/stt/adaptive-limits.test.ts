@@ -10,7 +10,7 @@ describe('limit-aware vendor client', () => {
   let vendor: FakeVendor;
   let stack: TestStack;
   const vendorState = async (): Promise<VendorState> => (await fetch(`${stack.apiUrl}/api/stt/vendor`)).json() as Promise<VendorState>;
-  const forgetLimits = () => stack.pool.query(`DELETE FROM stt_vendor_limits WHERE vendor = 'rtzr'`);
+  const forgetLimits = () => stack.pool.query(`DELETE FROM vendor_limits WHERE vendor = 'rtzr'`);
 
   before(async () => {
     vendor = await startFakeSttVendor({ processingMs: 2_000, retryAfter: true, retryAfterSeconds: 4, seed: 3 });

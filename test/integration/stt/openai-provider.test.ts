@@ -73,7 +73,7 @@ describe('transcriptions through an OpenAI-compatible vendor', () => {
     const { rows: utterances } = await stack.pool.query(`SELECT count(DISTINCT job_id)::int AS n FROM stt_utterances WHERE job_id = ANY($1)`, [ids]);
     assert.equal(utterances[0].n, ids.length, 'every job has its transcript');
     // Other test files share this database and may leave an rtzr row behind; this storm touched only openai's.
-    const { rows: gates } = await stack.pool.query(`SELECT vendor FROM stt_vendor_limits WHERE updated_at >= $1`, [startedAt]);
+    const { rows: gates } = await stack.pool.query(`SELECT vendor FROM vendor_limits WHERE updated_at >= $1`, [startedAt]);
     assert.deepEqual(gates.map((g) => g.vendor), ['openai'], 'the shared gate is keyed by the provider name');
   });
 

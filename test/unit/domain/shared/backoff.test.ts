@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelayMs } from '../../../../src/domain/stt/backoff';
+import { backoffDelayMs } from '../../../../src/domain/shared/backoff';
 
 test('backoff doubles from 5 s per consecutive 429 and stops at the cap', () => {
   const delays = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => backoffDelayMs(n, 5_000, 300_000, 0));

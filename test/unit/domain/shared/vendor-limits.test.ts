@@ -10,7 +10,7 @@ import {
   limitClassOf,
   maySubmitAnother,
   type AdaptiveCap,
-} from '../../../../src/domain/stt/vendor-limits';
+} from '../../../../src/domain/shared/vendor-limits';
 
 describe('which gate a 429 closes', () => {
   test('RTZR codes name their limit; concurrency and quota stop submits only, rate and unknown stop everything', () => {

@@ -1,5 +1,5 @@
-import type { GateName, LimitClass } from '../../../domain/stt/vendor-limits';
-import type { Queryable } from '../../db/queryable';
+import type { GateName, LimitClass } from '../../domain/shared/vendor-limits';
+import type { Queryable } from '../db/queryable';
 
 /**
  * The vendor's gates, shared through PostgreSQL by every worker on every machine: a `submit`
@@ -20,7 +20,7 @@ interface GateRow {
 /** Open when none of `gates` is closed; else the latest time one of them reopens, and why it closed. */
 export async function passGates(db: Queryable, vendor: string, gates: readonly GateName[]): Promise<GateDecision> {
   const { rows } = await db.query<GateRow>(
-    `SELECT submit_blocked_until, submit_reason, all_blocked_until, all_reason, now() AS now FROM stt_vendor_limits WHERE vendor = $1`,
+    `SELECT submit_blocked_until, submit_reason, all_blocked_until, all_reason, now() AS now FROM vendor_limits WHERE vendor = $1`,
     [vendor],
   );
   const row = rows[0];
@@ -35,7 +35,7 @@ export async function passGates(db: Queryable, vendor: string, gates: readonly G
 
 /** 429s in a row so far, for pauses the vendor did not time itself. */
 export async function consecutive429s(db: Queryable, vendor: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT consecutive_429 AS n FROM stt_vendor_limits WHERE vendor = $1`, [vendor]);
+  const { rows } = await db.query<{ n: number }>(`SELECT consecutive_429 AS n FROM vendor_limits WHERE vendor = $1`, [vendor]);
   return rows[0]?.n ?? 0;
 }
 
@@ -50,14 +50,14 @@ export async function closeGate(
 ): Promise<Date> {
   const column = limit.gate === 'submit' ? 'submit' : 'all';
   const { rows } = await db.query<{ until: Date }>(
-    `INSERT INTO stt_vendor_limits (vendor, ${column}_blocked_until, ${column}_reason, consecutive_429, last_429_at, last_429_code, last_429_class, responses_429)
+    `INSERT INTO vendor_limits (vendor, ${column}_blocked_until, ${column}_reason, consecutive_429, last_429_at, last_429_code, last_429_class, responses_429)
      VALUES ($1, now() + make_interval(secs => $2 / 1000.0), $3, 1, now(), $4, $5, jsonb_build_object($5::text, 1))
      ON CONFLICT (vendor) DO UPDATE SET
-       ${column}_blocked_until = GREATEST(stt_vendor_limits.${column}_blocked_until, EXCLUDED.${column}_blocked_until),
+       ${column}_blocked_until = GREATEST(vendor_limits.${column}_blocked_until, EXCLUDED.${column}_blocked_until),
        ${column}_reason = EXCLUDED.${column}_reason,
-       consecutive_429 = stt_vendor_limits.consecutive_429 + 1,
+       consecutive_429 = vendor_limits.consecutive_429 + 1,
        last_429_at = now(), last_429_code = $4, last_429_class = $5,
-       responses_429 = stt_vendor_limits.responses_429 || jsonb_build_object($5::text, COALESCE((stt_vendor_limits.responses_429 ->> $5)::bigint, 0) + 1),
+       responses_429 = vendor_limits.responses_429 || jsonb_build_object($5::text, COALESCE((vendor_limits.responses_429 ->> $5)::bigint, 0) + 1),
        updated_at = now()
      RETURNING ${column}_blocked_until AS until`,
     [vendor, limit.delayMs, limit.reason, limit.code, limit.class],
@@ -67,7 +67,7 @@ export async function closeGate(
 
 /** A success: the streak of 429s is over. */
 export async function endStreak(db: Queryable, vendor: string): Promise<void> {
-  await db.query(`UPDATE stt_vendor_limits SET consecutive_429 = 0, updated_at = now() WHERE vendor = $1 AND consecutive_429 > 0`, [vendor]);
+  await db.query(`UPDATE vendor_limits SET consecutive_429 = 0, updated_at = now() WHERE vendor = $1 AND consecutive_429 > 0`, [vendor]);
 }
 
 export interface VendorLimitsRow {
@@ -86,7 +86,7 @@ export async function readVendorLimits(db: Queryable, vendor: string): Promise<V
     `SELECT l.learned_cap, l.submit_blocked_until, l.submit_reason, l.all_blocked_until, l.all_reason,
             l.last_429_at, l.last_429_code, l.last_429_class, l.responses_429, now() AS now,
             (SELECT count(*)::int FROM vendor_slots s WHERE s.vendor = $1 AND s.expires_at >= now()) AS in_flight
-     FROM (SELECT $1::text AS vendor) v LEFT JOIN stt_vendor_limits l USING (vendor)`,
+     FROM (SELECT $1::text AS vendor) v LEFT JOIN vendor_limits l USING (vendor)`,
     [vendor],
   );
   const row = rows[0];

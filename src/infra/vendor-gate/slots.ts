@@ -1,5 +1,5 @@
-import { afterAcceptedSubmit, afterCompletion, afterConcurrencyRefusal, effectiveCap, INITIAL_CAP, maySubmitAnother, type AdaptiveCap } from '../../../domain/stt/vendor-limits';
-import type { Queryable } from '../../db/queryable';
+import { afterAcceptedSubmit, afterCompletion, afterConcurrencyRefusal, effectiveCap, INITIAL_CAP, maySubmitAnother, type AdaptiveCap } from '../../domain/shared/vendor-limits';
+import type { Queryable } from '../db/queryable';
 
 /**
  * The account's concurrent-job slots and the adaptive cap on them, kept in PostgreSQL so they hold
@@ -15,7 +15,7 @@ async function lock(tx: Queryable, vendor: string): Promise<void> {
 
 async function loadCap(tx: Queryable, vendor: string): Promise<AdaptiveCap> {
   const { rows } = await tx.query<{ learned_cap: number | null; proven_in_flight: number; completed_since_change: number; refused_since_accept: boolean }>(
-    `SELECT learned_cap, proven_in_flight, completed_since_change, refused_since_accept FROM stt_vendor_limits WHERE vendor = $1`,
+    `SELECT learned_cap, proven_in_flight, completed_since_change, refused_since_accept FROM vendor_limits WHERE vendor = $1`,
     [vendor],
   );
   const row = rows[0];
@@ -25,7 +25,7 @@ async function loadCap(tx: Queryable, vendor: string): Promise<AdaptiveCap> {
 
 async function saveCap(tx: Queryable, vendor: string, cap: AdaptiveCap): Promise<void> {
   await tx.query(
-    `INSERT INTO stt_vendor_limits (vendor, learned_cap, proven_in_flight, completed_since_change, refused_since_accept)
+    `INSERT INTO vendor_limits (vendor, learned_cap, proven_in_flight, completed_since_change, refused_since_accept)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (vendor) DO UPDATE SET learned_cap = $2, proven_in_flight = $3, completed_since_change = $4, refused_since_accept = $5, updated_at = now()`,
     [vendor, cap.learned, cap.provenInFlight, cap.completedSinceChange, cap.refusedSinceAccept],
@@ -47,7 +47,7 @@ async function notifyWaiters(tx: Queryable, vendor: string): Promise<void> {
 
 /**
  * Takes (or renews) a slot for `jobId` when the adaptive cap allows one more job
- * (domain/stt/vendor-limits.ts: `maySubmitAnother`). Expired leases (their workflow is gone) go
+ * (domain/shared/vendor-limits.ts: `maySubmitAnother`). Expired leases (their workflow is gone) go
  * first. A job not yet submitted whose slot the cap no longer covers (it fell since the slot was
  * taken) gives the slot back and queues again, rather than provoking another A0002.
  */
