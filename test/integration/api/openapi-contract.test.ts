@@ -12,6 +12,7 @@ import { ensureGridBatchSchedule } from '../../../src/pipelines/risk/grid-batch-
 import { firstGridPoints, startGridBatch } from '../../support/grid-batch';
 import { contractValidator, documentedOperations, fetchOpenApi, parseSse, type Exchange } from '../../support/openapi-contract';
 import { fillHazardResults } from '../../support/regions';
+import { feedbackEnv, insertChallenge, startFakeModelServer, type FakeModelServer } from '../../support/feedback';
 import { waitForBatch, waitForRetrain } from '../../support/moderation';
 import { createScratchDatabase } from '../../support/scratch-database';
 import { site } from '../../support/risk';
@@ -30,13 +31,15 @@ let stack: TestStack;
 let moderation: TestStack;
 let moderationDb: Awaited<ReturnType<typeof createScratchDatabase>>;
 let vendor: FakeVendor;
+let modelServer: FakeModelServer;
 let host: SampleVideoHost;
 const exchanges: Exchange[] = [];
 
 before(async () => {
   vendor = await startFakeSttVendor({ processingMs: 200 });
   host = await startSampleVideoHost();
-  stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), FETCH_ALLOW_HOSTS: '127.0.0.1:*' }) });
+  modelServer = await startFakeModelServer({ tokenLatencyMs: 1 });
+  stack = await startTestStack({ config: testConfig({ ...sttEnv(vendor), ...feedbackEnv(modelServer), FETCH_ALLOW_HOSTS: '127.0.0.1:*' }) });
   moderationDb = await createScratchDatabase();
   const config = testConfig({ DATABASE_URL: moderationDb.url });
   const pool = createPool(config, 'dp-test-contract-moderation');
@@ -57,6 +60,7 @@ after(async () => {
   await stack.stop();
   await host.stop();
   await vendor.stop();
+  await modelServer.stop();
 });
 
 interface CallOptions {
@@ -213,6 +217,21 @@ async function exerciseCrawls(): Promise<void> {
   }
 }
 
+async function exerciseFeedbackJobs(): Promise<void> {
+  const f = '/api/feedback-jobs';
+  await insertChallenge(stack.pool, 'contract-tumbler');
+  const job = { challengeId: 'contract-tumbler', submission: { text: 'I used my own tumbler at the office all week.' } };
+  const { body: accepted } = await call('POST', f, { json: job, headers: { 'idempotency-key': 'contract-feedback' } });
+  await call('POST', f, { json: { challengeId: 'contract-tumbler', submission: {} } });
+  const params = { id: accepted.id };
+  await call('GET', `${f}/{id}/result`, { params });
+  await until('the feedback job to finish', async () => finished((await call('GET', `${f}/{id}`, { params })).body.status));
+  await call('GET', `${f}/{id}/stream`, { params });
+  await call('GET', `${f}/{id}/result`, { params });
+  await call('POST', `${f}/{id}/cancel`, { params });
+  await call('GET', `${f}/{id}`, { params: { id: 'feedback-no-such-job' } });
+}
+
 async function exerciseSystemCheck(): Promise<void> {
   const { body } = await call('POST', '/api/system-checks', { json: {} });
   await call('GET', '/api/system-checks/{id}', { params: { id: body.id } });
@@ -225,6 +244,7 @@ test('every documented operation answers as /openapi.json says', { timeout: 300_
   await exerciseEtl();
   await exerciseModeration();
   await exerciseCrawls();
+  await exerciseFeedbackJobs();
   await exerciseSystemCheck();
 
   const doc = await fetchOpenApi(stack.apiUrl);

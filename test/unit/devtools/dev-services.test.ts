@@ -14,8 +14,8 @@ async function freePort(): Promise<number> {
 }
 
 test('npm start opens exactly its stand-ins’ ports to user URLs, nothing else on loopback', async () => {
-  const [vendorPort, videoPort] = [await freePort(), await freePort()];
-  let config = loadConfig({ FAKE_STT_VENDOR_PORT: String(vendorPort), SAMPLE_VIDEO_HOST_PORT: String(videoPort) });
+  const [vendorPort, videoPort, challengePort] = [await freePort(), await freePort(), await freePort()];
+  let config = loadConfig({ FAKE_STT_VENDOR_PORT: String(vendorPort), SAMPLE_VIDEO_HOST_PORT: String(videoPort), SAMPLE_CHALLENGE_SITE_PORT: String(challengePort) });
   const logger = createLogger('silent', 'test');
   const stops: Array<() => Promise<void>> = [];
   let env: Record<string, string> = {};
@@ -33,7 +33,8 @@ test('npm start opens exactly its stand-ins’ ports to user URLs, nothing else 
   assert.deepEqual(config.fetch.allowEndpoints, [
     { host: '127.0.0.1', port: vendorPort },
     { host: '127.0.0.1', port: videoPort },
+    { host: '127.0.0.1', port: challengePort },
   ]);
-  assert.equal(env.FETCH_ALLOW_HOSTS, `127.0.0.1:${vendorPort},127.0.0.1:${videoPort}`);
+  assert.equal(env.FETCH_ALLOW_HOSTS, `127.0.0.1:${vendorPort},127.0.0.1:${videoPort},127.0.0.1:${challengePort}`);
   assert.deepEqual(loadConfig(env).fetch.allowEndpoints, config.fetch.allowEndpoints, 'the environment form reads back the same');
 });
