@@ -10,6 +10,7 @@ import { findNearestGridPoints, loadSiteInputs } from '../../infra/risk/queries/
 import { LruCache } from '../../infra/cache/lru';
 import type { Logger } from '../../infra/logger';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
+import { timed } from './phase-timings';
 
 export interface SiteRef {
   assessmentId: string;
@@ -82,24 +83,29 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
      */
     computeCellGroup: async (input: CellGroupInput): Promise<CellGroupOutcome> => {
       const ctx = Context.current();
-      const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
-      const todo = input.years.filter((year) => !done.has(year));
-      const { gridId, inputs } = await siteInputs(input);
-      const precomputed = await storedGridResults({ gridId, scenario: input.scenario, years: todo, windowYears: input.windowYears });
+      const { todo, gridId, inputs, precomputed } = await timed('read', async () => {
+        const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
+        const years = input.years.filter((year) => !done.has(year));
+        const site = await siteInputs(input);
+        const stored = await storedGridResults({ gridId: site.gridId, scenario: input.scenario, years, windowYears: input.windowYears });
+        return { todo: years, ...site, precomputed: stored };
+      });
       const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
-      const cells = computeScenarioCells(inputs, input.scenario, todo, options, precomputed);
+      const cells = await timed('compute', () => computeScenarioCells(inputs, input.scenario, todo, options, precomputed));
       const computed = cells.filter((c): c is SiteCellResult => 'results' in c);
-      const fresh = computed.filter((c) => !precomputed.has(c.year));
-      if (fresh.length > 0) {
-        await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION }, [
-          { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
-        ]);
-      }
-      await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
-      // Bad data in one year cannot heal on retry: record those cells and keep the rest.
-      for (const cell of cells) {
-        if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
-      }
+      await timed('write', async () => {
+        const fresh = computed.filter((c) => !precomputed.has(c.year));
+        if (fresh.length > 0) {
+          await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION }, [
+            { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
+          ]);
+        }
+        await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
+        // Bad data in one year cannot heal on retry: record those cells and keep the rest.
+        for (const cell of cells) {
+          if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
+        }
+      });
       ctx.heartbeat(todo.length);
       const failed = cells.length - computed.length;
       return { completed: input.years.length - failed, failed };
