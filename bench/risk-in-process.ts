@@ -33,7 +33,7 @@ export async function inProcessSite(stack: TestStack): Promise<number> {
     const precomputed = await loadGridResults(stack.pool, query);
     const cells = computeScenarioCells(inputs, group.scenario, group.years, { ...DEFAULT_CELL_OPTIONS, windowYears }, precomputed) as SiteCellResult[];
     const target = { assessmentId: id, siteId: 'solo', scenario: group.scenario };
-    await withTransaction(stack.pool, (tx) => assessments.upsertCellsResults(tx, target, cells, MODEL_VERSION, 1));
+    await withTransaction(stack.pool, (tx) => assessments.replaceCellsResults(tx, target, cells, MODEL_VERSION, 1));
   }
   await assessments.finishSite(stack.pool, id, 'solo', 320);
   return (performance.now() - started) / 1000;

@@ -133,7 +133,7 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
           ]);
           rememberGridResults({ gridId, ...input }, new Map(fresh.map((c) => [c.year, c.results.map(gridPart)])));
         }
-        await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
+        await withTransaction(pool, (tx) => assessments.replaceCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
         // Bad data in one year cannot heal on retry: record those cells and keep the rest.
         for (const cell of cells) {
           if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
