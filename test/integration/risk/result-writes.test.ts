@@ -12,7 +12,8 @@ const AWKWARD = [0.1 + 0.2, 1 / 3, 5e-324, -0, Number.MAX_VALUE, 2 ** 53 + 2, 12
 
 function results(seed: number): HazardResult[] {
   return HAZARDS.map((hazard, i) => {
-    const x = (k: number) => AWKWARD[(seed + i + k) % AWKWARD.length] + seed;
+    // Seed 0 keeps the awkward values as they are (adding 0 would turn -0 into 0).
+    const x = (k: number) => (seed === 0 ? AWKWARD[(i + k) % AWKWARD.length] : AWKWARD[(seed + i + k) % AWKWARD.length] + seed);
     return { hazard, h: x(0), e: x(1), v: x(2), pBins: i === 0 ? [] : [x(3), x(4), 1 / (seed + 7)], baseAal: x(5), finalAal: x(6), expectedLoss: x(0) * 1e9, integratedScore: x(1), grade: `G${seed}-${i}` };
   });
 }
@@ -58,7 +59,7 @@ describe('site results written with a binary COPY', () => {
     const rows = await stored(target);
     assert.equal(rows.length, 2 * HAZARDS.length);
     assert.deepEqual(rows, expected(cells, 'risk-model/test'));
-    assert.ok(Object.is(rows.find((r) => r.year === 2021 && r.hazard === HAZARDS[3])?.h, -0) || rows.some((r) => Object.is(r.h, -0)) || true);
+    assert.ok(rows.some((r) => Object.is(r.e, -0)), 'negative zero kept its sign');
   });
 
   test('a retry replaces the earlier rows of the same cells and leaves the other cells alone', async () => {
