@@ -49,6 +49,8 @@ async function portfolio(stack: TestStack, sites: number, worker: { pid: number;
   const seconds = (performance.now() - started) / 1000;
   if (view.progress.completedCells !== sites * CELLS_PER_SITE) throw new Error(`expected ${sites * CELLS_PER_SITE} cells, got ${view.progress.completedCells}`);
   const phases = breakdown(before, await scrape(worker.metricsUrl), seconds);
+  // Printed at once as well, so a run cut short (the 1,000 sites on a loaded machine) still leaves its figures.
+  console.log(`[bench] portfolio ${sites} sites: ${fmt(seconds)} · load ${load()}`);
   return { seconds, rssAfterMb: memoryOf(worker.pid).rssMb, phases };
 }
 
