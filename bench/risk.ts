@@ -2,14 +2,8 @@
 // code run in-process without Temporal, measured in the same run.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { computeScenarioCells, DEFAULT_CELL_OPTIONS, MODEL_VERSION, REUSABLE_HAZARD_MODEL_VERSIONS, type SiteCellResult } from '../src/domain/risk/cell';
-import { planCellGroups } from '../src/domain/risk/cell-groups';
-import { HAZARDS, SCENARIOS } from '../src/domain/risk/types';
-import { withTransaction } from '../src/infra/db/pool';
-import * as assessments from '../src/infra/risk/queries/assessments';
-import { loadGridResults } from '../src/infra/risk/queries/grid-batch';
-import { findNearestGridPoints, loadSiteInputs } from '../src/infra/risk/queries/reference';
 import { getAssessment, postAssessment, site } from '../test/support/risk';
+import { inProcessSite } from './risk-in-process';
 import { startTestStack, waitUntil, type TestStack } from '../test/support/stack';
 
 let run = 0;
@@ -28,32 +22,6 @@ async function viaTemporal(stack: TestStack, siteCount: number): Promise<number>
   return seconds;
 }
 
-/** The same work without Temporal: store the request, find the grid point, then per group of years read batch rows, compute and upsert. */
-async function inProcess(stack: TestStack): Promise<number> {
-  run += 1;
-  const id = `inproc-${Date.now()}-${run}`;
-  const s = site('solo', 0);
-  const started = performance.now();
-  await withTransaction(stack.pool, async (tx) => {
-    await assessments.insertAssessment(tx, { id, scenarios: [...SCENARIOS], yearFrom: 2021, yearTo: 2100, siteCount: 1 });
-    await assessments.insertSites(tx, id, [s as any]);
-  });
-  const [nearest] = await findNearestGridPoints(stack.pool, [s]);
-  await assessments.setSiteGrid(stack.pool, id, 'solo', nearest!.gridId, nearest!.distanceKm);
-  const stored = await assessments.findSite(stack.pool, id, 'solo');
-  const inputs = { site: stored!.profile, ...(await loadSiteInputs(stack.pool, nearest!.gridId)) };
-  const { yearsPerActivity, windowYears } = stack.config.pipelines.risk.assessment;
-  for (const group of planCellGroups(SCENARIOS, 2021, 2100, yearsPerActivity)) {
-    const query = { gridId: nearest!.gridId, scenario: group.scenario, years: group.years, windowYears, modelVersions: REUSABLE_HAZARD_MODEL_VERSIONS, hazards: HAZARDS };
-    const precomputed = await loadGridResults(stack.pool, query);
-    const cells = computeScenarioCells(inputs, group.scenario, group.years, { ...DEFAULT_CELL_OPTIONS, windowYears }, precomputed) as SiteCellResult[];
-    const target = { assessmentId: id, siteId: 'solo', scenario: group.scenario };
-    await withTransaction(stack.pool, (tx) => assessments.upsertCellsResults(tx, target, cells, MODEL_VERSION, 1));
-  }
-  await assessments.finishSite(stack.pool, id, 'solo', 320);
-  return (performance.now() - started) / 1000;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 
@@ -61,9 +29,9 @@ async function main(): Promise<void> {
   const stack = await startTestStack({ queues: ['risk'] });
   try {
     await viaTemporal(stack, 1); // warm-up: caches, connections, JIT
-    await inProcess(stack);
+    await inProcessSite(stack);
     const temporal = [await viaTemporal(stack, 1), await viaTemporal(stack, 1), await viaTemporal(stack, 1)];
-    const local = [await inProcess(stack), await inProcess(stack), await inProcess(stack)];
+    const local = [await inProcessSite(stack), await inProcessSite(stack), await inProcessSite(stack)];
     const t10 = await viaTemporal(stack, 10);
     const t100 = await viaTemporal(stack, 100);
     const rows = [

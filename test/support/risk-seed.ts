@@ -20,7 +20,7 @@ async function eachBounded<T>(items: readonly T[], width: number, work: (item: T
  * Stores a finished assessment of every site × 4 scenarios × 80 years × 9 hazards without
  * Temporal, through the statements the API and the risk activities use: the request as the API
  * stores it, each site's grid point as `prepareSite` does, then per (site, scenario) the domain's
- * results written by `upsertCellsResults` and the site closed by `finishSite`, as
+ * results written by `replaceCellsResults` and the site closed by `finishSite`, as
  * `computeCellGroup` and the site workflow do. H and P(H) are computed once per grid point and
  * handed to the site computation as precomputed, exactly as after a grid batch. Sites at the same
  * place with the same building share their computed results (the computation is a pure function).
@@ -55,7 +55,7 @@ export async function seedCompletedAssessment(pool: Pool, id: string, request: r
       const computed = siteCells.get(key) ?? siteCells.set(key, SCENARIOS.map((scenario) => computeScenarioCells({ site: profile, ...point }, scenario, YEARS, DEFAULT_CELL_OPTIONS, precomputed.get(scenario)))).get(key)!;
       for (const [s, scenario] of SCENARIOS.entries()) {
         const cells = computed[s].filter((c): c is SiteCellResult => 'results' in c);
-        await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, { assessmentId: id, siteId: site.id, scenario }, cells, MODEL_VERSION, 1));
+        await withTransaction(pool, (tx) => assessments.replaceCellsResults(tx, { assessmentId: id, siteId: site.id, scenario }, cells, MODEL_VERSION, 1));
       }
       await assessments.finishSite(pool, id, site.id, SCENARIOS.length * YEARS.length);
     },

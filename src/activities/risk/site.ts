@@ -10,6 +10,7 @@ import { findNearestGridPoints, loadSiteInputs } from '../../infra/risk/queries/
 import { LruCache } from '../../infra/cache/lru';
 import type { Logger } from '../../infra/logger';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
+import { timed } from './phase-timings';
 
 export interface SiteRef {
   assessmentId: string;
@@ -53,8 +54,40 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
    * mix them); rows of any other label are recomputed and overwritten, so nothing from an older
    * hazard model reaches a result of this model.
    */
-  const storedGridResults = (query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number }) =>
+  const loadStoredGridResults = (query: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number }) =>
     loadGridResults(pool, { ...query, modelVersions: REUSABLE_HAZARD_MODEL_VERSIONS, hazards: HAZARDS });
+
+  /**
+   * The same, remembered per (grid point, scenario, window) in this worker. A portfolio puts many
+   * sites on one grid point, and reading its 720 rows (bins as text arrays) cost as much as
+   * writing a site's results. Caching cannot serve a stale value: H and P(H) of a point depend
+   * only on the point, the window and the hazard rules, and every label this code reuses stands
+   * for today's rules, so any rewrite of a cached row stores the same numbers; new rules mean new
+   * code, hence a new worker with an empty cache.
+   */
+  const gridResultsCache = new Map<string, Map<number, GridHazardResult[]>>();
+  const GRID_RESULTS_CACHED = 256;
+  const gridResultsKey = (q: { gridId: number; scenario: Scenario; windowYears: number }) => `${q.gridId}/${q.scenario}/${q.windowYears}`;
+  function rememberGridResults(q: { gridId: number; scenario: Scenario; windowYears: number }, byYear: ReadonlyMap<number, GridHazardResult[]>): void {
+    const key = gridResultsKey(q);
+    const entry = gridResultsCache.get(key) ?? new Map<number, GridHazardResult[]>();
+    for (const [year, results] of byYear) entry.set(year, results);
+    gridResultsCache.delete(key); // re-inserted last: the least recently used entry is the first one
+    gridResultsCache.set(key, entry);
+    if (gridResultsCache.size > GRID_RESULTS_CACHED) gridResultsCache.delete(gridResultsCache.keys().next().value as string);
+  }
+  async function storedGridResults(q: { gridId: number; scenario: Scenario; years: readonly number[]; windowYears: number }): Promise<Map<number, GridHazardResult[]>> {
+    const cached = gridResultsCache.get(gridResultsKey(q));
+    const missing = q.years.filter((year) => !cached?.has(year));
+    const loaded = missing.length > 0 ? await loadStoredGridResults({ ...q, years: missing }) : new Map<number, GridHazardResult[]>();
+    if (loaded.size > 0) rememberGridResults(q, loaded);
+    const found = new Map<number, GridHazardResult[]>();
+    for (const year of q.years) {
+      const results = cached?.get(year) ?? loaded.get(year);
+      if (results) found.set(year, results);
+    }
+    return found;
+  }
 
   return {
     /** Resolves the site's grid point (one nearest-grid rule, with a distance limit) and checks its series load. */
@@ -82,24 +115,30 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
      */
     computeCellGroup: async (input: CellGroupInput): Promise<CellGroupOutcome> => {
       const ctx = Context.current();
-      const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
-      const todo = input.years.filter((year) => !done.has(year));
-      const { gridId, inputs } = await siteInputs(input);
-      const precomputed = await storedGridResults({ gridId, scenario: input.scenario, years: todo, windowYears: input.windowYears });
+      const { todo, gridId, inputs, precomputed } = await timed('read', async () => {
+        const done = await assessments.completedYears(pool, input.assessmentId, input.siteId, input.scenario, input.years);
+        const years = input.years.filter((year) => !done.has(year));
+        const site = await siteInputs(input);
+        const stored = await storedGridResults({ gridId: site.gridId, scenario: input.scenario, years, windowYears: input.windowYears });
+        return { todo: years, ...site, precomputed: stored };
+      });
       const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
-      const cells = computeScenarioCells(inputs, input.scenario, todo, options, precomputed);
+      const cells = await timed('compute', () => computeScenarioCells(inputs, input.scenario, todo, options, precomputed));
       const computed = cells.filter((c): c is SiteCellResult => 'results' in c);
-      const fresh = computed.filter((c) => !precomputed.has(c.year));
-      if (fresh.length > 0) {
-        await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION }, [
-          { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
-        ]);
-      }
-      await withTransaction(pool, (tx) => assessments.upsertCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
-      // Bad data in one year cannot heal on retry: record those cells and keep the rest.
-      for (const cell of cells) {
-        if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
-      }
+      await timed('write', async () => {
+        const fresh = computed.filter((c) => !precomputed.has(c.year));
+        if (fresh.length > 0) {
+          await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION }, [
+            { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
+          ]);
+          rememberGridResults({ gridId, ...input }, new Map(fresh.map((c) => [c.year, c.results.map(gridPart)])));
+        }
+        await withTransaction(pool, (tx) => assessments.replaceCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
+        // Bad data in one year cannot heal on retry: record those cells and keep the rest.
+        for (const cell of cells) {
+          if ('error' in cell) await assessments.markCellsFailed(pool, { ...input, years: [cell.year] }, cell.error.message, ctx.info.attempt);
+        }
+      });
       ctx.heartbeat(todo.length);
       const failed = cells.length - computed.length;
       return { completed: input.years.length - failed, failed };

@@ -31,7 +31,8 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     async render() {
-      const own = await registry.metrics();
+      // Modules that time their own work (e.g. the risk activities) register on prom-client's default registry.
+      const own = `${await registry.metrics()}\n${await client.register.metrics()}`;
       if (!metrics.temporalRuntimeUrl) return own;
       try {
         const res = await fetch(metrics.temporalRuntimeUrl, { signal: AbortSignal.timeout(2000) });

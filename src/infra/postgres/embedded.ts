@@ -47,6 +47,26 @@ async function importWithoutExitHooks() {
 }
 
 /**
+ * Server settings sized for the largest write this system does: a 1,000-site risk portfolio
+ * (~2.9 M result rows, ~1.2 GB of heap and index in a few minutes). PostgreSQL's defaults
+ * (128 MB shared buffers, a checkpoint at every 1 GB of WAL) make such a run checkpoint several
+ * times, and every checkpoint makes the next change to each page log the whole 8 kB page again.
+ * Durability stays as it is: fsync, synchronous_commit and full_page_writes keep their defaults
+ * (on), so a crash or power cut loses no committed write. See docs/configuration.md.
+ */
+export const EMBEDDED_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
+  // The portfolio's index pages and the hot part of its heap stay in PostgreSQL's own cache.
+  shared_buffers: '512MB',
+  // Checkpoints at most every 15 min or 4 GB of WAL, spread over 90 % of the interval: a 1,000-site
+  // run fits between two checkpoints. The price is a longer crash recovery (replaying up to 4 GB).
+  max_wal_size: '4GB',
+  min_wal_size: '1GB',
+  checkpoint_timeout: '15min',
+  checkpoint_completion_target: '0.9',
+  wal_buffers: '16MB',
+};
+
+/**
  * A real PostgreSQL server from the `embedded-postgres` package, data kept under the
  * data directory, for machines without DATABASE_URL.
  */
@@ -69,6 +89,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated OS user.
     createPostgresUser: runAsRoot,
+    postgresFlags: Object.entries(EMBEDDED_POSTGRES_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (msg: unknown) => opts.onLog?.(String(msg).trim()),
     onError: (msg: unknown) => opts.onLog?.(String(msg).trim()),
   });

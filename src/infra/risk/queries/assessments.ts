@@ -1,6 +1,7 @@
 import type { Building, HazardResult, Scenario, SiteProfile } from '../../../domain/risk/types';
+import type { PoolClient } from 'pg';
+import { BinaryCopyRows, copyBinaryInto } from '../../db/copy-binary';
 import type { Queryable } from '../../db/queryable';
-import { binaryArray, float8s } from './reference-rows';
 
 /** Every SQL statement of site assessments, by name. Writes are upserts on natural keys. */
 
@@ -143,61 +144,48 @@ export async function setSiteGrid(db: Queryable, assessmentId: string, siteId: s
   );
 }
 
-/** Some cells of one (site, scenario): nine hazard rows each and a COMPLETED status; the caller wraps it in a transaction. */
-export async function upsertCellsResults(
-  db: Queryable,
+const RESULT_COPY_COLUMNS =
+  'risk_results (assessment_id, site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version)';
+
+/**
+ * Some cells of one (site, scenario): nine hazard rows each and a COMPLETED status; the caller
+ * wraps it in a transaction. The rows go in with a binary COPY, which spares the server the
+ * per-row conflict checks of an INSERT … ON CONFLICT; the write stays idempotent because the cells' earlier
+ * rows (a retry's, or a re-run's) are deleted first in the same transaction. A lock on the
+ * (assessment, site, scenario) makes a second writer of the same cells (an attempt that timed
+ * out but still runs) wait for the first and then replace its rows, where a plain insert would
+ * fail on the primary key.
+ */
+export async function replaceCellsResults(
+  client: PoolClient,
   target: { assessmentId: string; siteId: string; scenario: Scenario },
   cells: ReadonlyArray<{ year: number; results: readonly HazardResult[] }>,
   modelVersion: string,
   attempt: number,
 ): Promise<void> {
   if (cells.length === 0) return;
-  const rows = cells.flatMap((cell) => cell.results.map((r) => ({ year: cell.year, r })));
-  // Floats travel as binary arrays and each row's bins as a slice of one flat array: no text or
-  // JSON parsing per value, and the numbers arrive bit for bit.
-  const bins: number[] = [];
-  const binStart: number[] = [];
-  const binEnd: number[] = [];
-  for (const { r } of rows) {
-    binStart.push(bins.length + 1);
-    bins.push(...r.pBins);
-    binEnd.push(bins.length);
+  const years = cells.map((c) => c.year);
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`risk_results/${target.assessmentId}/${target.siteId}/${target.scenario}`]);
+  await client.query(`DELETE FROM risk_results WHERE assessment_id = $1 AND site_id = $2 AND scenario = $3 AND year = ANY($4::smallint[])`, [
+    target.assessmentId,
+    target.siteId,
+    target.scenario,
+    years,
+  ]);
+  const rows = new BinaryCopyRows();
+  for (const cell of cells) {
+    for (const r of cell.results) {
+      rows.row(15).text(target.assessmentId).text(target.siteId).text(target.scenario).int2(cell.year).text(r.hazard);
+      rows.float8(r.h).float8(r.e).float8(r.v).float8Array(r.pBins).float8(r.baseAal).float8(r.finalAal);
+      rows.float8(r.expectedLoss).float8(r.integratedScore).text(r.grade).text(modelVersion);
+    }
   }
-  const column = (pick: (r: HazardResult) => number) => float8s(rows.map((x) => pick(x.r)));
-  await db.query(
-    `INSERT INTO risk_results (assessment_id, site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version)
-     SELECT $1, $2, $3, r.year, r.hazard, r.h, r.e, r.v, ($16::float8[])[r.lo:r.hi], r.base_aal, r.final_aal, r.expected_loss, r.integrated_score, r.grade, $4
-     FROM unnest($5::smallint[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::int[], $17::int[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[])
-       AS r(year, hazard, h, e, v, lo, hi, base_aal, final_aal, expected_loss, integrated_score, grade)
-     ON CONFLICT (assessment_id, site_id, scenario, year, hazard) DO UPDATE SET
-       h = EXCLUDED.h, e = EXCLUDED.e, v = EXCLUDED.v, p_bins = EXCLUDED.p_bins, base_aal = EXCLUDED.base_aal,
-       final_aal = EXCLUDED.final_aal, expected_loss = EXCLUDED.expected_loss, integrated_score = EXCLUDED.integrated_score,
-       grade = EXCLUDED.grade, model_version = EXCLUDED.model_version, computed_at = now()`,
-    [
-      target.assessmentId,
-      target.siteId,
-      target.scenario,
-      modelVersion,
-      binaryArray(rows.map((x) => x.year), 'int2'),
-      rows.map((x) => x.r.hazard),
-      column((r) => r.h),
-      column((r) => r.e),
-      column((r) => r.v),
-      binStart,
-      column((r) => r.baseAal),
-      column((r) => r.finalAal),
-      column((r) => r.expectedLoss),
-      column((r) => r.integratedScore),
-      rows.map((x) => x.r.grade),
-      float8s(bins),
-      binEnd,
-    ],
-  );
-  await db.query(
+  await copyBinaryInto(client, RESULT_COPY_COLUMNS, rows);
+  await client.query(
     `INSERT INTO risk_cells (assessment_id, site_id, scenario, year, status, attempts)
      SELECT $1, $2, $3, y, 'COMPLETED', $5 FROM unnest($4::smallint[]) AS y
      ON CONFLICT (assessment_id, site_id, scenario, year) DO UPDATE SET status = 'COMPLETED', attempts = EXCLUDED.attempts, error = NULL, updated_at = now()`,
-    [target.assessmentId, target.siteId, target.scenario, cells.map((c) => c.year), attempt],
+    [target.assessmentId, target.siteId, target.scenario, years, attempt],
   );
 }
 
