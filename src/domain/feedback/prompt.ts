@@ -2,14 +2,9 @@
  * The conversation sent to the model for one submission, built only from the challenge document
  * and the submission, so the same job always asks the same question (a resumed call included).
  */
+import type { ChallengeDocument } from './challenge-page';
 
-export interface ChallengeDocument {
-  challengeId: string;
-  title: string;
-  summary: string;
-  criteria: string[];
-  category: string | null;
-}
+export type { ChallengeDocument };
 
 export interface Submission {
   text: string;
