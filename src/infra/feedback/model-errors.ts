@@ -1,4 +1,5 @@
 import type { LimitClass } from '../../domain/shared/vendor-limits';
+import { VendorError, type VendorErrorDetails } from '../http/vendor-error';
 
 /**
  * What can go wrong talking to the OpenAI-compatible model server, as types, and the one place
@@ -6,23 +7,9 @@ import type { LimitClass } from '../../domain/shared/vendor-limits';
  * are stable because Temporal records them as failure types.
  */
 
-export interface ModelErrorDetails {
-  httpStatus?: number;
-  /** The server's `error.code` (OpenAI: `rate_limit_exceeded`, `insufficient_quota`, …). */
-  vendorCode?: string;
-  cause?: unknown;
-}
+export type ModelErrorDetails = VendorErrorDetails;
 
-export abstract class ModelError extends Error {
-  abstract readonly retryable: boolean;
-  readonly httpStatus?: number;
-  readonly vendorCode?: string;
-  constructor(message: string, details: ModelErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.httpStatus = details.httpStatus;
-    this.vendorCode = details.vendorCode;
-  }
-}
+export abstract class ModelError extends VendorError {}
 
 /** 429, or 503 with Retry-After: the server is busy, not broken. Wait `retryAfterMs` (when it said) and call again. */
 export class ModelRateLimitedError extends ModelError {

@@ -1,27 +1,14 @@
+import { VendorError, type VendorErrorDetails } from '../http/vendor-error';
+
 /**
  * What can go wrong talking to a speech-to-text vendor, as types. `classify.ts` is the only place
  * that decides which one a response or network failure is; callers branch on the type (or on
  * `retryable`), never on messages. Names are stable: Temporal uses them as failure types.
  */
 
-export interface SttErrorDetails {
-  /** The vendor's own error code, e.g. RTZR's `H0001` or `A0002`. */
-  vendorCode?: string;
-  httpStatus?: number;
-  cause?: unknown;
-}
+export type SttErrorDetails = VendorErrorDetails;
 
-export abstract class SttError extends Error {
-  abstract readonly retryable: boolean;
-  readonly vendorCode?: string;
-  readonly httpStatus?: number;
-
-  constructor(message: string, details: SttErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.vendorCode = details.vendorCode;
-    this.httpStatus = details.httpStatus;
-  }
-}
+export abstract class SttError extends VendorError {}
 
 /** Which limit the vendor said we hit: concurrent jobs (A0002), request rate (A0003), or it did not say. */
 export type SttRateLimitCode = 'A0002' | 'A0003' | 'unknown';
