@@ -60,6 +60,9 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
   const pool = createPool(config, 'dp-test');
   const workerPool = createPool(config, 'dp-test-worker');
   const temporal = await connectTemporalClient(config);
+  // One database per test run, but each test starts its own fake vendor with its own speed: how
+  // long an earlier file's vendor jobs took must not time this test's first polls.
+  await pool.query(`UPDATE stt_jobs SET vendor_done_at = NULL WHERE vendor_done_at IS NOT NULL`);
   let workers: RunningWorkers | undefined;
   if (opts.queues !== false) {
     await installTemporalRuntime(metrics, logger);

@@ -102,7 +102,10 @@ export function createSttActivities(deps: SttActivityDeps) {
 
   /**
    * Calls the vendor once the gates (and `admit`, if given) allow it. A pause that ends within
-   * SHORT_PAUSE_MS is waited out here, heartbeating; a longer one is returned as `limited`.
+   * SHORT_PAUSE_MS is waited out here; a longer one is returned as `limited`. The whole wait
+   * heartbeats, not just each sleep: an attempt silent past the heartbeat timeout is given up by
+   * Temporal and retried while it still runs, and two live attempts of one submit would both
+   * upload the audio (the vendor has no idempotency key).
    */
   async function whenAllowed<T>(
     call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; admit?: () => Promise<RateLimited | undefined> },
@@ -110,19 +113,21 @@ export function createSttActivities(deps: SttActivityDeps) {
   ): Promise<{ value: T } | { limited: RateLimited }> {
     const ctx = Context.current();
     const deadline = Date.now() + MAX_WAIT_IN_ACTIVITY_MS;
-    for (;;) {
-      let limited = (await gatesClosed(call.gates)) ?? (await call.admit?.());
-      if (!limited) {
-        try {
-          return { value: await whileHeartbeating(request) };
-        } catch (err) {
-          limited = await onVendorError(err, call);
+    return whileHeartbeating(async () => {
+      for (;;) {
+        let limited = (await gatesClosed(call.gates)) ?? (await call.admit?.());
+        if (!limited) {
+          try {
+            return { value: await request() };
+          } catch (err) {
+            limited = await onVendorError(err, call);
+          }
         }
+        const waitMs = Math.max(0, Date.parse(limited.retryAt) - Date.now());
+        if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return { limited };
+        await ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS);
       }
-      const waitMs = Math.max(0, Date.parse(limited.retryAt) - Date.now());
-      if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return { limited };
-      await whileHeartbeating(() => ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS));
-    }
+    });
   }
 
   async function loadJob(jobId: string): Promise<jobs.SttJob> {

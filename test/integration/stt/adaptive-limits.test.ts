@@ -119,4 +119,20 @@ describe('limit-aware vendor client', () => {
     assert.match(metrics, new RegExp(`^dp_stt_vendor_429_total\\{vendor="rtzr",class="concurrency"\\} ${refusalsBefore}$`, 'm'));
     assert.match(metrics, /^dp_stt_vendor_in_flight\{vendor="rtzr"\} 0$/m);
   });
+  test('a submit that waits longer than the heartbeat timeout for the account to free a job stays one live attempt: no retry beside it, one upload', { timeout: 180_000 }, async () => {
+    // Refused with A0002 behind a 25 s job, the second job waits inside its submit activity (up to 30 s)
+    // for the cap's one slot; silent that long, it would be retried beside itself and could upload twice.
+    vendor.admin.configure({ maxConcurrentJobs: 1, processingMs: 25_000, retryAfterSeconds: 1 });
+    const running = (await upload(stack, { bytes: wav(1200), name: 'long.wav' }, { key: 'long-running' })).body.id;
+    await transcribing(running);
+    const waiting = (await upload(stack, { bytes: wav(1201), name: 'waiting.wav' }, { key: 'long-waiting' })).body.id;
+    for (const id of [running, waiting]) await waitForTranscription(stack, id, 'COMPLETED', 120_000);
+
+    const stats = vendor.admin.stats();
+    assert.ok(stats.responses429.A0002 >= 1, 'the second job was refused while the first ran');
+    for (const id of [running, waiting]) assert.equal(stats.submits.byFilename[`${id}.wav`], 1, `${id} submitted once`);
+    const history = await stack.temporal.workflow.getHandle(waiting).fetchHistory();
+    const retriedAfter = (history.events ?? []).flatMap((e) => e.activityTaskStartedEventAttributes?.lastFailure?.message ?? []);
+    assert.deepEqual(retriedAfter, [], 'no activity attempt of the waiting job was given up');
+  });
 });

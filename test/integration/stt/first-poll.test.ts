@@ -7,8 +7,6 @@ test('once recent jobs show how long the vendor takes, a job is first polled whe
   const vendor = await startFakeSttVendor({ processingMs: 6_000 });
   const stack = await startTestStack({ config: testConfig(sttEnv(vendor, { STT_POLL_INTERVAL_MS: '1000' })), queues: ['stt'] });
   try {
-    // One database per test run: what earlier files' vendor jobs took must not teach this one.
-    await stack.pool.query(`UPDATE stt_jobs SET vendor_done_at = NULL WHERE vendor = 'rtzr'`);
     const audio = (seed: number) => ({ bytes: wav(seed, 8_000), name: `same-length-${seed}.wav` });
     const learning = await Promise.all([1, 2, 3].map((seed) => upload(stack, audio(seed), { key: `first-poll-learn-${seed}` })));
     const learned = await Promise.all(learning.map(({ body }) => waitForTranscription(stack, body.id, 'COMPLETED')));
