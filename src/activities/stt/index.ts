@@ -142,6 +142,29 @@ export function createSttActivities(deps: SttActivityDeps) {
     return (Context.current().info.heartbeatDetails as SubmitHeartbeat | undefined)?.vendorJobId;
   }
 
+  /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
+  async function pollOnce(input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> {
+    await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
+    const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () =>
+      provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }),
+    );
+    if ('limited' in polled) return polled.limited;
+    const status = polled.value;
+    await onVendorSuccess();
+    // The vendor frees the job's place once its result is fetched (or it failed): so do we, now,
+    // rather than a workflow round trip later, so the next job can be submitted sooner.
+    if (status.status !== 'transcribing') await coordination.releaseSlot(pool, vendor, input.jobId);
+    if (status.status === 'completed') {
+      await withTransaction(pool, async (tx) => {
+        await jobs.replaceUtterances(tx, input.jobId, status.utterances);
+        await jobs.recordVendorDone(tx, input.jobId);
+      });
+      await completed();
+      return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
+    }
+    return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };
+  }
+
   return {
     /** An `{audioUrl}` job's audio, fetched into object storage (heartbeats; a retry resumes). */
     fetchAudioUrl: createAudioFetcher({ pool, store: deps.store, fetch: deps.fetch, maxBytes: stt.maxUploadBytes }),
@@ -221,27 +244,28 @@ export function createSttActivities(deps: SttActivityDeps) {
       return outcome.rateLimited || outcome.completed ? outcome : await submittedAsync(outcome.vendorJobId);
     },
 
-    /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
-    pollTranscription: async (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => {
-      await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
-      const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () =>
-        provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }),
-      );
-      if ('limited' in polled) return polled.limited;
-      const status = polled.value;
-      await onVendorSuccess();
-      // The vendor frees the job's place once its result is fetched (or it failed): so do we, now,
-      // rather than a workflow round trip later, so the next job can be submitted sooner.
-      if (status.status !== 'transcribing') await coordination.releaseSlot(pool, vendor, input.jobId);
-      if (status.status === 'completed') {
-        await withTransaction(pool, async (tx) => {
-          await jobs.replaceUtterances(tx, input.jobId, status.utterances);
-          await jobs.recordVendorDone(tx, input.jobId);
-        });
-        await completed();
-        return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
-      }
-      return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };
+    /** One poll (runs started before polls waited inside the activity call this; awaitTranscription polls now). */
+    pollTranscription: (input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> => pollOnce(input),
+
+    /**
+     * Waits `firstPollAfterMs`, then polls every `pollIntervalMs` until the job is done, the vendor
+     * pauses us for longer than a short wait, or `maxWaitMs` has passed (then it answers
+     * `transcribing` and the workflow calls again). Waiting here rather than on workflow timers saves
+     * an activity round trip per poll, and the dev server fires timers only on its once-a-second tick,
+     * which held a finished job's slot up to a second longer.
+     */
+    awaitTranscription: async (input: { jobId: string; vendorJobId: string; firstPollAfterMs: number; pollIntervalMs: number; maxWaitMs: number }): Promise<PollOutcome & { polls: number }> => {
+      const ctx = Context.current();
+      const deadline = Date.now() + input.maxWaitMs;
+      return whileHeartbeating(async () => {
+        await ctx.sleep(input.firstPollAfterMs);
+        for (let polls = 1; ; polls++) {
+          const outcome = await pollOnce(input);
+          const done = outcome.rateLimited || outcome.status !== 'transcribing';
+          if (done || Date.now() + input.pollIntervalMs > deadline) return { ...outcome, polls };
+          await ctx.sleep(input.pollIntervalMs);
+        }
+      });
     },
 
     releaseSlot: async (input: { jobId: string }): Promise<void> => {

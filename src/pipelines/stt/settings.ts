@@ -24,6 +24,8 @@ export const sttSettings = z
     STT_CAP_INCREASE_EVERY: positiveInt.default(25),
     STT_SLOT_WAITERS: positiveInt.default(1_000),
     STT_POLL_INTERVAL_MS: positiveInt.default(5_000),
+    // Inside the poll activity's 2-minute start-to-close timeout, with room for a slow poll and a short pause.
+    STT_POLL_WAIT_IN_ACTIVITY_MS: z.coerce.number().int().min(1).max(60_000).default(30_000),
     STT_SLOT_LEASE_MS: positiveInt.default(120_000),
     STT_BACKOFF_BASE_MS: positiveInt.default(5_000),
     STT_BACKOFF_MAX_MS: positiveInt.default(300_000),
@@ -54,7 +56,7 @@ export const sttSettings = z
     quotaPauseMs: e.STT_QUOTA_PAUSE_MS,
     maxUploadBytes: e.STT_MAX_UPLOAD_BYTES,
     /** Passed into each transcription workflow. */
-    tuning: { pollIntervalMs: e.STT_POLL_INTERVAL_MS, slotTaskQueue: `${e.TASK_QUEUE_STT}-slots` },
+    tuning: { pollIntervalMs: e.STT_POLL_INTERVAL_MS, pollWaitInActivityMs: e.STT_POLL_WAIT_IN_ACTIVITY_MS, slotTaskQueue: `${e.TASK_QUEUE_STT}-slots` },
   }));
 
 type SttEnv = {
@@ -91,4 +93,9 @@ function providerSettings(e: SttEnv) {
 
 export type SttSettings = z.output<typeof sttSettings>;
 export type SttProviderSettings = SttSettings['provider'];
-export type SttTuning = SttSettings['tuning'];
+/** What each transcription workflow is given. Fields added later are optional: runs started before carry none. */
+export interface SttTuning {
+  pollIntervalMs: number;
+  slotTaskQueue?: string;
+  pollWaitInActivityMs?: number;
+}

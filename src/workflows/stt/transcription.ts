@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FailureTypeName } from '../../activities/shared/failure-types';
-import type { RateLimited, SttActivities } from '../../activities/stt';
+import type { PollOutcome, RateLimited, SttActivities } from '../../activities/stt';
 import type { SttTuning } from '../../pipelines/stt/settings';
 import { failureMessage } from '../shared/failures';
 import { STATUS_DETAIL } from '../shared/search-attributes';
@@ -60,6 +60,10 @@ const AUDIO_URL_PATCH = 'stt-fetch-audio-url-in-workflow';
 const CONTINUE_LONG_POLLS_PATCH = 'stt-long-polls-continue-as-new';
 /** Marks runs that wait for the vendor's expected time before their first poll; earlier code polled from the start. */
 const FIRST_POLL_PATCH = 'stt-first-poll-at-expected-time';
+/** Marks runs whose polls wait inside one activity call; earlier code slept on a workflow timer before each poll. */
+const POLLS_IN_ACTIVITY_PATCH = 'stt-polls-wait-inside-activity';
+/** For runs whose tuning predates STT_POLL_WAIT_IN_ACTIVITY_MS. */
+const DEFAULT_WAIT_IN_POLL_ACTIVITY_MS = 30_000;
 /**
  * A poll costs about 11 history events (timer, activity, two workflow tasks); Temporal slows down past a
  * few thousand. Continue well before ~2,000.
@@ -156,10 +160,30 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       }
       // The first poll waits as long as recent jobs say this one takes: earlier polls can only say "not yet".
       const firstPoll = firstPollAfterMs !== undefined && patched(FIRST_POLL_PATCH);
-      await sleep(firstPoll ? Math.max(tuning.pollIntervalMs, firstPollAfterMs!) : tuning.pollIntervalMs);
+      const waitMs = firstPoll ? Math.max(tuning.pollIntervalMs, firstPollAfterMs!) : tuning.pollIntervalMs;
       firstPollAfterMs = undefined;
-      state.attempts += 1;
-      const polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
+      let polled: PollOutcome;
+      if (patched(POLLS_IN_ACTIVITY_PATCH)) {
+        // Short waits happen inside the activity, on the worker's clock; a longer one is a durable timer first.
+        const maxWaitMs = tuning.pollWaitInActivityMs ?? DEFAULT_WAIT_IN_POLL_ACTIVITY_MS;
+        const inActivityMs = Math.min(waitMs, maxWaitMs);
+        if (waitMs > inActivityMs) await sleep(waitMs - inActivityMs);
+        // The vendor holds the job from its accepted submit on; the activity below reports back only when it is done.
+        if (state.phase !== 'transcribing') enter('transcribing');
+        const awaited = await vendor.awaitTranscription({
+          jobId: input.jobId,
+          vendorJobId: state.vendorJobId!,
+          firstPollAfterMs: inActivityMs,
+          pollIntervalMs: tuning.pollIntervalMs,
+          maxWaitMs,
+        });
+        state.attempts += awaited.polls;
+        polled = awaited;
+      } else {
+        await sleep(waitMs);
+        state.attempts += 1;
+        polled = await vendor.pollTranscription({ jobId: input.jobId, vendorJobId: state.vendorJobId! });
+      }
       if (polled.rateLimited) {
         await waitOut(polled);
       } else if (polled.status === 'transcribing') {

@@ -24,3 +24,22 @@ test('once recent jobs show how long the vendor takes, a job is first polled whe
     await vendor.stop();
   }
 });
+
+test('polls wait inside one activity call, on the worker’s clock: no workflow timer or activity round trip between them', { timeout: 120_000 }, async () => {
+  const vendor = await startFakeSttVendor({ processingMs: 4_000 });
+  const stack = await startTestStack({ config: testConfig(sttEnv(vendor, { STT_POLL_INTERVAL_MS: '300' })), queues: ['stt'] });
+  try {
+    const { body } = await upload(stack, { bytes: wav(21), name: 'polled-in-activity.wav' }, { key: 'polls-in-activity' });
+    const done = await waitForTranscription(stack, body.id, 'COMPLETED');
+    const polls = vendor.admin.stats().polls.byJob[done.vendorJobId];
+    assert.ok(polls >= 5, `polled every 300 ms through the vendor's 4 s (${polls} polls)`);
+    assert.equal(done.attempts, polls + 1, 'the job counts its submit and every poll');
+    const events = (await stack.temporal.workflow.getHandle(body.id).fetchHistory()).events ?? [];
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    assert.deepEqual(scheduled.filter((name) => name === 'awaitTranscription' || name === 'pollTranscription'), ['awaitTranscription']);
+    assert.equal(events.filter((e) => e.timerStartedEventAttributes).length, 0, 'no workflow timer before a poll');
+  } finally {
+    await stack.stop();
+    await vendor.stop();
+  }
+});

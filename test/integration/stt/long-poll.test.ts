@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import { startTestStack, testConfig } from '../../support/stack';
 import { startFakeSttVendor, sttEnv, upload, wav, waitForTranscription } from '../../support/stt';
 
-// The dev server fires timers on a ~1 s tick, so a 1 ms interval polls about once a second and
-// the vendor job has to run a couple of minutes for the history to reach the limit.
+// One poll per activity call (a 1 ms wait inside it) puts every poll in the history, as a job polled
+// for hours would: the vendor job runs long enough for the history to pass the limit.
 test('a job polled every 1 ms for a long vendor job continues as new before 2,000 events, and completes submitted once', { timeout: 420_000 }, async () => {
-  const vendor = await startFakeSttVendor({ processingMs: 140_000 });
-  const stack = await startTestStack({ config: testConfig(sttEnv(vendor, { STT_POLL_INTERVAL_MS: '1' })), queues: ['stt'] });
+  const vendor = await startFakeSttVendor({ processingMs: 60_000 });
+  const stack = await startTestStack({ config: testConfig(sttEnv(vendor, { STT_POLL_INTERVAL_MS: '1', STT_POLL_WAIT_IN_ACTIVITY_MS: '1' })), queues: ['stt'] });
   try {
     const { body } = await upload(stack, { bytes: wav(1300), name: 'hours-long.wav' }, { key: 'long-poll' });
     const view = await waitForTranscription(stack, body.id, 'COMPLETED', 380_000);
