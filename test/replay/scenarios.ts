@@ -233,6 +233,17 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // Polls wait inside one activity call since the stt-polls-wait-inside-activity marker; the
+    // histories above slept on a workflow timer before each poll.
+    name: 'stt-polls-in-activity',
+    vendor: { processingMs: 1_500 },
+    async run(stack) {
+      const { body } = await upload(stack, { bytes: wav(11), name: 'replay-polls-in-activity.wav' }, { key: `replay-polls-in-activity-${Date.now()}` });
+      await waitForTranscription(stack, body.id, 'COMPLETED');
+      return [['stt-polls-in-activity', body.id]];
+    },
+  },
+  {
     name: 'stt-cancelled',
     vendor: { processingMs: 60_000 },
     async run(stack) {
