@@ -233,8 +233,9 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
-    // Polls wait inside one activity call since the stt-polls-wait-inside-activity marker; the
-    // histories above slept on a workflow timer before each poll.
+    // Since the stt-submit-waits-for-slot and stt-polls-wait-inside-activity markers, one activity
+    // waits for a slot and submits, and polls wait inside one activity call; the histories above
+    // took the slot in an activity of its own and slept on a workflow timer before each poll.
     name: 'stt-polls-in-activity',
     vendor: { processingMs: 1_500 },
     async run(stack) {

@@ -66,8 +66,8 @@ export function createCrawlActivities(deps: ActivityDeps, settings: FeedbackSett
       await q.recordPage(pool, input.crawlId, input.url, { status: 'FAILED', reason: input.reason, httpStatus: input.httpStatus });
     },
 
-    async crawlFinish(input: { crawlId: string; pageLimitReached: boolean }): Promise<void> {
-      await q.finishCrawl(pool, input.crawlId, input.pageLimitReached);
+    async crawlFinish(input: { crawlId: string; pageLimitReached: boolean; outcome?: q.CrawlOutcome }): Promise<void> {
+      await q.finishCrawl(pool, input.crawlId, input.pageLimitReached, input.outcome);
     },
   };
 }

@@ -23,9 +23,10 @@ export function hostSttActivities(deps: ActivityDeps, settings: SttSettings): Ho
   const store = createObjectStore(deps.config.storage);
   const activities = createSttActivities({ pool: deps.pool, store, provider, slotReleases, stt: settings, fetch: deps.config.fetch });
   return {
-    // acquireSlot stays on the main queue too, for runs started before waits had a queue of their own.
+    // Submits wait for their slot on the slot queue, where hundreds of waiting jobs cannot take the
+    // activity slots polls need. Both stay on the main queue for runs started before.
     activities,
-    activityQueues: [{ ...settings.slotQueue, activities: { acquireSlot: activities.acquireSlot } }],
+    activityQueues: [{ ...settings.slotQueue, activities: { acquireSlot: activities.acquireSlot, submitTranscription: activities.submitTranscription } }],
     close: async () => {
       await slotReleases.close();
       await provider.close();

@@ -7,7 +7,7 @@ import { withTransaction } from '../../infra/db/pool';
 import * as jobs from '../../infra/stt/queries/jobs';
 import * as coordination from '../../infra/vendor-gate/slots';
 import * as vendorGates from '../../infra/vendor-gate/gates';
-import { gateFor, limitClassOf, type GateName } from '../../domain/shared/vendor-limits';
+import { gateFor, limitClassOf, WAITING_FOR_SLOT, type GateName } from '../../domain/shared/vendor-limits';
 import { whileHeartbeating } from '../shared/heartbeat';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
@@ -42,7 +42,7 @@ export interface SttActivityDeps {
   fetch: FetchPolicy;
 }
 
-/** A job whose submit was refused for concurrency asks for a slot again this often. */
+/** A job waiting for a slot asks again at least this often; a release anywhere wakes it sooner. */
 const SLOT_RETRY_MS = 1_000;
 /**
  * Pauses up to this long are waited out inside the activity: a workflow timer costs a round trip
@@ -108,14 +108,15 @@ export function createSttActivities(deps: SttActivityDeps) {
    * upload the audio (the vendor has no idempotency key).
    */
   async function whenAllowed<T>(
-    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; admit?: () => Promise<RateLimited | undefined> },
+    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; admit?: () => Promise<RateLimited | undefined>; maxWaitMs?: number },
     request: () => Promise<T>,
   ): Promise<{ value: T } | { limited: RateLimited }> {
     const ctx = Context.current();
-    const deadline = Date.now() + MAX_WAIT_IN_ACTIVITY_MS;
+    const deadline = Date.now() + (call.maxWaitMs ?? MAX_WAIT_IN_ACTIVITY_MS);
     return whileHeartbeating(async () => {
       for (;;) {
-        let limited = (await gatesClosed(call.gates)) ?? (await call.admit?.());
+        // The slot first, the gates last: a pause that began while the slot was being taken still stops this request.
+        let limited = (await call.admit?.()) ?? (await gatesClosed(call.gates));
         if (!limited) {
           try {
             return { value: await request() };
@@ -125,7 +126,8 @@ export function createSttActivities(deps: SttActivityDeps) {
         }
         const waitMs = Math.max(0, Date.parse(limited.retryAt) - Date.now());
         if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return { limited };
-        await ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS);
+        if (limited.reason === WAITING_FOR_SLOT) await deps.slotReleases.wait(waitMs);
+        else await ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS);
       }
     });
   }
@@ -183,10 +185,12 @@ export function createSttActivities(deps: SttActivityDeps) {
 
     /**
      * Submits once per job: a vendor job id already recorded is returned instead of submitting again.
+     * Waits up to `maxWaitMs` (heartbeating, woken by any slot release) for one of the cap's slots and
+     * the gates; still waiting by then, it answers WAITING_FOR_SLOT and the workflow calls again.
      * A synchronous vendor's transcript is stored in the same transaction as its id, so a retry that
      * finds the id finds the transcript too.
      */
-    submitTranscription: async (input: { jobId: string }): Promise<SubmitOutcome> => {
+    submitTranscription: async (input: { jobId: string; maxWaitMs?: number }): Promise<SubmitOutcome> => {
       const job = await loadJob(input.jobId);
       const { audioKey, contentType } = job;
       if (!audioKey || !contentType) throw knownFailure(FAILURE_TYPES.badData, `transcription ${job.id} has no stored audio yet`);
@@ -209,12 +213,13 @@ export function createSttActivities(deps: SttActivityDeps) {
         return await submittedAsync(vendorJobId);
       }
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
-      // A job refused for concurrency gave its slot back; it queues behind the cap again.
+      // Takes the job's slot, or finds it held already; a job refused for concurrency gave its slot back
+      // and queues behind the cap again.
       const admit = async (): Promise<RateLimited | undefined> => {
         const admitted = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
-        return admitted ? undefined : { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: 'waiting_for_slot' };
+        return admitted ? undefined : { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: WAITING_FOR_SLOT };
       };
-      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], admit }, () =>
+      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], admit, maxWaitMs: input.maxWaitMs }, () =>
         provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
           { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },

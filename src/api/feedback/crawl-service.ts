@@ -42,7 +42,8 @@ export function createCrawlService(deps: Pick<ApiDeps, 'pool' | 'temporal'>, set
 
     async find(crawlId: string): Promise<CrawlView & { pages: q.CrawlPageRow[] }> {
       const row = await q.findCrawl(pool, crawlId);
-      if (row?.status === 'COMPLETED') return { row, status: 'COMPLETED', pages: await q.crawlPages(pool, crawlId) };
+      // A finished crawl's row holds its outcome; only a running one asks Temporal.
+      if (row && row.status !== 'RUNNING') return { row, status: row.status, pages: await q.crawlPages(pool, crawlId) };
       const status = await runStatus(crawlId);
       if (!row && !status) throw notFound(`crawl ${crawlId}`);
       return { row, status: status ?? 'RUNNING', pages: row ? await q.crawlPages(pool, crawlId) : [] };

@@ -24,6 +24,9 @@ export function gateFor(limit: LimitClass): GateName {
   return limit === 'concurrency' || limit === 'quota' ? 'submit' : 'all';
 }
 
+/** The reason a call that found every slot of the cap taken gives back: not a vendor limit, a queue. */
+export const WAITING_FOR_SLOT = 'waiting_for_slot';
+
 export interface AdaptiveCap {
   /** Concurrent vendor jobs allowed; null until a refusal taught us anything. */
   learned: number | null;

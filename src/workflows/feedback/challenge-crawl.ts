@@ -1,4 +1,16 @@
-import { ActivityFailure, ApplicationFailure, continueAsNew, isCancellation, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CrawlActivities } from '../../activities/feedback/crawl';
 import type { CrawlPageResult } from '../../activities/feedback/crawl-page';
 import type { CrawlTuning } from '../../pipelines/feedback/crawler-settings';
@@ -16,6 +28,8 @@ export interface CrawlSummary {
   pageLimitReached: boolean;
 }
 
+/** Marks runs that record a cancelled or failed crawl as such; earlier runs left the row RUNNING. */
+const RECORD_OUTCOME_PATCH = 'crawl-records-cancel-and-failure';
 const RECORD_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 } as const;
 const { crawlBegin, crawlFinish, crawlRecordFailure } = proxyActivities<CrawlActivities>({ startToCloseTimeout: '30 seconds', retry: RECORD_RETRY });
 
@@ -52,10 +66,6 @@ export async function challengeCrawlWorkflow(input: CrawlInput): Promise<CrawlSu
   const { crawlPage, crawlReadRobots } = fetchers(tuning);
   const state = input.state ?? initialState();
   const frontier = new Frontier(state, { maxPages: tuning.maxPages, seedUrls: tuning.seedUrls });
-  if (!input.state) {
-    await crawlBegin({ crawlId, seedUrls: tuning.seedUrls });
-    for (const url of tuning.seedUrls) frontier.add({ url, hops: 0 });
-  }
   let handledThisRun = 0;
   let stopping = false;
   const running = new Set<string>();
@@ -117,14 +127,26 @@ export async function challengeCrawlWorkflow(input: CrawlInput): Promise<CrawlSu
     lanes.push(lane);
   }
 
-  for (const origin of frontier.origins()) startLane(origin);
-  while (lanes.length > 0) await Promise.all(lanes.splice(0));
+  try {
+    if (!input.state) {
+      await crawlBegin({ crawlId, seedUrls: tuning.seedUrls });
+      for (const url of tuning.seedUrls) frontier.add({ url, hops: 0 });
+    }
+    for (const origin of frontier.origins()) startLane(origin);
+    while (lanes.length > 0) await Promise.all(lanes.splice(0));
 
-  const pending = frontier.pending();
-  if (pending.length > 0) {
-    const next: CrawlState = { ...state, pending, seen: frontier.seenUrls(), handled: state.handled + handledThisRun, pageLimitReached: frontier.pageLimitReached };
-    return continueAsNew<typeof challengeCrawlWorkflow>({ tuning, state: next });
+    const pending = frontier.pending();
+    if (pending.length > 0) {
+      const next: CrawlState = { ...state, pending, seen: frontier.seenUrls(), handled: state.handled + handledThisRun, pageLimitReached: frontier.pageLimitReached };
+      return await continueAsNew<typeof challengeCrawlWorkflow>({ tuning, state: next });
+    }
+    await crawlFinish({ crawlId, pageLimitReached: frontier.pageLimitReached });
+    return { pagesHandled: state.handled + handledThisRun, pageLimitReached: frontier.pageLimitReached };
+  } catch (err) {
+    if (!(err instanceof ContinueAsNew) && patched(RECORD_OUTCOME_PATCH)) {
+      const outcome = isCancellation(err) ? 'CANCELED' : 'FAILED';
+      await CancellationScope.nonCancellable(() => crawlFinish({ crawlId, pageLimitReached: frontier.pageLimitReached, outcome }));
+    }
+    throw err;
   }
-  await crawlFinish({ crawlId, pageLimitReached: frontier.pageLimitReached });
-  return { pagesHandled: state.handled + handledThisRun, pageLimitReached: frontier.pageLimitReached };
 }

@@ -14,7 +14,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FailureTypeName } from '../../activities/shared/failure-types';
-import type { PollOutcome, RateLimited, SttActivities } from '../../activities/stt';
+import type { PollOutcome, RateLimited, SttActivities, SubmitOutcome } from '../../activities/stt';
+import { WAITING_FOR_SLOT } from '../../domain/shared/vendor-limits';
 import type { SttTuning } from '../../pipelines/stt/settings';
 import { failureMessage } from '../shared/failures';
 import { STATUS_DETAIL } from '../shared/search-attributes';
@@ -47,6 +48,8 @@ export interface TranscriptionInput {
   resumePolling?: { vendorJobId: string; attempts: number };
 }
 
+type Accepted = Extract<SubmitOutcome, { rateLimited: false }>;
+
 export const transcriptionStateQuery = defineQuery<TranscriptionState>('state');
 
 // A vendor refusal or bad credentials arrive marked non-retryable (activities/stt/failures.ts) and stop at once.
@@ -60,6 +63,10 @@ const AUDIO_URL_PATCH = 'stt-fetch-audio-url-in-workflow';
 const CONTINUE_LONG_POLLS_PATCH = 'stt-long-polls-continue-as-new';
 /** Marks runs that wait for the vendor's expected time before their first poll; earlier code polled from the start. */
 const FIRST_POLL_PATCH = 'stt-first-poll-at-expected-time';
+/** Marks runs that wait for a slot inside the submit activity; earlier code took the slot in an activity of its own first. */
+const SUBMIT_WAITS_FOR_SLOT_PATCH = 'stt-submit-waits-for-slot';
+/** How long one slot-queue call waits for a slot before the workflow calls again. */
+const SLOT_WAIT_PER_CALL_MS = 60_000;
 /** Marks runs whose polls wait inside one activity call; earlier code slept on a workflow timer before each poll. */
 const POLLS_IN_ACTIVITY_PATCH = 'stt-polls-wait-inside-activity';
 /** For runs whose tuning predates STT_POLL_WAIT_IN_ACTIVITY_MS. */
@@ -77,6 +84,14 @@ const vendor = proxyActivities<SttActivities>({
   heartbeatTimeout: '20 seconds',
   retry: RETRY,
 });
+const slotQueueSubmitter = (taskQueue?: string) =>
+  proxyActivities<SttActivities>({
+    taskQueue,
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '20 seconds',
+    retry: RETRY,
+    summary: 'wait for one of the account’s concurrent-job slots, then submit',
+  }).submitTranscription;
 const slotWaiter = (taskQueue?: string) =>
   proxyActivities<SttActivities>({
     taskQueue,
@@ -125,6 +140,31 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
     enter('completed', { utterances });
     return state;
   };
+  /** One activity on the slot queue waits for a slot and submits: no round trip through the workflow between the two. */
+  const submitWhenSlotFree = async (): Promise<Accepted> => {
+    const submit = slotQueueSubmitter(tuning.slotTaskQueue);
+    // The activity may take a slot in any call: a run that fails from here on gives it back.
+    holdsSlot = true;
+    for (;;) {
+      const submitted = await submit({ jobId: input.jobId, maxWaitMs: SLOT_WAIT_PER_CALL_MS });
+      if (submitted.rateLimited && submitted.reason === WAITING_FOR_SLOT) continue;
+      state.attempts += 1;
+      if (!submitted.rateLimited) return submitted;
+      await waitOut(submitted);
+    }
+  };
+  /** Runs started before submits waited for their own slot took it in an activity of its own first. */
+  const takeSlotThenSubmit = async (): Promise<Accepted> => {
+    const acquireSlot = slotWaiter(tuning.slotTaskQueue);
+    while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: SLOT_WAIT_PER_CALL_MS })).acquired);
+    holdsSlot = true;
+    for (;;) {
+      state.attempts += 1;
+      const submitted = await vendor.submitTranscription({ jobId: input.jobId });
+      if (!submitted.rateLimited) return submitted;
+      await waitOut(submitted);
+    }
+  };
   try {
     if (resumed) {
       state.attempts = resumed.attempts;
@@ -135,21 +175,10 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
         await audioSource.fetchAudioUrl({ jobId: input.jobId });
       }
       enter('waiting_for_slot');
-      const acquireSlot = slotWaiter(tuning.slotTaskQueue);
-      while (!(await acquireSlot({ jobId: input.jobId, maxWaitMs: 60_000 })).acquired);
-      holdsSlot = true;
-
-      for (;;) {
-        state.attempts += 1;
-        const submitted = await vendor.submitTranscription({ jobId: input.jobId });
-        if (!submitted.rateLimited) {
-          enter('submitted', { vendorJobId: submitted.vendorJobId });
-          firstPollAfterMs = submitted.firstPollAfterMs;
-          if (submitted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(submitted.completed.utterances);
-          break;
-        }
-        await waitOut(submitted);
-      }
+      const accepted = patched(SUBMIT_WAITS_FOR_SLOT_PATCH) ? await submitWhenSlotFree() : await takeSlotThenSubmit();
+      enter('submitted', { vendorJobId: accepted.vendorJobId });
+      firstPollAfterMs = accepted.firstPollAfterMs;
+      if (accepted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(accepted.completed.utterances);
     }
 
     for (;;) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { METADATA_URL, startSampleChallengeSite, type SampleChallengeSite } from '../../../devtools/sample-challenge-site';
 import { api, crawlEnv, pagesByPath, startCrawlStack, waitForCrawl } from '../../support/crawl';
-import type { TestStack } from '../../support/stack';
+import { waitUntil, type TestStack } from '../../support/stack';
 
 /** Statuses the site sent for `path` during the stats window, e.g. { '304': 1 }. */
 const statusesOf = (site: SampleChallengeSite, path: string) => site.admin.stats().statuses[path] ?? {};
@@ -127,5 +127,18 @@ describe('the challenge crawler against the sample site', () => {
     assert.equal((await api(stack, 'GET', '/api/crawls/no-such-crawl')).status, 404);
     assert.equal((await api(stack, 'GET', '/api/challenges/no-such-challenge')).status, 404);
     assert.equal((await api(stack, 'GET', '/api/crawls?limit=0')).status, 400);
+  });
+  test('a crawl cancelled from Temporal is recorded CANCELED, in the list and on its own page', { timeout: 120_000 }, async () => {
+    const started = await api(stack, 'POST', '/api/crawls');
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const listedRow = async () => (await api(stack, 'GET', '/api/crawls')).body.crawls.find((c: any) => c.id === started.body.id);
+    await waitUntil('the crawl to begin', async () => (await listedRow()) !== undefined, 30_000);
+    await stack.temporal.workflow.getHandle(started.body.id).cancel();
+    const canceled = await waitUntil('the crawl row to say CANCELED', async () => {
+      const row = await listedRow();
+      return row?.status === 'CANCELED' ? row : undefined;
+    }, 60_000);
+    assert.ok(canceled.finishedAt, 'a cancelled crawl has finished');
+    assert.equal((await api(stack, 'GET', `/api/crawls/${started.body.id}`)).body.status, 'CANCELED');
   });
 });

@@ -11,8 +11,10 @@ export async function insertCrawl(db: Queryable, crawlId: string, seedUrls: read
   await db.query(`INSERT INTO crawl_runs (crawl_id, seed_urls) VALUES ($1, $2) ON CONFLICT (crawl_id) DO NOTHING`, [crawlId, JSON.stringify(seedUrls)]);
 }
 
-export async function finishCrawl(db: Queryable, crawlId: string, pageLimitReached: boolean): Promise<void> {
-  await db.query(`UPDATE crawl_runs SET status = 'COMPLETED', page_limit_reached = $2, finished_at = COALESCE(finished_at, now()) WHERE crawl_id = $1`, [crawlId, pageLimitReached]);
+export type CrawlOutcome = 'COMPLETED' | 'CANCELED' | 'FAILED';
+
+export async function finishCrawl(db: Queryable, crawlId: string, pageLimitReached: boolean, outcome: CrawlOutcome = 'COMPLETED'): Promise<void> {
+  await db.query(`UPDATE crawl_runs SET status = $3, page_limit_reached = $2, finished_at = COALESCE(finished_at, now()) WHERE crawl_id = $1`, [crawlId, pageLimitReached, outcome]);
 }
 
 /** True before any crawl was ever recorded: the first start runs one. */

@@ -17,7 +17,7 @@ export interface CrawlCounts {
 export interface CrawlRow {
   crawlId: string;
   seedUrls: string[];
-  status: 'RUNNING' | 'COMPLETED';
+  status: 'RUNNING' | 'COMPLETED' | 'CANCELED' | 'FAILED';
   pageLimitReached: boolean;
   startedAt: Date;
   finishedAt: Date | null;
