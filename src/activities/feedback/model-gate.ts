@@ -1,18 +1,20 @@
-import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { backoffDelayMs } from '../../domain/shared/backoff';
-import { gateFor } from '../../domain/shared/vendor-limits';
+import { gateFor, WAITING_FOR_SLOT } from '../../domain/shared/vendor-limits';
 import type { NotificationListener } from '../../infra/db/notifications';
 import { withTransaction } from '../../infra/db/pool';
 import { ModelRateLimitedError } from '../../infra/feedback/model-errors';
 import * as gates from '../../infra/vendor-gate/gates';
 import * as slots from '../../infra/vendor-gate/slots';
 import type { ModelSettings } from '../../pipelines/feedback/settings';
+import { whileHeartbeating } from '../shared/heartbeat';
+import { waitForTurn, type TurnRules } from '../shared/vendor-turn';
 
 /**
  * The model server behind the shared vendor gate (infra/vendor-gate): a call takes one of the
- * concurrent-request slots, passes the gates a 429 closes, and its outcome teaches the adaptive
- * cap. Every model request is a "submit" in the gate's terms: accepted when the server answers 200.
+ * concurrent-request slots, passes the gates a 429 closes (the wait is activities/shared/vendor-turn.ts,
+ * as for STT), and its outcome teaches the adaptive cap. Every model request is a "submit" in the
+ * gate's terms: accepted when the server answers 200.
  */
 
 /** The key of the model server's row in vendor_limits and vendor_slots. */
@@ -25,13 +27,8 @@ export interface Paused {
   reason: string;
 }
 
-/** Pauses this short are waited out in the activity; longer ones go back to the workflow, which shows `rate_limited`. */
-const SHORT_PAUSE_MS = 2_000;
-/** Spreads jobs that wait for the same reopening. */
-const WAKE_JITTER_MS = 150;
-
 export interface ModelGate {
-  /** Waits (heartbeating) until the gates are open and a slot is held, up to `maxWaitMs`; a long pause or no slot by then comes back. */
+  /** Waits (heartbeating) until a slot is held and the gates are open, up to `maxWaitMs`; a long pause or no slot by then comes back. */
   admit(jobId: string, maxWaitMs: number): Promise<Paused | { outcome: 'no_slot' } | undefined>;
   accepted(jobId: string): Promise<void>;
   renew(jobId: string): Promise<void>;
@@ -44,29 +41,24 @@ export interface ModelGate {
 
 export function createModelGate(pool: Pool, settings: ModelSettings, slotReleases: NotificationListener): ModelGate {
   const cap = settings.maxInFlight;
-  const sleep = (ms: number) => Context.current().sleep(ms);
-
-  async function closedGate(): Promise<Paused | undefined> {
-    const gate = await gates.passGates(pool, MODEL_VENDOR, ['submit', 'all']);
-    return gate.open ? undefined : { outcome: 'rate_limited', retryAt: gate.until.toISOString(), reason: gate.reason ?? 'rate_limited' };
-  }
+  /** The turn rules for one job's call: its slot first, then both gates (every model request is a "submit"). */
+  const turnOf = (jobId: string): TurnRules => ({
+    takeSlot: () => withTransaction(pool, (tx) => slots.tryAcquireSlot(tx, MODEL_VENDOR, jobId, cap, settings.slotLeaseMs)),
+    closedGate: async () => {
+      const gate = await gates.passGates(pool, MODEL_VENDOR, ['submit', 'all']);
+      return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
+    },
+    slotReleases,
+  });
 
   return {
     async admit(jobId, maxWaitMs) {
-      const deadline = Date.now() + maxWaitMs;
-      for (;;) {
-        Context.current().heartbeat();
-        const paused = await closedGate();
-        if (paused) {
-          const waitMs = Date.parse(paused.retryAt) - Date.now();
-          if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return paused;
-          await sleep(Math.max(0, waitMs) + Math.random() * WAKE_JITTER_MS);
-          continue;
-        }
-        if (await withTransaction(pool, (tx) => slots.tryAcquireSlot(tx, MODEL_VENDOR, jobId, cap, settings.slotLeaseMs))) return undefined;
-        if (Date.now() >= deadline) return { outcome: 'no_slot' };
-        await slotReleases.wait(Math.min(1_000, deadline - Date.now()));
-      }
+      const hold = await whileHeartbeating(() => waitForTurn(turnOf(jobId), Date.now() + maxWaitMs));
+      if (!hold) return undefined;
+      if (hold.reason === WAITING_FOR_SLOT) return { outcome: 'no_slot' };
+      // A long pause goes back to the workflow: the slot waits for nobody meanwhile.
+      await slots.releaseSlot(pool, MODEL_VENDOR, jobId);
+      return { outcome: 'rate_limited', retryAt: hold.retryAt.toISOString(), reason: hold.reason };
     },
     async accepted(jobId) {
       await withTransaction(pool, (tx) => slots.markSubmitted(tx, MODEL_VENDOR, jobId));

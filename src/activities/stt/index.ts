@@ -7,8 +7,9 @@ import { withTransaction } from '../../infra/db/pool';
 import * as jobs from '../../infra/stt/queries/jobs';
 import * as coordination from '../../infra/vendor-gate/slots';
 import * as vendorGates from '../../infra/vendor-gate/gates';
-import { gateFor, limitClassOf, WAITING_FOR_SLOT, type GateName } from '../../domain/shared/vendor-limits';
+import { gateFor, limitClassOf, type GateName } from '../../domain/shared/vendor-limits';
 import { whileHeartbeating } from '../shared/heartbeat';
+import { waitForTurn, waitOutShortHold, type Hold } from '../shared/vendor-turn';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
@@ -42,18 +43,8 @@ export interface SttActivityDeps {
   fetch: FetchPolicy;
 }
 
-/** A job waiting for a slot asks again at least this often; a release anywhere wakes it sooner. */
-const SLOT_RETRY_MS = 1_000;
-/**
- * Pauses up to this long are waited out inside the activity: a workflow timer costs a round trip
- * through Temporal and fires on the server's timer tick (about a second), which adds up when
- * Retry-After is 1 s. Longer pauses go back to the workflow, which shows them as `rate_limited`.
- */
-const SHORT_PAUSE_MS = 2_000;
 /** In-activity waiting stops after this long, well inside the 2-minute start-to-close timeout. */
 const MAX_WAIT_IN_ACTIVITY_MS = 30_000;
-/** Spreads jobs that wait for the same reopening, so they do not arrive at the vendor together. */
-const WAKE_JITTER_MS = 150;
 
 /** What a submit attempt leaves for its retry. */
 interface SubmitHeartbeat {
@@ -64,17 +55,19 @@ export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
 
-  async function gatesClosed(gates: readonly GateName[]): Promise<RateLimited | undefined> {
+  async function closedGate(gates: readonly GateName[]): Promise<Hold | undefined> {
     const gate = await vendorGates.passGates(pool, vendor, gates);
-    return gate.open ? undefined : { rateLimited: true, retryAt: gate.until.toISOString(), reason: gate.reason ?? 'rate_limited' };
+    return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
   }
+
+  const rateLimited = (hold: Hold): RateLimited => ({ rateLimited: true, retryAt: hold.retryAt.toISOString(), reason: hold.reason });
 
   /**
    * The one place a vendor's "slow down" turns into a shared pause; other vendor errors pass
    * through. The 429's limit class picks the gate: a concurrency or quota limit stops submits
    * only, a rate limit stops everything. An A0002 on a submit also lowers the adaptive cap.
    */
-  async function onVendorError(err: unknown, call: { route: 'submit' | 'poll'; jobId: string }): Promise<RateLimited> {
+  async function onVendorError(err: unknown, call: { route: 'submit' | 'poll'; jobId: string }): Promise<Hold> {
     if (!(err instanceof SttRateLimitedError) && !(err instanceof SttQuotaExceededError)) throw err;
     const quota = err instanceof SttQuotaExceededError;
     const code = err.vendorCode ?? (quota ? 'A0001' : err.code);
@@ -89,7 +82,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     const until = await vendorGates.closeGate(pool, vendor, { gate, class: limit, code, reason, delayMs });
     // A poll is held up only by the gate that stops polls; one meeting a submit-only limit tries again after its interval.
     const retryAt = gate === 'all' || call.route === 'submit' ? until : new Date(Date.now() + stt.pollIntervalMs);
-    return { rateLimited: true, retryAt: retryAt.toISOString(), reason };
+    return { retryAt, reason };
   }
 
   async function onVendorSuccess(): Promise<void> {
@@ -101,33 +94,28 @@ export function createSttActivities(deps: SttActivityDeps) {
   }
 
   /**
-   * Calls the vendor once the gates (and `admit`, if given) allow it. A pause that ends within
-   * SHORT_PAUSE_MS is waited out here; a longer one is returned as `limited`. The whole wait
-   * heartbeats, not just each sleep: an attempt silent past the heartbeat timeout is given up by
-   * Temporal and retried while it still runs, and two live attempts of one submit would both
-   * upload the audio (the vendor has no idempotency key).
+   * Calls the vendor once its turn comes (activities/shared/vendor-turn.ts: the slot, if `takeSlot`
+   * is given, then the gates). A 429 closes the shared gate; a short pause is waited out here and
+   * a longer one is returned as `limited`. The whole wait heartbeats: an attempt silent past the
+   * heartbeat timeout is retried by Temporal while it still runs, and two live attempts of one
+   * submit would both upload the audio (the vendor has no idempotency key).
    */
   async function whenAllowed<T>(
-    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; admit?: () => Promise<RateLimited | undefined>; maxWaitMs?: number },
+    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; takeSlot?: () => Promise<boolean>; maxWaitMs?: number },
     request: () => Promise<T>,
   ): Promise<{ value: T } | { limited: RateLimited }> {
-    const ctx = Context.current();
     const deadline = Date.now() + (call.maxWaitMs ?? MAX_WAIT_IN_ACTIVITY_MS);
+    const rules = { takeSlot: call.takeSlot, closedGate: () => closedGate(call.gates), slotReleases: deps.slotReleases };
     return whileHeartbeating(async () => {
       for (;;) {
-        // The slot first, the gates last: a pause that began while the slot was being taken still stops this request.
-        let limited = (await call.admit?.()) ?? (await gatesClosed(call.gates));
-        if (!limited) {
-          try {
-            return { value: await request() };
-          } catch (err) {
-            limited = await onVendorError(err, call);
-          }
+        const hold = await waitForTurn(rules, deadline);
+        if (hold) return { limited: rateLimited(hold) };
+        try {
+          return { value: await request() };
+        } catch (err) {
+          const paused = await onVendorError(err, call);
+          if (!(await waitOutShortHold(paused, deadline, deps.slotReleases))) return { limited: rateLimited(paused) };
         }
-        const waitMs = Math.max(0, Date.parse(limited.retryAt) - Date.now());
-        if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return { limited };
-        if (limited.reason === WAITING_FOR_SLOT) await deps.slotReleases.wait(waitMs);
-        else await ctx.sleep(waitMs + Math.random() * WAKE_JITTER_MS);
       }
     });
   }
@@ -215,11 +203,8 @@ export function createSttActivities(deps: SttActivityDeps) {
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
       // Takes the job's slot, or finds it held already; a job refused for concurrency gave its slot back
       // and queues behind the cap again.
-      const admit = async (): Promise<RateLimited | undefined> => {
-        const admitted = await withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
-        return admitted ? undefined : { rateLimited: true, retryAt: new Date(Date.now() + SLOT_RETRY_MS).toISOString(), reason: WAITING_FOR_SLOT };
-      };
-      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], admit, maxWaitMs: input.maxWaitMs }, () =>
+      const takeSlot = () => withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
+      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], takeSlot, maxWaitMs: input.maxWaitMs }, () =>
         provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
           { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },
