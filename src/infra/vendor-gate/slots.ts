@@ -52,6 +52,7 @@ async function notifyWaiters(tx: Queryable, vendor: string): Promise<void> {
  * taken) gives the slot back and queues again, rather than provoking another A0002.
  */
 export async function tryAcquireSlot(tx: Queryable, vendor: string, jobId: string, configuredCap: number, leaseMs: number): Promise<boolean> {
+  if (await plainlyFull(tx, vendor, jobId, configuredCap)) return false;
   await lock(tx, vendor);
   await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND expires_at < now()`, [vendor]);
   const cap = await loadCap(tx, vendor);
@@ -69,6 +70,21 @@ export async function tryAcquireSlot(tx: Queryable, vendor: string, jobId: strin
   if (!maySubmitAnother(slots, allowed, cap.provenInFlight)) return false;
   await tx.query(`INSERT INTO vendor_slots (vendor, job_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))`, [vendor, jobId, leaseMs]);
   return true;
+}
+
+/**
+ * Most calls come from jobs queued behind a full cap, and a release wakes all of them at once: a
+ * look without the lock answers those, so they do not queue on the lock that releases, accepted
+ * submits and completions need. A release is committed before its NOTIFY, so a woken waiter sees it.
+ */
+async function plainlyFull(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<boolean> {
+  const { rows } = await tx.query<{ live: number; own: boolean | null }>(
+    `SELECT count(*) FILTER (WHERE expires_at > now())::int AS live, bool_or(job_id = $2) AS own FROM vendor_slots WHERE vendor = $1`,
+    [vendor, jobId],
+  );
+  if (rows[0].own) return false;
+  const cap = await loadCap(tx, vendor);
+  return !maySubmitAnother(rows[0].live, effectiveCap(cap, configuredCap), cap.provenInFlight);
 }
 
 /** The vendor accepted the job: its slot now holds a running vendor job, and that much concurrency is proven. */
