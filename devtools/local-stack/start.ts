@@ -1,4 +1,5 @@
 // `npm start`: the whole system on one machine — Temporal, PostgreSQL, workers for every queue and the API.
+// The API and the stand-ins run in this process; the workers in a child of their own (worker-child.ts).
 import { loadConfig, type Config } from '../../src/config';
 import { assertDatabaseReachable } from '../../src/infra/db/check';
 import { createPool } from '../../src/infra/db/pool';
@@ -6,7 +7,7 @@ import { createLogger, type Logger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
 import { startApiHost } from '../../src/stack/api-host';
 import { startLocalServices } from './local-services';
-import { startWorkerHost } from '../../src/stack/worker-host';
+import { startWorkerChild } from './worker-child';
 import { ANY_PIPELINES } from '../../src/pipelines';
 import { prepareDatabase } from '../../src/stack/prepare-database';
 import { onShutdownSignal, runMain } from '../../src/bin/run-main';
@@ -31,14 +32,15 @@ runMain(async () => {
   const services = await startLocalServices(config, logger);
   const stopAll: Array<() => Promise<void>> = [services.stop];
   const stop = async () => {
-    for (const fn of stopAll.reverse()) await fn();
+    for (const fn of stopAll.splice(0).reverse()) await fn();
   };
   try {
     await prepare(services.config, logger);
     // The API first: a taken API_PORT then fails before any worker has started.
     const api = await startApiHost(services.config, createLogger(config.logLevel, 'api'), metrics);
     stopAll.push(api.stop);
-    const workers = await startWorkerHost(services.config, createLogger(config.logLevel, 'worker'), metrics, ANY_PIPELINES);
+    // Its log lines are JSON like ours, already named 'worker': passed through as they come.
+    const workers = await startWorkerChild(services.env, logger, (line) => console.log(line));
     stopAll.push(workers.stop);
     onShutdownSignal(stop);
 
@@ -53,11 +55,16 @@ runMain(async () => {
         `  Temporal gRPC  ${services.config.temporal.address}`,
         ...services.devServices.map((s) => `  ${s.label.padEnd(15)}${s.hint}`),
         `  Task queues    ${ANY_PIPELINES.map((p) => services.config.pipelines[p.name].queue.taskQueue).join(', ')}`,
+        `  Workers        process ${workers.pid()} (metrics: ${workers.metricsUrl})`,
         'Press Ctrl-C to stop everything.',
         '',
       ].join('\n'),
     );
-    await workers.done;
+    // An API whose runs never move would be worse than no stack: say so and stop.
+    const failure = await workers.failed;
+    await stop();
+    console.error(`error: ${failure}`);
+    process.exit(1);
   } catch (err) {
     await stop();
     throw err;
