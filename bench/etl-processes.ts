@@ -1,9 +1,9 @@
 // The processes bench:etl measures (Linux /proc). The ETL worker runs in a process of its own so
 // its memory and CPU are its own. By default (BENCH_ETL_WORKER=launcher) it is the worker process
-// `npm start` runs: devtools/local-stack/start.ts, started as package.json starts it and pointed at
-// the bench's Temporal, database and object store, runs the API and the stand-ins itself and every
-// pipeline's workers in a child (worker-child.ts, with worker-runtime.ts's settings); that child is
-// what is measured, the launcher's own CPU is counted beside it. BENCH_ETL_WORKER=compiled compiles
+// `npm start` runs for the etl queue: devtools/local-stack/start.ts, started as package.json starts
+// it and pointed at the bench's Temporal, database and object store, runs the API and the stand-ins
+// itself and one worker process per queue (worker-child.ts, with worker-runtime.ts's settings); the
+// etl one is measured, the launcher's own CPU is counted beside it. BENCH_ETL_WORKER=compiled compiles
 // the worker to JavaScript and runs `node dist/bin/worker.js --queue etl` as the production image
 // does (no compiler, one queue); BENCH_ETL_WORKER=tsx runs `src/bin/worker.ts --queue etl`.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -76,7 +76,7 @@ async function startLauncher(config: Config, env: Record<string, string>): Promi
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const { args: workerArgs, env: workerEnv } = workerCommand({});
+  const { args: workerArgs, env: workerEnv } = workerCommand('etl', {});
   const allocator = Object.keys(WORKER_ALLOCATOR_ENV).map((k) => `${k}=${workerEnv[k]}`);
   const watched = watch(child, `npm start's worker process: ${allocator.join(' ')} node ${workerArgs.join(' ')}`);
   return {
@@ -84,8 +84,8 @@ async function startLauncher(config: Config, env: Record<string, string>): Promi
     // The banner names the worker process once it polls.
     readyMarker: 'durable-pipelines is up',
     pids() {
-      const match = /Workers +process (\d+)/.exec(watched.output());
-      if (!match) throw new Error(`npm start's banner names no worker process:\n${watched.output()}`);
+      const match = /^ +etl +process (\d+)/m.exec(watched.output());
+      if (!match) throw new Error(`npm start's banner names no etl worker process:\n${watched.output()}`);
       return { worker: Number(match[1]), others: { launcher: child.pid! } };
     },
   };

@@ -1,5 +1,6 @@
 // `npm start`: the whole system on one machine — Temporal, PostgreSQL, workers for every queue and the API.
 // The API and the stand-ins run in this process; the workers in a child of their own (worker-child.ts).
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { assertDatabaseReachable } from '../../src/infra/db/check';
 import { createPool } from '../../src/infra/db/pool';
@@ -7,7 +8,8 @@ import { createLogger, type Logger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
 import { startApiHost } from '../../src/stack/api-host';
 import { startLocalServices } from './local-services';
-import { startWorkerChild } from './worker-child';
+import { startWorkerChildren } from './worker-child';
+import { cachedWorkflowBundlePath } from '../../src/stack/workflow-bundle';
 import { ANY_PIPELINES } from '../../src/pipelines';
 import { prepareDatabase } from '../../src/stack/prepare-database';
 import { onShutdownSignal, runMain } from '../../src/bin/run-main';
@@ -39,8 +41,11 @@ runMain(async () => {
     // The API first: a taken API_PORT then fails before any worker has started.
     const api = await startApiHost(services.config, createLogger(config.logLevel, 'api'), metrics);
     stopAll.push(api.stop);
-    // Its log lines are JSON like ours, already named 'worker': passed through as they come.
-    const workers = await startWorkerChild(services.env, logger, (line) => console.log(line));
+    // Bundled here, once: a worker that bundles keeps the bundler's heap for good, six times over.
+    const bundle = services.config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(services.config.dataDir, 'cache')));
+    // Their log lines are JSON like ours, already named 'worker': passed through as they come.
+    const workerEnv = { ...services.env, WORKFLOW_BUNDLE_PATH: bundle };
+    const workers = await startWorkerChildren(ANY_PIPELINES.map((p) => p.name), workerEnv, logger, (line) => console.log(line));
     stopAll.push(workers.stop);
     onShutdownSignal(stop);
 
@@ -55,7 +60,8 @@ runMain(async () => {
         `  Temporal gRPC  ${services.config.temporal.address}`,
         ...services.devServices.map((s) => `  ${s.label.padEnd(15)}${s.hint}`),
         `  Task queues    ${ANY_PIPELINES.map((p) => services.config.pipelines[p.name].queue.taskQueue).join(', ')}`,
-        `  Workers        process ${workers.pid()} (metrics: ${workers.metricsUrl})`,
+        '  Workers        one process per queue:',
+        ...workers.children.map((w) => `    ${w.queue.padEnd(13)}process ${w.pid()}, metrics ${w.metricsUrl}`),
         'Press Ctrl-C to stop everything.',
         '',
       ].join('\n'),

@@ -7,12 +7,14 @@ import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '../../src/stack/worker-
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * `npm start`'s workers: every queue in one process of their own (src/bin/worker.ts), beside the
- * launcher that holds the API and the stand-ins, as docker-compose runs worker services apart from
- * the API. So the worker gets the allocator settings bench:etl measured (worker-runtime.ts), and
- * its memory is a worker's, not the API's and the dev services' too.
+ * `npm start`'s workers: one process per pipeline's queue (src/bin/worker.ts --queue <name>) beside
+ * the launcher that holds the API and the stand-ins, as docker-compose runs its worker services.
+ * Each worker gets the allocator settings bench:etl measured (worker-runtime.ts), and its memory is
+ * its own pipeline's: every Temporal worker that runs workflows holds a thread with a V8 isolate of
+ * its own (about 35 MB idle), so one process for all six queues idled near 390 MB before any work.
  */
 export interface WorkerChild {
+  queue: string;
   pid(): number | undefined;
   metricsUrl: string;
   /** Resolves with a message when the worker keeps dying and restarting it is given up. */
@@ -25,31 +27,34 @@ const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
 const RESTART_DELAY_MS = 1_000;
 
-/** The command line and environment of the worker process, allocator settings included. */
-export function workerCommand(env: Record<string, string>): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+/** The command line and environment of one queue's worker process, allocator settings included. */
+export function workerCommand(queue: string, env: Record<string, string>): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   return {
     command: process.execPath,
+    // tsx's CommonJS hook (the project compiles to CommonJS): `--import tsx` also starts an ESM
+    // loader thread with an isolate of its own, about 24 MB more per process.
     // --supervised: the terminal's Ctrl-C reaches the whole process group; the launcher stops the
     // worker itself, after the API, so the worker leaves SIGINT to it (a second signal would cut
     // its graceful shutdown short).
-    args: [...WORKER_NODE_FLAGS, '--import', 'tsx', 'src/bin/worker.ts', '--supervised'],
+    args: [...WORKER_NODE_FLAGS, '--require', 'tsx/cjs', 'src/bin/worker.ts', '--queue', queue, '--supervised'],
     // The allocator settings are defaults: one set in the launcher's environment is the user's choice.
     env: { ...WORKER_ALLOCATOR_ENV, ...process.env, ...env },
   };
 }
 
 /**
- * Starts the worker with `env` (the addresses the launcher resolved) and waits until it polls. A
- * worker that exits unexpectedly (killed, out of memory) is started again; one that keeps exiting
- * resolves `failed`, and the launcher stops the stack with that message rather than serve an API
- * whose runs never move.
+ * Starts `queue`'s worker with `env` (the addresses the launcher resolved) and waits until it
+ * polls. A worker that exits unexpectedly (killed, out of memory) is started again; one that keeps
+ * exiting resolves `failed`, and the launcher stops the stack with that message rather than serve
+ * an API whose runs never move.
  */
-export async function startWorkerChild(env: Record<string, string>, logger: Logger, onOutput: (line: string) => void): Promise<WorkerChild> {
+export async function startWorkerChild(queue: string, env: Record<string, string>, logger: Logger, onOutput: (line: string) => void): Promise<WorkerChild> {
   // Its own free port: a fixed one would clash with another stack on the machine, or with a
   // worker still finishing its activities after its launcher was killed.
   const metricsPort = await findFreePort();
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  const cmd = workerCommand({ ...env, WORKER_METRICS_PORT: String(metricsPort) });
+  const cmd = workerCommand(queue, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
+  const what = `the ${queue} worker process`;
   let child: SupervisedChild | undefined;
   let stopping = false;
   const exits: number[] = [];
@@ -66,24 +71,25 @@ export async function startWorkerChild(env: Record<string, string>, logger: Logg
       const recent = exits.filter((t) => now - t < RESTART_WINDOW_MS).length;
       const how = started.process.signalCode ? `signal ${started.process.signalCode}` : `code ${code}`;
       if (recent > MAX_RESTARTS) {
-        fail(`the worker process exited ${recent} times within ${RESTART_WINDOW_MS / 1000} s (last: ${how}); stopping everything`);
+        fail(`${what} exited ${recent} times within ${RESTART_WINDOW_MS / 1000} s (last: ${how}); stopping everything`);
         return;
       }
-      logger.error({ pid: started.process.pid, code, signal: started.process.signalCode }, `worker process exited (${how}); starting it again`);
+      logger.error({ queue, pid: started.process.pid, code, signal: started.process.signalCode }, `${what} exited (${how}); starting it again`);
       setTimeout(() => {
         if (stopping) return;
         start().then(
-          () => logger.info({ pid: child?.process.pid }, 'worker process started again'),
-          (err: Error) => stopping || fail(`the worker process could not be started again: ${err.message}`),
+          () => logger.info({ queue, pid: child?.process.pid }, `${what} started again`),
+          (err: Error) => stopping || fail(`${what} could not be started again: ${err.message}`),
         );
       }, RESTART_DELAY_MS);
     });
     const answers = async () => ((await fetch(metricsUrl)).ok ? (true as const) : undefined);
-    await untilReady(started, 'the worker process', answers, 180_000);
+    await untilReady(started, what, answers, 180_000);
   };
 
   await start();
   return {
+    queue,
     pid: () => child?.process.pid,
     metricsUrl,
     failed,
@@ -93,4 +99,26 @@ export async function startWorkerChild(env: Record<string, string>, logger: Logg
       await child?.stop(60_000);
     },
   };
+}
+
+export interface WorkerChildren {
+  children: WorkerChild[];
+  /** The first child's give-up message. */
+  failed: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** One worker process per queue, started side by side; if one cannot start, those that did are stopped. */
+export async function startWorkerChildren(queues: readonly string[], env: Record<string, string>, logger: Logger, onOutput: (line: string) => void): Promise<WorkerChildren> {
+  const started = await Promise.allSettled(queues.map((q) => startWorkerChild(q, env, logger, onOutput)));
+  const children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stop = async () => {
+    await Promise.all(children.map((c) => c.stop()));
+  };
+  const refused = started.find((r) => r.status === 'rejected');
+  if (refused) {
+    await stop();
+    throw refused.reason;
+  }
+  return { children, failed: Promise.race(children.map((c) => c.failed)), stop };
 }

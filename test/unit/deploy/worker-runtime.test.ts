@@ -12,11 +12,11 @@ const ROOT = path.resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 describe('worker runtime settings are the same everywhere a worker starts', () => {
-  test('npm start runs its workers in a process started with them', () => {
-    const { command, args, env } = workerCommand({ DATABASE_URL: 'postgres://launcher-resolved/x' });
+  test('npm start runs each queue’s worker in a process started with them', () => {
+    const { command, args, env } = workerCommand('etl', { DATABASE_URL: 'postgres://launcher-resolved/x' });
     assert.equal(command, process.execPath);
     assert.deepEqual(args.slice(0, WORKER_NODE_FLAGS.length), [...WORKER_NODE_FLAGS]);
-    assert.ok(args.includes('src/bin/worker.ts'), args.join(' '));
+    assert.ok(args.join(' ').includes('src/bin/worker.ts --queue etl'), args.join(' '));
     // What the launcher's own environment sets explicitly stays the user's choice.
     for (const [name, value] of Object.entries(WORKER_ALLOCATOR_ENV)) assert.equal(env[name], process.env[name] ?? value);
     assert.equal(env.DATABASE_URL, 'postgres://launcher-resolved/x');
