@@ -40,7 +40,8 @@ async function exitOf(child: ChildProcess): Promise<number | null> {
   return code as number | null;
 }
 
-describe('npm start launcher', { timeout: 240_000 }, () => {
+// Four starts, each allowed 180 s for its banner (upAndReady) on a loaded machine.
+describe('npm start launcher', { timeout: 4 * 240_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;
   before(async () => {
