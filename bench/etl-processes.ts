@@ -1,10 +1,11 @@
 // The processes bench:etl measures (Linux /proc). The ETL worker runs in a process of its own so
-// its memory and CPU are its own. By default (BENCH_ETL_WORKER=launcher) it is the process
-// `npm start` runs — devtools/local-stack/start.ts under tsx, with the API and every pipeline's
-// workers in it, started with the flags and variables package.json gives it — pointed at the
-// bench's Temporal, database and object store. BENCH_ETL_WORKER=compiled compiles the worker to
-// JavaScript and runs `node dist/bin/worker.js --queue etl` as the production image does (about
-// 50 MB lower: no compiler, no API, one queue); BENCH_ETL_WORKER=tsx runs `src/bin/worker.ts --queue etl`.
+// its memory and CPU are its own. By default (BENCH_ETL_WORKER=launcher) it is the worker process
+// `npm start` runs for the etl queue: devtools/local-stack/start.ts, started as package.json starts
+// it and pointed at the bench's Temporal, database and object store, runs the API and the stand-ins
+// itself and one worker process per queue (worker-child.ts, with worker-runtime.ts's settings); the
+// etl one is measured, the launcher's own CPU is counted beside it. BENCH_ETL_WORKER=compiled compiles
+// the worker to JavaScript and runs `node dist/bin/worker.js --queue etl` as the production image
+// does (no compiler, one queue); BENCH_ETL_WORKER=tsx runs `src/bin/worker.ts --queue etl`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { findFreePort } from '../src/infra/net';
 import { taskQueueVariable } from '../src/pipelines/definition';
 import { ANY_PIPELINES } from '../src/pipelines';
 import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '../src/stack/worker-runtime';
+import { workerCommand } from '../devtools/local-stack/worker-child';
 import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -42,23 +44,30 @@ function compile(): string {
   return path.join(OUT_DIR, 'bin', 'worker.js');
 }
 
-function watch(child: ChildProcess, kind: string): WorkerProcess & { kind: string } {
+export interface BenchWorker extends WorkerProcess {
+  kind: string;
+  /** Output that says the worker polls. */
+  readyMarker: string;
+  /** The processes to measure once ready: the worker's (RSS and CPU), and others whose CPU counts beside it. */
+  pids(): { worker: number; others: Record<string, number> };
+}
+
+function watch(child: ChildProcess, kind: string): BenchWorker {
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, output: () => out, exited: () => exit, kind };
+  return { child, output: () => out, exited: () => exit, kind, readyMarker: 'workers polling', pids: () => ({ worker: child.pid!, others: {} }) };
 }
 
-/** `npm start`'s process on the bench's services: it starts neither Temporal, PostgreSQL nor a fake vendor. */
-async function startLauncher(config: Config, env: Record<string, string>): Promise<WorkerProcess & { kind: string }> {
+/** `npm start` on the bench's services: it starts neither Temporal, PostgreSQL nor a fake vendor. */
+async function startLauncher(config: Config, env: Record<string, string>): Promise<BenchWorker> {
   const queues = Object.fromEntries(ANY_PIPELINES.map((p) => [taskQueueVariable(p), config.pipelines[p.name].queue.taskQueue]));
-  const args = [...WORKER_NODE_FLAGS, '--import', 'tsx', 'devtools/local-stack/start.ts'];
+  const args = ['--import', 'tsx', 'devtools/local-stack/start.ts'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,
-      ...WORKER_ALLOCATOR_ENV,
       ...queues,
       API_PORT: String(await findFreePort()),
       SAMPLE_VIDEO_HOST_PORT: '0',
@@ -67,15 +76,30 @@ async function startLauncher(config: Config, env: Record<string, string>): Promi
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return watch(child, `npm start's launcher: node ${args.join(' ')}, ${Object.entries(WORKER_ALLOCATOR_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const { args: workerArgs, env: workerEnv } = workerCommand('etl', {});
+  const allocator = Object.keys(WORKER_ALLOCATOR_ENV).map((k) => `${k}=${workerEnv[k]}`);
+  const watched = watch(child, `npm start's worker process: ${allocator.join(' ')} node ${workerArgs.join(' ')}`);
+  return {
+    ...watched,
+    // The banner names the worker process once it polls.
+    readyMarker: 'durable-pipelines is up',
+    pids() {
+      const match = /^ +etl +process (\d+)/m.exec(watched.output());
+      if (!match) throw new Error(`npm start's banner names no etl worker process:\n${watched.output()}`);
+      return { worker: Number(match[1]), others: { launcher: child.pid! } };
+    },
+  };
 }
 
 let compiled: string | undefined;
 
-export async function startEtlWorker(config: Config, env: Record<string, string>): Promise<WorkerProcess & { kind: string }> {
+export async function startEtlWorker(config: Config, env: Record<string, string>): Promise<BenchWorker> {
   const kind = process.env.BENCH_ETL_WORKER ?? 'launcher';
   if (kind === 'launcher') return startLauncher(config, env);
-  if (kind === 'tsx') return { ...spawnWorker(config, ['--queue', 'etl'], env), kind: 'tsx, etl queue only' };
+  if (kind === 'tsx') {
+    const spawned = spawnWorker(config, ['--queue', 'etl'], env);
+    return { ...spawned, kind: 'tsx, etl queue only', readyMarker: 'workers polling', pids: () => ({ worker: spawned.child.pid!, others: {} }) };
+  }
   if (kind !== 'compiled') throw new Error(`BENCH_ETL_WORKER: launcher, compiled or tsx, not ${kind}`);
   compiled ??= compile();
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, compiled, '--queue', 'etl'], {

@@ -50,8 +50,9 @@ async function viaEtl(hostUrl: string, s3: BenchS3, files: number, bytes: number
   const stack = await startTestStack({ config: testConfig(env), queues: false });
   const worker = await startEtlWorker(stack.config, env);
   try {
-    await waitUntil('the worker to poll', async () => worker.output().includes('workers polling'), 120_000);
-    const pids = { worker: worker.child.pid!, 'Temporal server': temporalServerPid(), versitygw: s3.pid };
+    await waitUntil('the worker to poll', async () => worker.output().includes(worker.readyMarker), 180_000);
+    const measured = worker.pids();
+    const pids = { worker: measured.worker, ...measured.others, 'Temporal server': temporalServerPid(), versitygw: s3.pid };
     const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) : 0]));
     const host = process.cpuUsage();
     const rows = Array.from({ length: files }, (_, i) => `${tag}-${i},Video ${i},${hostUrl}${mediaPath(`${tag}-${i}`, bytes)}`);
@@ -62,7 +63,7 @@ async function viaEtl(hostUrl: string, s3: BenchS3, files: number, bytes: number
     const seconds = (performance.now() - started) / 1000;
     const cpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) - cpuBefore[name] : 0]));
     cpu['host and API'] = ownCpuSeconds(host);
-    const peak = peakRssMb(worker.child.pid!);
+    const peak = peakRssMb(measured.worker);
     const job = await getJob(stack, body.id);
     if (job.counts.loaded !== files) throw new Error(`only ${job.counts.loaded} of ${files} loaded: ${JSON.stringify(job.counts)}`);
     const chunkSize = stack.config.pipelines.etl.tuning.chunkSize;

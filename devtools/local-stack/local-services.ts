@@ -12,6 +12,8 @@ export interface LocalServices {
   config: Config;
   /** Stand-ins started for third parties, for the banner. */
   devServices: Array<{ label: string; hint: string }>;
+  /** What was filled in, as environment variables, for processes started apart (the worker). */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
   };
   let resolved = config;
   const devServices: LocalServices['devServices'] = [];
+  const env: Record<string, string> = {};
   try {
     if (!config.temporal.address) {
       const cliPath = resolveTemporalCli(
@@ -44,6 +47,7 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
       });
       stops.push(server.stop);
       resolved = { ...resolved, temporal: { ...resolved.temporal, address: server.address, uiUrl: server.uiUrl } };
+      Object.assign(env, { TEMPORAL_ADDRESS: server.address, TEMPORAL_UI_URL: server.uiUrl });
       logger.info({ address: server.address, cliPath }, 'Temporal dev server started');
     }
     if (!config.postgres.url) {
@@ -54,6 +58,7 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
       });
       stops.push(pg.stop);
       resolved = { ...resolved, postgres: { ...resolved.postgres, url: pg.url } };
+      env.DATABASE_URL = pg.url;
       logger.info({ port: config.postgres.embeddedPort }, 'embedded PostgreSQL started');
     }
     for (const service of DEV_SERVICES) {
@@ -61,11 +66,12 @@ export async function startLocalServices(config: Config, logger: Logger): Promis
       const started = await service.start(resolved, logger);
       stops.push(started.stop);
       resolved = started.config;
+      Object.assign(env, started.env);
       devServices.push({ label: service.label, hint: started.hint });
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config: resolved, stop, devServices };
+  return { config: resolved, stop, devServices, env };
 }

@@ -1,4 +1,6 @@
 // `npm start`: the whole system on one machine — Temporal, PostgreSQL, workers for every queue and the API.
+// The API and the stand-ins run in this process; the workers in a child of their own (worker-child.ts).
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { assertDatabaseReachable } from '../../src/infra/db/check';
 import { createPool } from '../../src/infra/db/pool';
@@ -6,7 +8,8 @@ import { createLogger, type Logger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
 import { startApiHost } from '../../src/stack/api-host';
 import { startLocalServices } from './local-services';
-import { startWorkerHost } from '../../src/stack/worker-host';
+import { startWorkerChildren } from './worker-child';
+import { cachedWorkflowBundlePath } from '../../src/stack/workflow-bundle';
 import { ANY_PIPELINES } from '../../src/pipelines';
 import { prepareDatabase } from '../../src/stack/prepare-database';
 import { onShutdownSignal, runMain } from '../../src/bin/run-main';
@@ -31,14 +34,18 @@ runMain(async () => {
   const services = await startLocalServices(config, logger);
   const stopAll: Array<() => Promise<void>> = [services.stop];
   const stop = async () => {
-    for (const fn of stopAll.reverse()) await fn();
+    for (const fn of stopAll.splice(0).reverse()) await fn();
   };
   try {
     await prepare(services.config, logger);
     // The API first: a taken API_PORT then fails before any worker has started.
     const api = await startApiHost(services.config, createLogger(config.logLevel, 'api'), metrics);
     stopAll.push(api.stop);
-    const workers = await startWorkerHost(services.config, createLogger(config.logLevel, 'worker'), metrics, ANY_PIPELINES);
+    // Bundled here, once: a worker that bundles keeps the bundler's heap for good, six times over.
+    const bundle = services.config.worker.workflowBundlePath ?? (await cachedWorkflowBundlePath(path.join(services.config.dataDir, 'cache')));
+    // Their log lines are JSON like ours, already named 'worker': passed through as they come.
+    const workerEnv = { ...services.env, WORKFLOW_BUNDLE_PATH: bundle };
+    const workers = await startWorkerChildren(ANY_PIPELINES.map((p) => p.name), workerEnv, logger, (line) => console.log(line));
     stopAll.push(workers.stop);
     onShutdownSignal(stop);
 
@@ -53,11 +60,17 @@ runMain(async () => {
         `  Temporal gRPC  ${services.config.temporal.address}`,
         ...services.devServices.map((s) => `  ${s.label.padEnd(15)}${s.hint}`),
         `  Task queues    ${ANY_PIPELINES.map((p) => services.config.pipelines[p.name].queue.taskQueue).join(', ')}`,
+        '  Workers        one process per queue:',
+        ...workers.children.map((w) => `    ${w.queue.padEnd(13)}process ${w.pid()}, metrics ${w.metricsUrl}`),
         'Press Ctrl-C to stop everything.',
         '',
       ].join('\n'),
     );
-    await workers.done;
+    // An API whose runs never move would be worse than no stack: say so and stop.
+    const failure = await workers.failed;
+    await stop();
+    console.error(`error: ${failure}`);
+    process.exit(1);
   } catch (err) {
     await stop();
     throw err;

@@ -24,10 +24,10 @@ export function runMain(main: () => Promise<void>): void {
 }
 
 /**
- * Runs `stop` once on the first SIGINT/SIGTERM/SIGHUP; a second signal exits at once. With a
+ * Runs `stop` once on the first of `signals` (SIGINT/SIGTERM/SIGHUP); a second signal exits at once. With a
  * logger, the shutdown is told as log lines like the rest of the process's output.
  */
-export function onShutdownSignal(stop: () => Promise<void>, logger?: Logger): void {
+export function onShutdownSignal(stop: () => Promise<void>, logger?: Logger, signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
@@ -43,5 +43,5 @@ export function onShutdownSignal(stop: () => Promise<void>, logger?: Logger): vo
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
+  for (const signal of signals) process.on(signal, handler);
 }

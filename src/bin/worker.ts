@@ -1,4 +1,6 @@
 // A worker process: `npm run worker -- --queue risk` (repeatable; a pipeline's name); every pipeline when none is named.
+// `--supervised`: started by a parent that stops it with SIGTERM (npm start's launcher); SIGINT and
+// SIGHUP, which a terminal sends the whole process group, are then the parent's to act on.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { ANY_PIPELINES, PIPELINE_NAMES, type AnyPipeline } from '../pipelines';
@@ -8,18 +10,20 @@ import { close, listen } from '../infra/http/server';
 import { startWorkerHost } from '../stack/worker-host';
 import { onShutdownSignal, runMain } from './run-main';
 
-function pipelinesFromArgs(): AnyPipeline[] {
-  const { values } = parseArgs({ options: { queue: { type: 'string', multiple: true } } });
+function parseCommandLine(): { pipelines: AnyPipeline[]; supervised: boolean } {
+  const { values } = parseArgs({ options: { queue: { type: 'string', multiple: true }, supervised: { type: 'boolean', default: false } } });
   const named = new Set((values.queue ?? []).flatMap((q) => q.split(',')).map((q) => q.trim()));
   for (const name of named) {
     if (!PIPELINE_NAMES.includes(name as never)) throw new ConfigError(`--queue: unknown queue "${name}" (expected ${PIPELINE_NAMES.join(', ')})`);
   }
-  return ANY_PIPELINES.filter((p) => named.size === 0 || named.has(p.name));
+  return { pipelines: ANY_PIPELINES.filter((p) => named.size === 0 || named.has(p.name)), supervised: values.supervised };
 }
 
 runMain(async () => {
   const config = loadConfig();
-  const pipelines = pipelinesFromArgs();
+  const { pipelines, supervised } = parseCommandLine();
+  // Node's default for these is to exit: a supervised worker hears them and carries on.
+  if (supervised) for (const signal of ['SIGINT', 'SIGHUP'] as const) process.on(signal, () => undefined);
   if (!config.postgres.url) throw new ConfigError('DATABASE_URL: required for a standalone worker (`npm start` starts PostgreSQL for you)');
   const logger = createLogger(config.logLevel, 'worker');
   const metrics = createMetrics();
@@ -33,10 +37,14 @@ runMain(async () => {
     config.worker.metricsPort,
     'WORKER_METRICS_PORT',
   );
-  onShutdownSignal(async () => {
-    await host.stop();
-    await close(metricsServer);
-  }, logger);
+  onShutdownSignal(
+    async () => {
+      await host.stop();
+      await close(metricsServer);
+    },
+    logger,
+    supervised ? ['SIGTERM'] : undefined,
+  );
   await host.done;
   await close(metricsServer);
 });

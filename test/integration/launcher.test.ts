@@ -40,7 +40,8 @@ async function exitOf(child: ChildProcess): Promise<number | null> {
   return code as number | null;
 }
 
-describe('npm start launcher', { timeout: 240_000 }, () => {
+// Four starts, each allowed 180 s for its banner (upAndReady) on a loaded machine.
+describe('npm start launcher', { timeout: 4 * 240_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;
   before(async () => {
@@ -113,6 +114,30 @@ describe('npm start launcher', { timeout: 240_000 }, () => {
       assert.equal(runView.status, 'COMPLETED');
     } finally {
       run.child.kill('SIGTERM');
+    }
+    assert.equal(await exitOf(run.child), 0);
+    assert.deepEqual(processesUsing(dataDir), []);
+  });
+
+  test('a worker process killed under npm start is started again and its queue served', async () => {
+    const { run } = await upAndReady();
+    try {
+      const etl = /^ +etl +process (\d+)/m.exec(run.output());
+      assert.ok(etl, run.output());
+      process.kill(Number(etl[1]), 'SIGKILL');
+      await waitUntil('the launcher to start it again', async () => run.output().includes('the etl worker process exited (signal SIGKILL); starting it again'), 30_000);
+      const started = await fetch(`${api()}/api/system-checks`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'launcher-restart' }, body: '{}' });
+      assert.equal(started.status, 202);
+      await waitUntil(
+        'the system check to pass on every queue, etl included',
+        async () => {
+          const res = await fetch(`${api()}/api/system-checks/check-launcher-restart`);
+          return res.status === 200 && ((await res.json()) as { queues: unknown[] }).queues.length === PIPELINE_NAMES.length;
+        },
+        120_000,
+      );
+    } finally {
+      run.child.kill('SIGINT');
     }
     assert.equal(await exitOf(run.child), 0);
     assert.deepEqual(processesUsing(dataDir), []);

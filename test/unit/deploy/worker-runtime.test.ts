@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { workerCommand } from '../../../devtools/local-stack/worker-child';
 import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '../../../src/stack/worker-runtime';
 
 // bench:etl measures workers started with these settings; every way the project starts a worker
@@ -11,11 +12,14 @@ const ROOT = path.resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 describe('worker runtime settings are the same everywhere a worker starts', () => {
-  test('npm start runs the launcher (which hosts the workers) with them', () => {
-    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
-    for (const [name, value] of Object.entries(WORKER_ALLOCATOR_ENV)) assert.match(start, new RegExp(`\\b${name}=${value} node `), start);
-    const launch = start.slice(start.lastIndexOf('node '));
-    for (const flag of WORKER_NODE_FLAGS) assert.ok(launch.includes(` ${flag} `), `${flag} in ${launch}`);
+  test('npm start runs each queue’s worker in a process started with them', () => {
+    const { command, args, env } = workerCommand('etl', { DATABASE_URL: 'postgres://launcher-resolved/x' });
+    assert.equal(command, process.execPath);
+    assert.deepEqual(args.slice(0, WORKER_NODE_FLAGS.length), [...WORKER_NODE_FLAGS]);
+    assert.ok(args.join(' ').includes('src/bin/worker.ts --queue etl'), args.join(' '));
+    // What the launcher's own environment sets explicitly stays the user's choice.
+    for (const [name, value] of Object.entries(WORKER_ALLOCATOR_ENV)) assert.equal(env[name], process.env[name] ?? value);
+    assert.equal(env.DATABASE_URL, 'postgres://launcher-resolved/x');
   });
 
   test('the production image sets the allocator variables and the ETL worker gets the Node flags', () => {
