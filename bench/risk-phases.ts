@@ -40,6 +40,8 @@ export interface PhaseBreakdown {
   read: number;
   compute: number;
   write: number;
+  /** H and P(H) written for grid points that had none stored (the first site on each point). */
+  writeGrid: number;
   /** Activity tasks waiting between scheduled and started (queue wait for a free slot + Temporal dispatch). */
   activityQueueSeconds: number;
   workflowTaskSeconds: number;
@@ -63,6 +65,7 @@ export function breakdown(before: string, after: string, wallSeconds: number): P
     read: phase('read'),
     compute: phase('compute'),
     write: phase('write'),
+    writeGrid: phase('write-grid'),
     activityQueueSeconds: lat('temporal_activity_schedule_to_start_latency').seconds,
     workflowTaskSeconds: wft.seconds,
     workflowTasks: wft.count,
@@ -73,11 +76,12 @@ export function breakdown(before: string, after: string, wallSeconds: number): P
 /** Rows for the bench table: per phase, seconds summed over tasks and that sum divided by the wall time (how many slots it kept busy). */
 export function breakdownRows(label: string, b: PhaseBreakdown, slots: number): string[][] {
   const busy = (s: number) => `${s.toFixed(1)} s · ${(s / b.wallSeconds).toFixed(2)} busy`;
-  const other = b.activitySeconds - b.read - b.compute - b.write;
+  const other = b.activitySeconds - b.read - b.compute - b.write - b.writeGrid;
   return [
     [`${label}: activities (${b.activities}), summed execution`, busy(b.activitySeconds), `${slots} activity slots`],
     [`${label}:   read inputs (site row, reference series, stored H/P(H))`, busy(b.read), ''],
     [`${label}:   compute (domain code)`, busy(b.compute), ''],
+    [`${label}:   write grid H/P(H) (first site on a grid point)`, busy(b.writeGrid), ''],
     [`${label}:   write results (one transaction per group)`, busy(b.write), ''],
     [`${label}:   other activities (prepare, finish, paging) and overhead`, busy(other), ''],
     [`${label}: Temporal scheduling — activity schedule→start, summed`, busy(b.activityQueueSeconds), 'waiting for a slot or dispatch'],

@@ -125,14 +125,16 @@ export function createRiskActivities(deps: { pool: Pool; logger: Logger; maxGrid
       const options = { ...DEFAULT_CELL_OPTIONS, windowYears: input.windowYears };
       const cells = await timed('compute', () => computeScenarioCells(inputs, input.scenario, todo, options, precomputed));
       const computed = cells.filter((c): c is SiteCellResult => 'results' in c);
-      await timed('write', async () => {
-        const fresh = computed.filter((c) => !precomputed.has(c.year));
-        if (fresh.length > 0) {
+      const fresh = computed.filter((c) => !precomputed.has(c.year));
+      if (fresh.length > 0) {
+        await timed('write-grid', async () => {
           await upsertGridResults(pool, { writer: `site:${input.assessmentId}`, windowYears: input.windowYears, modelVersion: HAZARD_MODEL_VERSION }, [
             { gridId, cells: fresh.map((c) => ({ scenario: c.scenario, year: c.year, results: c.results.map(gridPart) })) },
           ]);
           rememberGridResults({ gridId, ...input }, new Map(fresh.map((c) => [c.year, c.results.map(gridPart)])));
-        }
+        });
+      }
+      await timed('write', async () => {
         await withTransaction(pool, (tx) => assessments.replaceCellsResults(tx, input, computed, MODEL_VERSION, ctx.info.attempt));
         // Bad data in one year cannot heal on retry: record those cells and keep the rest.
         for (const cell of cells) {

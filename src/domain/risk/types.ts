@@ -1,3 +1,5 @@
+import type { AalGrade } from './loss';
+
 /**
  * Vocabulary of the climate physical-risk model (see docs/risk-model.md).
  * Units: distances in metres, money in KRW, rates as fractions 0–1.
@@ -147,5 +149,5 @@ export interface HazardResult {
   /** KRW. */
   expectedLoss: number;
   integratedScore: number;
-  grade: string;
+  grade: AalGrade;
 }

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const INT2_OID = 21;
 const FLOAT8_OID = 701;
 
 /**
@@ -52,6 +53,14 @@ export class BinaryCopyRows {
     return this;
   }
 
+  int8(value: number): this {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`cannot store ${value} as int8`);
+    this.reserve(12);
+    this.at = this.buf.writeInt32BE(8, this.at);
+    this.at = this.buf.writeBigInt64BE(BigInt(value), this.at);
+    return this;
+  }
+
   float8(value: number): this {
     if (!Number.isFinite(value)) throw new RangeError(`cannot store non-finite number ${value}`);
     this.reserve(12);
@@ -62,23 +71,38 @@ export class BinaryCopyRows {
 
   /** A one-dimensional float8[] without nulls (an empty array has no dimension). */
   float8Array(values: readonly number[]): this {
-    const header = values.length === 0 ? 12 : 20;
-    const bytes = header + values.length * 12;
-    this.reserve(4 + bytes);
-    this.at = this.buf.writeInt32BE(bytes, this.at);
-    this.at = this.buf.writeInt32BE(values.length === 0 ? 0 : 1, this.at); // dimensions
-    this.at = this.buf.writeInt32BE(0, this.at); // no nulls
-    this.at = this.buf.writeUInt32BE(FLOAT8_OID, this.at);
-    if (values.length > 0) {
-      this.at = this.buf.writeInt32BE(values.length, this.at);
-      this.at = this.buf.writeInt32BE(1, this.at); // lower bound
-    }
+    for (const v of values) if (!Number.isFinite(v)) throw new RangeError(`cannot store non-finite number ${v}`);
+    this.arrayHeader(values.length, 8, FLOAT8_OID);
     for (const v of values) {
-      if (!Number.isFinite(v)) throw new RangeError(`cannot store non-finite number ${v}`);
       this.at = this.buf.writeInt32BE(8, this.at);
       this.at = this.buf.writeDoubleBE(v, this.at);
     }
     return this;
+  }
+
+  /** A one-dimensional int2[] without nulls. */
+  int2Array(values: readonly number[]): this {
+    this.arrayHeader(values.length, 2, INT2_OID);
+    for (const v of values) {
+      this.at = this.buf.writeInt32BE(2, this.at);
+      this.at = this.buf.writeInt16BE(v, this.at);
+    }
+    return this;
+  }
+
+  /** Field length and array header (array_recv's format), with room reserved for the elements. */
+  private arrayHeader(length: number, width: number, elementOid: number): void {
+    const header = length === 0 ? 12 : 20;
+    const bytes = header + length * (4 + width);
+    this.reserve(4 + bytes);
+    this.at = this.buf.writeInt32BE(bytes, this.at);
+    this.at = this.buf.writeInt32BE(length === 0 ? 0 : 1, this.at); // dimensions
+    this.at = this.buf.writeInt32BE(0, this.at); // no nulls
+    this.at = this.buf.writeUInt32BE(elementOid, this.at);
+    if (length > 0) {
+      this.at = this.buf.writeInt32BE(length, this.at);
+      this.at = this.buf.writeInt32BE(1, this.at); // lower bound
+    }
   }
 
   /** The whole COPY stream: header, rows and the end-of-data marker. */

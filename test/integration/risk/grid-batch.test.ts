@@ -178,7 +178,11 @@ describe('hazard grid batch', () => {
       }
 
       // Rows an earlier model wrote stay readable through the API, each labelled with its own version.
-      await stack.pool.query(`UPDATE risk_results SET model_version = 'risk-model/1' WHERE assessment_id = $1 AND scenario = 'SSP126'`, [res.body.id]);
+      await stack.pool.query(
+        `UPDATE risk_cell_results c SET model_version = 'risk-model/1' FROM risk_sites s, risk_scenario_codes sc
+         WHERE s.site_key = c.site_key AND s.assessment_id = $1 AND sc.code = c.scenario AND sc.scenario = 'SSP126'`,
+        [res.body.id],
+      );
       const page = await apiJson(stack, 'GET', `/api/risk-assessments/${res.body.id}/results?hazard=drought&year=2050&limit=10`);
       assert.equal(page.status, 200);
       assert.deepEqual(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
 import { loadConfig } from '../../../src/config';
+import { AAL_GRADES } from '../../../src/domain/risk/loss';
 import { HAZARDS, type HazardResult } from '../../../src/domain/risk/types';
 import { createPool, withTransaction } from '../../../src/infra/db/pool';
 import * as assessments from '../../../src/infra/risk/queries/assessments';
@@ -14,7 +15,7 @@ function results(seed: number): HazardResult[] {
   return HAZARDS.map((hazard, i) => {
     // Seed 0 keeps the awkward values as they are (adding 0 would turn -0 into 0).
     const x = (k: number) => (seed === 0 ? AWKWARD[(i + k) % AWKWARD.length] : AWKWARD[(seed + i + k) % AWKWARD.length] + seed);
-    return { hazard, h: x(0), e: x(1), v: x(2), pBins: i === 0 ? [] : [x(3), x(4), 1 / (seed + 7)], baseAal: x(5), finalAal: x(6), expectedLoss: x(0), integratedScore: x(1), grade: `G${seed}-${i}` };
+    return { hazard, h: x(0), e: x(1), v: x(2), pBins: i === 0 ? [] : [x(3), x(4), 1 / (seed + 7)], baseAal: x(5), finalAal: x(6), expectedLoss: x(0), integratedScore: x(1), grade: AAL_GRADES[(seed + i) % AAL_GRADES.length] };
   });
 }
 

@@ -92,6 +92,36 @@ describe('stated precision', () => {
   });
 });
 
+describe('pages and totals', () => {
+  // Totals are counted on the stored cells, pages read through the risk_results view: both must agree with the view.
+  const filters = ['', '&hazard=drought', '&year=2042', '&siteId=low&hazard=typhoon&year=2041', `&scenario=${SCENARIO}&hazard=wildfire`, '&scenario=SSP585'];
+
+  test('a page of hazard results: its total and its rows in order, under every filter', async () => {
+    const all = (await stack.pool.query(`SELECT site_id, scenario, year, hazard FROM risk_results WHERE assessment_id = $1 ORDER BY site_id, scenario, year, hazard`, [id])).rows;
+    for (const f of filters) {
+      const q = new URLSearchParams(f.slice(1));
+      const matching = all.filter((r) => ['siteId', 'scenario', 'hazard', 'year'].every((k) => !q.has(k) || String(r[k === 'siteId' ? 'site_id' : k]) === q.get(k)));
+      const { status, body } = await getJson(`/api/risk-assessments/${id}/results?limit=7&offset=3${f}`);
+      assert.equal(status, 200, `${f}: ${JSON.stringify(body).slice(0, 200)}`);
+      assert.equal(body.total, matching.length, f);
+      assert.deepEqual(
+        body.items.map((r: any) => [r.siteId, r.scenario, r.year, r.hazard]),
+        matching.slice(3, 10).map((r) => [r.site_id, r.scenario, r.year, r.hazard]),
+        f,
+      );
+    }
+  });
+
+  test('a page of cell summaries: its total counts cells, and a hazard filter keeps that hazard only', async () => {
+    const { body: whole } = await getJson(`/api/risk-assessments/${id}/results?view=summary&limit=5`);
+    assert.equal(whole.total, 2 * (YEARS.to - YEARS.from + 1));
+    assert.deepEqual(whole.items.map((c: any) => [c.siteId, c.year]), [2040, 2041, 2042, 2043, 2044].map((y) => ['insured', y]));
+    const { body: one } = await getJson(`/api/risk-assessments/${id}/results?view=summary&hazard=drought&year=2043`);
+    assert.equal(one.total, 2);
+    assert.deepEqual(one.items.map((c: any) => [c.siteId, c.topHazards]), [['insured', ['drought']], ['low', ['drought']]]);
+  });
+});
+
 describe('explanations', () => {
   test('explain=true reproduces each stored row: grid point, window, edges, P and damage per bin, rules, formulas', async () => {
     const { status, body } = await getJson(`/api/risk-assessments/${id}/results?siteId=low&year=2043&explain=true`);

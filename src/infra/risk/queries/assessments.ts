@@ -2,6 +2,7 @@ import type { Building, HazardResult, Scenario, SiteProfile } from '../../../dom
 import type { PoolClient } from 'pg';
 import { BinaryCopyRows, copyBinaryInto } from '../../db/copy-binary';
 import type { Queryable } from '../../db/queryable';
+import { GRADE_CODES, HAZARD_CODES, SCENARIO_CODES } from './result-codes';
 
 /** Every SQL statement of site assessments, by name. Writes are upserts on natural keys. */
 
@@ -144,17 +145,29 @@ export async function setSiteGrid(db: Queryable, assessmentId: string, siteId: s
   );
 }
 
-const RESULT_COPY_COLUMNS =
-  'risk_results (assessment_id, site_id, scenario, year, hazard, h, e, v, p_bins, base_aal, final_aal, expected_loss, integrated_score, grade, model_version)';
+const CELL_RESULT_COPY_COLUMNS =
+  'risk_cell_results (site_key, scenario, year, hazards, h, e, v, base_aal, final_aal, expected_loss, integrated_score, grades, p_bins, bin_ends, model_version)';
+
+/** One cell's results as the parallel arrays of a risk_cell_results row (migration 015). */
+function addCellRow(rows: BinaryCopyRows, siteKey: number, scenario: number, year: number, results: readonly HazardResult[], modelVersion: string): void {
+  const pick = (f: (r: HazardResult) => number) => results.map(f);
+  const binEnds: number[] = [];
+  let bins = 0;
+  for (const r of results) binEnds.push((bins += r.pBins.length));
+  rows.row(15).int8(siteKey).int2(scenario).int2(year).int2Array(pick((r) => HAZARD_CODES[r.hazard]));
+  rows.float8Array(pick((r) => r.h)).float8Array(pick((r) => r.e)).float8Array(pick((r) => r.v));
+  rows.float8Array(pick((r) => r.baseAal)).float8Array(pick((r) => r.finalAal)).float8Array(pick((r) => r.expectedLoss)).float8Array(pick((r) => r.integratedScore));
+  rows.int2Array(pick((r) => GRADE_CODES[r.grade])).float8Array(results.flatMap((r) => r.pBins)).int2Array(binEnds).text(modelVersion);
+}
 
 /**
- * Some cells of one (site, scenario): nine hazard rows each and a COMPLETED status; the caller
- * wraps it in a transaction. The rows go in with a binary COPY, which spares the server the
- * per-row conflict checks of an INSERT … ON CONFLICT; the write stays idempotent because the cells' earlier
- * rows (a retry's, or a re-run's) are deleted first in the same transaction. A lock on the
- * (assessment, site, scenario) makes a second writer of the same cells (an attempt that timed
- * out but still runs) wait for the first and then replace its rows, where a plain insert would
- * fail on the primary key.
+ * Some cells of one (site, scenario): one row per cell holding its hazards' results, and a
+ * COMPLETED status; the caller wraps it in a transaction. The rows go in with a binary COPY,
+ * which spares the server the per-row conflict checks of an INSERT … ON CONFLICT; the write
+ * stays idempotent because the cells' earlier rows (a retry's, or a re-run's) are deleted first
+ * in the same transaction. A lock on the (assessment, site, scenario) makes a second writer of
+ * the same cells (an attempt that timed out but still runs) wait for the first and then replace
+ * its rows, where a plain insert would fail on the primary key.
  */
 export async function replaceCellsResults(
   client: PoolClient,
@@ -165,22 +178,17 @@ export async function replaceCellsResults(
 ): Promise<void> {
   if (cells.length === 0) return;
   const years = cells.map((c) => c.year);
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`risk_results/${target.assessmentId}/${target.siteId}/${target.scenario}`]);
-  await client.query(`DELETE FROM risk_results WHERE assessment_id = $1 AND site_id = $2 AND scenario = $3 AND year = ANY($4::smallint[])`, [
-    target.assessmentId,
-    target.siteId,
-    target.scenario,
-    years,
-  ]);
+  const scenario = SCENARIO_CODES[target.scenario];
+  const { rows: found } = await client.query<{ site_key: string }>(
+    `SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), (SELECT site_key FROM risk_sites WHERE assessment_id = $2 AND site_id = $3)`,
+    [`risk_results/${target.assessmentId}/${target.siteId}/${target.scenario}`, target.assessmentId, target.siteId],
+  );
+  if (found[0].site_key === null) throw new Error(`site ${target.siteId} of ${target.assessmentId} does not exist`);
+  const siteKey = Number(found[0].site_key);
+  await client.query(`DELETE FROM risk_cell_results WHERE site_key = $1 AND scenario = $2 AND year = ANY($3::smallint[])`, [siteKey, scenario, years]);
   const rows = new BinaryCopyRows();
-  for (const cell of cells) {
-    for (const r of cell.results) {
-      rows.row(15).text(target.assessmentId).text(target.siteId).text(target.scenario).int2(cell.year).text(r.hazard);
-      rows.float8(r.h).float8(r.e).float8(r.v).float8Array(r.pBins).float8(r.baseAal).float8(r.finalAal);
-      rows.float8(r.expectedLoss).float8(r.integratedScore).text(r.grade).text(modelVersion);
-    }
-  }
-  await copyBinaryInto(client, RESULT_COPY_COLUMNS, rows);
+  for (const cell of cells) addCellRow(rows, siteKey, scenario, cell.year, cell.results, modelVersion);
+  await copyBinaryInto(client, CELL_RESULT_COPY_COLUMNS, rows);
   await client.query(
     `INSERT INTO risk_cells (assessment_id, site_id, scenario, year, status, attempts)
      SELECT $1, $2, $3, y, 'COMPLETED', $5 FROM unnest($4::smallint[]) AS y

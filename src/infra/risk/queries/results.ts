@@ -62,22 +62,45 @@ export interface ResultFilter {
   toYear?: number;
 }
 
-/** The WHERE clause shared by results and summaries, on `table`'s columns; values are always bound parameters. */
-function where(f: ResultFilter, table = 'risk_results'): { sql: string; values: unknown[] } {
+type FilterField = Exclude<keyof ResultFilter, 'assessmentId'>;
+
+/**
+ * The WHERE clause of a results page on the risk_results view; values are always bound parameters,
+ * and `params` names the placeholder each given filter field is bound to.
+ */
+function where(f: ResultFilter): { sql: string; values: unknown[]; params: Partial<Record<FilterField, string>> } {
   const values: unknown[] = [f.assessmentId];
-  const clauses = [`${table}.assessment_id = $1`];
-  const add = (column: string, op: string, value: unknown) => {
-    if (value === undefined) return;
-    values.push(value);
-    clauses.push(`${table}.${column} ${op} $${values.length}`);
+  const params: Partial<Record<FilterField, string>> = {};
+  const clauses = ['assessment_id = $1'];
+  const add = (field: FilterField, column: string, op: string) => {
+    if (f[field] === undefined) return;
+    values.push(f[field]);
+    params[field] = `$${values.length}`;
+    clauses.push(`${column} ${op} ${params[field]}`);
   };
-  add('site_id', '=', f.siteId);
-  add('scenario', '=', f.scenario);
-  add('hazard', '=', f.hazard);
-  add('year', '>=', f.fromYear);
-  add('year', '<=', f.toYear);
-  return { sql: clauses.join(' AND '), values };
+  add('siteId', 'site_id', '=');
+  add('scenario', 'scenario', '=');
+  add('hazard', 'hazard', '=');
+  add('fromYear', 'year', '>=');
+  add('toYear', 'year', '<=');
+  return { sql: clauses.join(' AND '), values, params };
 }
+
+/**
+ * The same filter on the stored cells (`s` risk_sites, `c` risk_cell_results: migration 015),
+ * bound to the placeholders `where` gave. A hazard filter keeps the cells that hold that hazard.
+ */
+function cellWhere(params: Partial<Record<FilterField, string>>): string {
+  const clauses = ['s.assessment_id = $1'];
+  if (params.siteId) clauses.push(`s.site_id = ${params.siteId}`);
+  if (params.scenario) clauses.push(`c.scenario = (SELECT code FROM risk_scenario_codes WHERE scenario = ${params.scenario})`);
+  if (params.hazard) clauses.push(`(SELECT code FROM risk_hazard_codes WHERE hazard = ${params.hazard}) = ANY (c.hazards)`);
+  if (params.fromYear) clauses.push(`c.year >= ${params.fromYear}`);
+  if (params.toYear) clauses.push(`c.year <= ${params.toYear}`);
+  return clauses.join(' AND ');
+}
+
+const CELLS_OF_SITES = 'risk_sites s JOIN risk_cell_results c ON c.site_key = s.site_key';
 
 export interface ResultRow {
   siteId: string;
@@ -119,16 +142,27 @@ function toResultRow(r: Record<string, any>): ResultRow {
   };
 }
 
+/**
+ * A page of results and the total. The total is counted on the stored cells, not as a window over
+ * the page query: a window would make the view unnest every result of the assessment (2.88 M for
+ * 1,000 sites) before the first page, where the page alone stops after `offset + limit` rows (the
+ * sites come in order from their index, and each site's rows are sorted on their own).
+ */
 export async function findResults(db: Queryable, filter: ResultFilter, page: { limit: number; offset: number }): Promise<{ total: number; rows: ResultRow[] }> {
   const w = where(filter);
   const n = w.values.length;
   const { rows } = await db.query(
-    `SELECT ${RESULT_COLUMNS}, count(*) OVER ()::int AS total
-     FROM risk_results WHERE ${w.sql}
-     ORDER BY site_id, scenario, year, hazard LIMIT $${n + 1} OFFSET $${n + 2}`,
+    // A cell holds each hazard once: with a hazard filter a matching cell is one result, else all of its hazards.
+    `WITH total AS (SELECT ${filter.hazard === undefined ? 'coalesce(sum(cardinality(c.hazards)), 0)' : 'count(*)'}::int AS n
+                    FROM ${CELLS_OF_SITES} WHERE ${cellWhere(w.params)}),
+     page AS (SELECT ${RESULT_COLUMNS} FROM risk_results WHERE ${w.sql}
+              ORDER BY site_id, scenario, year, hazard LIMIT $${n + 1} OFFSET $${n + 2})
+     -- The total comes on a row of its own when the page is past the end.
+     SELECT page.*, total.n AS total FROM total LEFT JOIN page ON true
+     ORDER BY page.site_id, page.scenario, page.year, page.hazard`,
     [...w.values, page.limit, page.offset],
   );
-  return { total: rows[0]?.total ?? 0, rows: rows.map(toResultRow) };
+  return { total: rows[0].total, rows: rows.filter((r) => r.site_id !== null).map(toResultRow) };
 }
 
 /** One stored result by its natural key, at full precision. */
@@ -150,30 +184,36 @@ export interface CellRows {
 
 /**
  * A page of cells and each cell's hazard rows, for summaries. The summary itself is the domain's
- * `summarizeCell` (one definition), so this returns rows, not aggregates.
+ * `summarizeCell` (one definition), so this returns rows, not aggregates. Cells are the stored
+ * rows themselves, so the page is found without unnesting any hazard, and the total is counted
+ * apart (a window over the page query would carry every cell of the assessment through the sort).
  */
 export async function findCellPage(db: Queryable, filter: ResultFilter, page: { limit: number; offset: number }): Promise<{ total: number; cells: CellRows[] }> {
   const w = where(filter);
   const n = w.values.length;
   const { rows } = await db.query(
-    `WITH cells AS (
-       SELECT site_id, scenario, year, count(*) OVER ()::int AS total
-       FROM risk_results WHERE ${w.sql}
-       GROUP BY site_id, scenario, year
-       ORDER BY site_id, scenario, year LIMIT $${n + 1} OFFSET $${n + 2})
-     SELECT c.site_id, c.scenario, c.year, c.total, r.hazard, r.final_aal, r.expected_loss, r.integrated_score
-     FROM cells c JOIN risk_results r USING (site_id, scenario, year)
-     WHERE ${where(filter, 'r').sql}
-     ORDER BY c.site_id, c.scenario, c.year`,
+    `WITH total AS (SELECT count(*)::int AS n FROM ${CELLS_OF_SITES} WHERE ${cellWhere(w.params)}),
+     cells AS (
+       SELECT s.site_id, sc.scenario, c.year, c.hazards, c.final_aal, c.expected_loss, c.integrated_score
+       FROM ${CELLS_OF_SITES} JOIN risk_scenario_codes sc ON sc.code = c.scenario
+       WHERE ${cellWhere(w.params)}
+       ORDER BY s.site_id, sc.scenario, c.year LIMIT $${n + 1} OFFSET $${n + 2})
+     SELECT c.site_id, c.scenario, c.year, total.n AS total, hz.hazard, u.final_aal, u.expected_loss, u.integrated_score
+     FROM total
+     -- The total comes on a row of its own when the page is past the end.
+     LEFT JOIN (cells c
+       CROSS JOIN LATERAL unnest(c.hazards, c.final_aal, c.expected_loss, c.integrated_score) AS u(hazard, final_aal, expected_loss, integrated_score)
+       JOIN risk_hazard_codes hz ON hz.code = u.hazard ${w.params.hazard ? `AND hz.hazard = ${w.params.hazard}` : ''}) ON true
+     ORDER BY c.site_id, c.scenario, c.year, hz.hazard`,
     [...w.values, page.limit, page.offset],
   );
   const cells: CellRows[] = [];
-  for (const r of rows) {
+  for (const r of rows.filter((x) => x.site_id !== null)) {
     let cell = cells.at(-1);
     if (!cell || cell.siteId !== r.site_id || cell.scenario !== r.scenario || cell.year !== r.year) {
       cells.push((cell = { siteId: r.site_id, scenario: r.scenario, year: r.year, results: [] }));
     }
     cell.results.push({ hazard: r.hazard, finalAal: r.final_aal, expectedLoss: r.expected_loss, integratedScore: r.integrated_score });
   }
-  return { total: rows[0]?.total ?? 0, cells };
+  return { total: rows[0].total, cells };
 }
