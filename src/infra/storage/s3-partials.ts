@@ -133,7 +133,7 @@ async function streamSegments(target: Target, source: AsyncIterable<Uint8Array>,
         if (!reader.endedShort) throw err;
         // Whatever is here now goes: a stale segment, or the bytes some servers (versitygw)
         // store of a request cut off mid-body. The kept head goes with it.
-        await bucket.delete(segmentName(prefix, start));
+        await removeCutOffSegment(bucket, segmentName(prefix, start));
         return start;
       }
       start += length;
@@ -145,6 +145,19 @@ async function streamSegments(target: Target, source: AsyncIterable<Uint8Array>,
     return await gatherSegments(target, reader.rest(), grow ? start - length : start, last, grow);
   } finally {
     await reader.close();
+  }
+}
+
+/**
+ * versitygw stores what it received of a request cut off mid-body, and may finish doing so after
+ * our delete: delete until the name stays gone, so the partial's size never counts those bytes.
+ */
+async function removeCutOffSegment(bucket: S3Bucket, name: string): Promise<void> {
+  for (let settleMs = 100; ; settleMs *= 2) {
+    await bucket.delete(name);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    if (!(await bucket.head(name))) return;
+    if (settleMs >= 1_600) throw new Error(`${name}: the bytes of a cut-off upload keep reappearing after their delete`);
   }
 }
 
