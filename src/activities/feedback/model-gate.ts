@@ -8,7 +8,7 @@ import * as gates from '../../infra/vendor-gate/gates';
 import * as slots from '../../infra/vendor-gate/slots';
 import type { ModelSettings } from '../../pipelines/feedback/settings';
 import { whileHeartbeating } from '../shared/heartbeat';
-import { waitForTurn, type TurnRules } from '../shared/vendor-turn';
+import { vendorTurnRules, waitForTurn } from '../shared/vendor-turn';
 
 /**
  * The model server behind the shared vendor gate (infra/vendor-gate): a call takes one of the
@@ -41,19 +41,11 @@ export interface ModelGate {
 
 export function createModelGate(pool: Pool, settings: ModelSettings, slotReleases: NotificationListener): ModelGate {
   const cap = settings.maxInFlight;
-  /** The turn rules for one job's call: its slot first, then both gates (every model request is a "submit"). */
-  const turnOf = (jobId: string): TurnRules => ({
-    takeSlot: () => withTransaction(pool, (tx) => slots.tryAcquireSlot(tx, MODEL_VENDOR, jobId, cap, settings.slotLeaseMs)),
-    closedGate: async () => {
-      const gate = await gates.passGates(pool, MODEL_VENDOR, ['submit', 'all']);
-      return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
-    },
-    slotReleases,
-  });
-
   return {
     async admit(jobId, maxWaitMs) {
-      const hold = await whileHeartbeating(() => waitForTurn(turnOf(jobId), Date.now() + maxWaitMs));
+      // Every model request is a "submit" in the gates' terms.
+      const rules = vendorTurnRules(pool, MODEL_VENDOR, ['submit', 'all'], slotReleases, { jobId, configuredCap: cap, leaseMs: settings.slotLeaseMs });
+      const hold = await whileHeartbeating(() => waitForTurn(rules, Date.now() + maxWaitMs));
       if (!hold) return undefined;
       if (hold.reason === WAITING_FOR_SLOT) return { outcome: 'no_slot' };
       // A long pause goes back to the workflow: the slot waits for nobody meanwhile.

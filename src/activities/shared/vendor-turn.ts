@@ -1,6 +1,10 @@
 import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
 import type { NotificationListener } from '../../infra/db/notifications';
-import { WAITING_FOR_SLOT } from '../../domain/shared/vendor-limits';
+import { withTransaction } from '../../infra/db/pool';
+import { passGates } from '../../infra/vendor-gate/gates';
+import { tryAcquireSlot } from '../../infra/vendor-gate/slots';
+import { WAITING_FOR_SLOT, type GateName } from '../../domain/shared/vendor-limits';
 
 /**
  * The wait in front of a rate-limited vendor (infra/vendor-gate), as every pipeline that calls one
@@ -35,6 +39,27 @@ export const SHORT_PAUSE_MS = 2_000;
 const SLOT_RETRY_MS = 1_000;
 /** Spreads calls that wait for the same reopening, so they do not arrive at the vendor together. */
 const WAKE_JITTER_MS = 150;
+
+/**
+ * The rules of one call to `vendor` in the shared tables: the job's slot under the cap when `slot`
+ * is given (a job that holds it already keeps it), then `gates`.
+ */
+export function vendorTurnRules(
+  pool: Pool,
+  vendor: string,
+  gates: readonly GateName[],
+  slotReleases: NotificationListener,
+  slot?: { jobId: string; configuredCap: number; leaseMs: number },
+): TurnRules {
+  return {
+    takeSlot: slot && (() => withTransaction(pool, (tx) => tryAcquireSlot(tx, vendor, slot.jobId, slot.configuredCap, slot.leaseMs))),
+    closedGate: async () => {
+      const gate = await passGates(pool, vendor, gates);
+      return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
+    },
+    slotReleases,
+  };
+}
 
 /** Takes the slot first, the gates last: a pause that began while the slot was being taken still stops the call. */
 async function holdOn(rules: TurnRules): Promise<Hold | undefined> {

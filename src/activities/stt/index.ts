@@ -9,7 +9,7 @@ import * as coordination from '../../infra/vendor-gate/slots';
 import * as vendorGates from '../../infra/vendor-gate/gates';
 import { gateFor, limitClassOf, type GateName } from '../../domain/shared/vendor-limits';
 import { whileHeartbeating } from '../shared/heartbeat';
-import { waitForTurn, waitOutShortHold, type Hold } from '../shared/vendor-turn';
+import { vendorTurnRules, waitForTurn, waitOutShortHold, type Hold } from '../shared/vendor-turn';
 import type { ObjectStore } from '../../infra/storage/object-store';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
@@ -55,11 +55,6 @@ export function createSttActivities(deps: SttActivityDeps) {
   const { pool, provider, stt } = deps;
   const vendor = provider.name;
 
-  async function closedGate(gates: readonly GateName[]): Promise<Hold | undefined> {
-    const gate = await vendorGates.passGates(pool, vendor, gates);
-    return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
-  }
-
   const rateLimited = (hold: Hold): RateLimited => ({ rateLimited: true, retryAt: hold.retryAt.toISOString(), reason: hold.reason });
 
   /**
@@ -94,18 +89,19 @@ export function createSttActivities(deps: SttActivityDeps) {
   }
 
   /**
-   * Calls the vendor once its turn comes (activities/shared/vendor-turn.ts: the slot, if `takeSlot`
-   * is given, then the gates). A 429 closes the shared gate; a short pause is waited out here and
+   * Calls the vendor once its turn comes (activities/shared/vendor-turn.ts: the job's slot, if it
+   * `takesSlot`, then the gates). A 429 closes the shared gate; a short pause is waited out here and
    * a longer one is returned as `limited`. The whole wait heartbeats: an attempt silent past the
    * heartbeat timeout is retried by Temporal while it still runs, and two live attempts of one
    * submit would both upload the audio (the vendor has no idempotency key).
    */
   async function whenAllowed<T>(
-    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; takeSlot?: () => Promise<boolean>; maxWaitMs?: number },
+    call: { route: 'submit' | 'poll'; jobId: string; gates: readonly GateName[]; takesSlot?: boolean; maxWaitMs?: number },
     request: () => Promise<T>,
   ): Promise<{ value: T } | { limited: RateLimited }> {
     const deadline = Date.now() + (call.maxWaitMs ?? MAX_WAIT_IN_ACTIVITY_MS);
-    const rules = { takeSlot: call.takeSlot, closedGate: () => closedGate(call.gates), slotReleases: deps.slotReleases };
+    const slot = call.takesSlot ? { jobId: call.jobId, configuredCap: stt.maxInFlight, leaseMs: stt.slotLeaseMs } : undefined;
+    const rules = vendorTurnRules(pool, vendor, call.gates, deps.slotReleases, slot);
     return whileHeartbeating(async () => {
       for (;;) {
         const hold = await waitForTurn(rules, deadline);
@@ -201,10 +197,9 @@ export function createSttActivities(deps: SttActivityDeps) {
         return await submittedAsync(vendorJobId);
       }
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
-      // Takes the job's slot, or finds it held already; a job refused for concurrency gave its slot back
-      // and queues behind the cap again.
-      const takeSlot = () => withTransaction(pool, (tx) => coordination.tryAcquireSlot(tx, vendor, job.id, stt.maxInFlight, stt.slotLeaseMs));
-      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], takeSlot, maxWaitMs: input.maxWaitMs }, () =>
+      // The submit takes the job's slot, or finds it held already; a job refused for concurrency gave
+      // its slot back and queues behind the cap again.
+      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], takesSlot: true, maxWaitMs: input.maxWaitMs }, () =>
         provider.submit(
           // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
           { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },
