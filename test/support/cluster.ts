@@ -75,7 +75,11 @@ export async function startTestCluster(): Promise<TestCluster> {
       appEnv: env,
       log: (msg) => console.log(`[cluster] ${msg}`),
       onOutput: (source, line) => keep(`[${source}] ${line}`),
-      onUnexpectedExit: (name, code, signal) => keep(`[cluster] ${name} exited (code ${code}, signal ${signal})`),
+      onUnexpectedExit: (name, code, signal) => {
+        keep(`[cluster] ${name} exited (code ${code}, signal ${signal})`);
+        // A test's SIGKILL is expected; any other death is a crash, and its last words explain the failures that follow.
+        if (signal !== 'SIGKILL') console.error([`[cluster] ${name} died on its own (code ${code}, signal ${signal}); its last output:`, ...lines.filter((l) => l.startsWith(`[${name}]`)).slice(-40)].join('\n'));
+      },
     });
   } catch (err) {
     await Promise.allSettled([vendor.stop(), host.stop(), dropTemporalDatabases(temporalDb)]);

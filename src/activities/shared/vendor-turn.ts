@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { NotificationListener } from '../../infra/db/notifications';
 import { withTransaction } from '../../infra/db/pool';
 import { passGates } from '../../infra/vendor-gate/gates';
-import { tryAcquireSlot } from '../../infra/vendor-gate/slots';
+import { markRequested, tryAcquireSlot } from '../../infra/vendor-gate/slots';
 import { WAITING_FOR_SLOT, type GateName } from '../../domain/shared/vendor-limits';
 
 /**
@@ -23,6 +23,8 @@ export interface Hold {
 export interface TurnRules {
   /** Takes the call's slot (or finds it held already); false when every slot of the cap is taken. */
   takeSlot?: () => Promise<boolean>;
+  /** Says the call is on its way to the vendor, under the slot it took. */
+  onTurn?: () => Promise<void>;
   /** The gates this call must pass: undefined when open. */
   closedGate: () => Promise<Hold | undefined>;
   /** Wakes a slot waiter as soon as any worker gives a slot back. */
@@ -53,6 +55,7 @@ export function vendorTurnRules(
 ): TurnRules {
   return {
     takeSlot: slot && (() => withTransaction(pool, (tx) => tryAcquireSlot(tx, vendor, slot.jobId, slot.configuredCap, slot.leaseMs))),
+    onTurn: slot && (() => markRequested(pool, vendor, slot.jobId)),
     closedGate: async () => {
       const gate = await passGates(pool, vendor, gates);
       return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
@@ -88,7 +91,10 @@ export async function waitOutShortHold(hold: Hold, deadline: number, slotRelease
 export async function waitForTurn(rules: TurnRules, deadline: number): Promise<Hold | undefined> {
   for (;;) {
     const hold = await holdOn(rules);
-    if (!hold) return undefined;
+    if (!hold) {
+      await rules.onTurn?.();
+      return undefined;
+    }
     if (!(await waitOutShortHold(hold, deadline, rules.slotReleases))) return hold;
   }
 }

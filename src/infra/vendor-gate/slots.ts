@@ -105,8 +105,13 @@ export async function markSubmitted(tx: Queryable, vendor: string, jobId: string
 export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<number> {
   await lock(tx, vendor);
   await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL`, [vendor, jobId]);
-  const { accepted } = await countSlots(tx, vendor);
-  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, accepted);
+  // A submit still on its way may be running at the vendor already (its answer not yet recorded):
+  // counting only the recorded ones would step the cap below the account's limit.
+  const { rows } = await tx.query<{ running: number }>(
+    `SELECT count(*)::int AS running FROM vendor_slots WHERE vendor = $1 AND (submitted_at IS NOT NULL OR requested_at IS NOT NULL)`,
+    [vendor],
+  );
+  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, rows[0].running);
   await saveCap(tx, vendor, cap);
   await notifyWaiters(tx, vendor);
   return effectiveCap(cap, configuredCap);
@@ -118,6 +123,11 @@ export async function recordCompletion(tx: Queryable, vendor: string, configured
   const before = await loadCap(tx, vendor);
   const after = afterCompletion(before, configuredCap, increaseEvery);
   if (after !== before) await saveCap(tx, vendor, after);
+}
+
+/** The job's submit is about to go to the vendor; a refusal meanwhile counts it as possibly running there. */
+export async function markRequested(db: Queryable, vendor: string, jobId: string): Promise<void> {
+  await db.query(`UPDATE vendor_slots SET requested_at = now() WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
 }
 
 export async function renewSlot(db: Queryable, vendor: string, jobId: string, leaseMs: number): Promise<void> {

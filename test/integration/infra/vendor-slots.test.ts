@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import type { Pool } from 'pg';
+import { loadConfig } from '../../../src/config';
+import { migrate } from '../../../src/infra/db/migrate';
+import { createPool, withTransaction } from '../../../src/infra/db/pool';
+import { markRequested, markSubmitted, recordConcurrencyRefusal, releaseSlot, tryAcquireSlot } from '../../../src/infra/vendor-gate/slots';
+import { createScratchDatabase } from '../../support/scratch-database';
+
+// The slot table as several workers share it, on a real PostgreSQL: what an A0002 teaches the cap
+// depends on which jobs the vendor may be running when it refuses one.
+const VENDOR = 'slot-test';
+const CONFIGURED_CAP = 6;
+const LEASE_MS = 60_000;
+
+let db: Awaited<ReturnType<typeof createScratchDatabase>>;
+let pool: Pool;
+
+before(async () => {
+  db = await createScratchDatabase();
+  pool = createPool(loadConfig({ ...process.env, DATABASE_URL: db.url, PG_POOL_MAX: '4' }), 'dp-test-vendor-slots');
+  await migrate(pool);
+});
+after(async () => {
+  await pool.end();
+  await db.drop();
+});
+beforeEach(async () => {
+  await pool.query(`DELETE FROM vendor_slots WHERE vendor = $1`, [VENDOR]);
+  await pool.query(`DELETE FROM vendor_limits WHERE vendor = $1`, [VENDOR]);
+});
+
+const take = (jobId: string) => withTransaction(pool, (tx) => tryAcquireSlot(tx, VENDOR, jobId, CONFIGURED_CAP, LEASE_MS));
+const accepted = (jobId: string) => withTransaction(pool, (tx) => markSubmitted(tx, VENDOR, jobId));
+const refused = (jobId: string) => withTransaction(pool, (tx) => recordConcurrencyRefusal(tx, VENDOR, jobId, CONFIGURED_CAP));
+
+/** Three jobs ran at once and one of them finished: 3 are proven, two run, and two more take slots. */
+async function twoRunningAfterThreeProven(): Promise<void> {
+  for (const job of ['a', 'b', 'c']) {
+    assert.equal(await take(job), true, `${job} takes a slot`);
+    await accepted(job);
+  }
+  await releaseSlot(pool, VENDOR, 'c');
+  for (const job of ['e', 'f']) assert.equal(await take(job), true, `${job} takes a slot`);
+}
+
+test('an A0002 counts a submit still on its way as running: the cap steps down to 3, not 2', async () => {
+  await twoRunningAfterThreeProven();
+  // e's upload reached the vendor, which accepted it; its answer is not recorded yet when f is refused.
+  await markRequested(pool, VENDOR, 'e');
+  await markRequested(pool, VENDOR, 'f');
+  assert.equal(await refused('f'), 3);
+  const { rows } = await pool.query(`SELECT job_id FROM vendor_slots WHERE vendor = $1 ORDER BY job_id`, [VENDOR]);
+  assert.deepEqual(rows.map((r) => r.job_id), ['a', 'b', 'e'], 'the refused job gave its slot back; the others keep theirs');
+});
+
+test('a slot taken but not yet on its way (waiting at a closed gate) is not counted as running', async () => {
+  await twoRunningAfterThreeProven();
+  await markRequested(pool, VENDOR, 'f');
+  assert.equal(await refused('f'), 2);
+});
