@@ -14,7 +14,8 @@ import type { Apis } from './cluster-loads';
 export async function killedMidRun(worker: ClusterProcess, progress: () => Promise<number>, atLeast: number, total: number): Promise<number> {
   if (atLeast > 0) await waitUntil(`${worker.name}'s work to be under way`, async () => (await progress()) >= atLeast, 180_000);
   const child = worker.current();
-  assert.ok(child.process.kill('SIGKILL'), `${worker.name} could be signalled`);
+  const { exitCode, signalCode } = child.process;
+  assert.ok(child.process.kill('SIGKILL'), `${worker.name} could be signalled (it had already exited: code ${exitCode}, signal ${signalCode}; its last output is printed above)`);
   await child.exited;
   assert.equal(child.process.signalCode, 'SIGKILL');
   const reached = await progress();

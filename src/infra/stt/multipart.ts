@@ -15,6 +15,12 @@ export interface MultipartBody {
   body: AsyncIterable<Uint8Array>;
   /** Known when every part is in memory; a streamed part makes the request chunked. */
   length?: number;
+  /**
+   * Closes the streamed parts. Call it once the request is over: a vendor that answers (a 429, a
+   * 401) before reading the upload leaves the body unread, and an unread stream holds its file or
+   * socket open until something errors it with nobody listening.
+   */
+  dispose(): void;
 }
 
 export function multipartBody(parts: MultipartPart[]): MultipartBody {
@@ -37,7 +43,10 @@ export function multipartBody(parts: MultipartPart[]): MultipartBody {
     yield tail;
   }
 
-  return { contentType: `multipart/form-data; boundary=${boundary}`, body: chunks(), length };
+  const dispose = () => {
+    for (const part of parts) if ('data' in part && !Buffer.isBuffer(part.data)) part.data.destroy();
+  };
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: chunks(), length, dispose };
 }
 
 function partHeaders(part: MultipartPart): string {

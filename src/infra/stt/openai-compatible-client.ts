@@ -56,15 +56,9 @@ export class OpenAiCompatibleClient implements SttProvider {
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     if (form.length !== undefined) headers['content-length'] = String(form.length);
     const timeout = this.options.transcriptionTimeoutMs ?? 10 * 60_000;
-    const response = await this.http.request({
-      method: 'POST',
-      path: this.path,
-      headers,
-      body: form.body,
-      signal: options.signal,
-      timeoutMs: timeout,
-      responseTimeoutMs: timeout,
-    });
+    const response = await this.http
+      .request({ method: 'POST', path: this.path, headers, body: form.body, signal: options.signal, timeoutMs: timeout, responseTimeoutMs: timeout })
+      .finally(() => form.dispose());
     if (response.status < 200 || response.status >= 300) throw classifyVendorResponse(response, this.name);
     return { vendorJobId: `sync-${randomUUID()}`, completed: { utterances: this.toUtterances(response.body) } };
   }

@@ -50,14 +50,18 @@ export class RtzrClient implements SttProvider {
       ]);
       const headers: Record<string, string> = { authorization, 'content-type': form.contentType };
       if (form.length !== undefined) headers['content-length'] = String(form.length);
-      return this.http.request({
-        method: 'POST',
-        path: '/v1/transcribe',
-        headers,
-        body: form.body,
-        signal: options.signal,
-        timeoutMs: this.options.uploadTimeoutMs ?? 10 * 60_000,
-      });
+      try {
+        return await this.http.request({
+          method: 'POST',
+          path: '/v1/transcribe',
+          headers,
+          body: form.body,
+          signal: options.signal,
+          timeoutMs: this.options.uploadTimeoutMs ?? 10 * 60_000,
+        });
+      } finally {
+        form.dispose();
+      }
     });
     const id = (response.body as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || id === '') throw malformedVendorResponse(VENDOR, 'a job id', response.body);
