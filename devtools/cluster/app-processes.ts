@@ -1,4 +1,4 @@
-import { spawnSupervised, untilReady, type SupervisedChild } from '../../src/infra/process/supervised-child';
+import { answeredByItself, spawnSupervised, untilReady, type SupervisedChild } from '../../src/infra/process/supervised-child';
 import { ROOT } from './temporal-database';
 
 /**
@@ -20,7 +20,7 @@ export interface ClusterProcessOptions {
   args: string[];
   env: NodeJS.ProcessEnv;
   /** Answers true once the process serves. */
-  ready: () => Promise<true | undefined>;
+  ready: (child: SupervisedChild) => Promise<true | undefined>;
   readyTimeoutMs?: number;
   /** How long SIGTERM may take before SIGKILL (workers finish in-flight activities meanwhile). */
   stopTimeoutMs?: number;
@@ -45,7 +45,7 @@ export function clusterProcess(opts: ClusterProcessOptions): ClusterProcess {
       void started.exited.then((code) => {
         if (!stopping && child === started) opts.onUnexpectedExit?.(opts.name, code, started.process.signalCode);
       });
-      await untilReady(started, opts.name, opts.ready, opts.readyTimeoutMs ?? 180_000);
+      await untilReady(started, opts.name, () => opts.ready(started), opts.readyTimeoutMs ?? 180_000);
     },
     async stop() {
       stopping = true;
@@ -66,7 +66,7 @@ export function appProcess(opts: Omit<ClusterProcessOptions, 'command' | 'ready'
     ...opts,
     command: process.execPath,
     args: ['--import', 'tsx', ...opts.args],
-    ready: answers200(opts.readyUrl),
+    ready: (child) => answeredByItself(child, opts.readyUrl),
     // Workers finish in-flight activities within WORKER_SHUTDOWN_GRACE_MS on SIGTERM.
     stopTimeoutMs: 60_000,
   });

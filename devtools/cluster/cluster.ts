@@ -135,7 +135,7 @@ async function startClusterProcesses(opts: ClusterOptions, temporalAddress: stri
           name: `worker-${pipeline.name}-${i + 1}`,
           args: ['src/bin/worker.ts', '--queue', pipeline.name],
           env: { ...baseEnv, WORKER_METRICS_PORT: String(metricsPort) },
-          readyUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+          readyUrl: `http://127.0.0.1:${metricsPort}/readyz`,
         }),
       );
     }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from '../../src/infra/logger';
 import { findFreePort } from '../../src/infra/net';
-import { spawnSupervised, untilReady, type SupervisedChild } from '../../src/infra/process/supervised-child';
+import { answeredByItself, spawnSupervised, untilReady, type SupervisedChild } from '../../src/infra/process/supervised-child';
 import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '../../src/stack/worker-runtime';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -83,8 +83,7 @@ export async function startWorkerChild(queue: string, env: Record<string, string
         );
       }, RESTART_DELAY_MS);
     });
-    const answers = async () => ((await fetch(metricsUrl)).ok ? (true as const) : undefined);
-    await untilReady(started, what, answers, 180_000);
+    await untilReady(started, what, () => answeredByItself(started, `http://127.0.0.1:${metricsPort}/readyz`), 180_000);
   };
 
   await start();

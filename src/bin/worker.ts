@@ -30,6 +30,9 @@ runMain(async () => {
   const host = await startWorkerHost(config, logger, metrics, pipelines);
   const metricsServer = await listen(
     async (req, res) => {
+      // Listening only once its workers poll, so an answer here means ready; the pid tells a supervisor
+      // this process answered, not another one that took the port it was given.
+      if (req.url === '/readyz') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', pid: process.pid }));
       if (req.url !== '/metrics') return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(await metrics.render());
     },

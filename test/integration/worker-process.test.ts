@@ -12,7 +12,7 @@ describe('standalone worker process', () => {
   });
   after(() => stack.stop());
 
-  test('serves only the queues named by --queue, exposes /metrics, and exits 0 on SIGTERM', async () => {
+  test('serves only the queues named by --queue, exposes /metrics and /readyz, and exits 0 on SIGTERM', async () => {
     const metricsPort = await findFreePort();
     const worker = spawnWorker(stack.config, ['--queue', 'risk'], { WORKER_METRICS_PORT: String(metricsPort) });
     try {
@@ -33,6 +33,8 @@ describe('standalone worker process', () => {
       });
       assert.match(metrics, /^dp_process_cpu_seconds_total/m);
       assert.match(metrics, /temporal_workflow_completed\{/);
+      const ready = await fetch(`http://127.0.0.1:${metricsPort}/readyz`);
+      assert.deepEqual([ready.status, await ready.json()], [200, { status: 'ready', pid: worker.child.pid }], 'ready, and says which process answered');
       await notServed.terminate('not served by this worker');
     } finally {
       worker.child.kill('SIGTERM');

@@ -22,7 +22,8 @@ export function mountHealthRoutes(router: Router, deps: HealthDeps): void {
   router.get('/readyz', async (_req, res) => {
     const [temporal, postgres] = await Promise.all([isTemporalServing(deps.temporal), isPostgresServing(deps)]);
     const ready = temporal && postgres;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { temporal, postgres } });
+    // The pid tells a supervisor this process answered, not another one that took the port it was given.
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { temporal, postgres }, pid: process.pid });
   });
 
   router.get('/metrics', async (_req, res) => {

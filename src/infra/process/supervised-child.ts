@@ -71,6 +71,18 @@ export async function untilReady(child: SupervisedChild, what: string, probe: ()
   }
 }
 
+/**
+ * Answers true once `readyUrl` answers 200 with the child's own pid (our API's and worker's
+ * `/readyz` say it). A port picked free before the child started may have been taken by another
+ * process since: that one's answer must not pass for the child's.
+ */
+export async function answeredByItself(child: SupervisedChild, readyUrl: string): Promise<true | undefined> {
+  const res = await fetch(readyUrl);
+  if (!res.ok) return undefined;
+  const { pid } = (await res.json().catch(() => ({}))) as { pid?: unknown };
+  return pid === child.process.pid ? true : undefined;
+}
+
 /** Whether a process with this pid exists (signal 0 checks without sending anything). */
 export function isRunning(pid: number): boolean {
   try {

@@ -16,7 +16,7 @@ describe('API platform: probes, OpenAPI, problem+json, limits, auth', () => {
     assert.equal((await fetch(`${stack.apiUrl}/healthz`)).status, 200);
     const ready = await fetch(`${stack.apiUrl}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready', checks: { temporal: true, postgres: true } });
+    assert.deepEqual(await ready.json(), { status: 'ready', checks: { temporal: true, postgres: true }, pid: process.pid });
   });
 
   test('/openapi.json documents every /api route with its schemas', async () => {
