@@ -1,4 +1,4 @@
-import { api, getJson, problemOf } from '../api.js';
+import { api, getJson, newIdempotencyKey, problemOf } from '../api.js';
 import { fill, h, poll, table } from '../dom.js';
 import { onSubmit, problemSummary } from '../forms.js';
 import { count, dateTime, facts, isActive, statusBadge } from '../format.js';
@@ -14,11 +14,12 @@ const COUNT_COLUMNS = [
 ];
 
 const crawlPage = (id) => `/crawls/${encodeURIComponent(id)}`;
+const TRIGGER_LABELS = { schedule: 'Schedule', api: 'On request', first_start: 'First start' };
 
 function crawlsTable(crawls) {
   return table(
     `Crawls (${crawls.length})`,
-    ['Crawl', 'Status', 'Started', ...COUNT_COLUMNS.map(([, label]) => label), 'Documents written'],
+    ['Crawl', 'Status', 'Started by', 'Started', ...COUNT_COLUMNS.map(([, label]) => label), 'Documents written'],
     crawls.length
       ? crawls.map((c) =>
           h(
@@ -26,12 +27,13 @@ function crawlsTable(crawls) {
             {},
             h('th', { scope: 'row' }, h('a', { href: crawlPage(c.id) }, c.id)),
             h('td', {}, statusBadge(c.status)),
+            h('td', {}, TRIGGER_LABELS[c.trigger] ?? c.trigger),
             h('td', {}, dateTime(c.startedAt)),
             COUNT_COLUMNS.map(([key]) => h('td', { class: 'num' }, count(c.counts[key]))),
             h('td', { class: 'num' }, count(c.counts.documentsWritten)),
           ),
         )
-      : h('tr', {}, h('td', { colspan: 4 + COUNT_COLUMNS.length }, 'No crawl yet.')),
+      : h('tr', {}, h('td', { colspan: 5 + COUNT_COLUMNS.length }, 'No crawl yet.')),
     { class: 'crawls' },
   );
 }
@@ -63,7 +65,7 @@ export async function renderList({ main, signal, navigate, ready }) {
   onSubmit(
     form,
     async () => {
-      const res = await api('/api/crawls', { method: 'POST' });
+      const res = await api('/api/crawls', { method: 'POST', idempotencyKey: newIdempotencyKey('crawl') });
       if (!res.ok) throw await problemOf(res);
       return res.json();
     },
@@ -116,6 +118,7 @@ export async function renderCrawl({ main, params, signal, ready }) {
       head,
       facts([
         ['Status', statusBadge(crawl.status)],
+        ['Started by', TRIGGER_LABELS[crawl.trigger] ?? crawl.trigger],
         ['Seeds', crawl.seedUrls.join(', ') || '—'],
         ['Pages', count(crawl.counts.total)],
         ...COUNT_COLUMNS.map(([key, label]) => [label, count(crawl.counts[key])]),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ChallengeDocumentRow, CrawlPageRow, CrawlRow } from '../../infra/feedback/crawl/read-queries';
 import { PAGE_STATUSES } from '../../infra/feedback/crawl/queries';
+import { CRAWL_TRIGGERS, type CrawlTrigger } from '../../infra/feedback/crawl/triggers';
 import type { FeedbackSettings } from '../../pipelines/feedback/settings';
 import type { ApiDeps } from '../shared/deps';
+import { idempotencyKeyOf } from '../shared/ingress/idempotency-key';
 import { ProblemError } from '../shared/problem';
 import { defineRoute, type RouteSpec } from '../shared/route';
 import { JOB_STATUSES, type JobStatus } from '../shared/workflow-status';
@@ -21,6 +23,7 @@ const Counts = z.object({
 const Crawl = z.object({
   id: z.string(),
   status: z.enum(JOB_STATUSES),
+  trigger: z.enum(CRAWL_TRIGGERS).describe("Who started it: the schedule's calendar, POST /api/crawls, or a worker's first start"),
   seedUrls: z.array(z.string()),
   pageLimitReached: z.boolean(),
   startedAt: z.string().nullable(),
@@ -53,10 +56,11 @@ const Challenge = z.object({
 const NO_COUNTS = { total: 0, fetched: 0, skipped: 0, redirected: 0, disallowed: 0, failed: 0, documentsWritten: 0 };
 const crawlPath = (id: string) => `/api/crawls/${encodeURIComponent(id)}`;
 
-function crawlView(id: string, status: JobStatus, row?: CrawlRow): z.infer<typeof Crawl> {
+function crawlView(id: string, status: JobStatus, row?: CrawlRow, trigger: CrawlTrigger = 'schedule'): z.infer<typeof Crawl> {
   return {
     id,
     status,
+    trigger: row?.trigger ?? trigger,
     seedUrls: row?.seedUrls ?? [],
     pageLimitReached: row?.pageLimitReached ?? false,
     startedAt: row?.startedAt.toISOString() ?? null,
@@ -98,20 +102,26 @@ export function crawlRoutes(deps: ApiDeps, settings: FeedbackSettings): RouteSpe
       path: '/api/crawls',
       summary: 'Crawl the challenge site now, through the crawl schedule, so an on-demand crawl never overlaps a scheduled one; takes no body',
       tag: 'feedback',
+      headers: { 'Idempotency-Key': 'Same key → the crawl the first request started, not a second trigger' },
       responses: {
+        200: { description: 'The crawl an earlier request with this Idempotency-Key started', schema: Crawl },
         202: { description: 'A crawl started', schema: Crawl },
         409: { description: 'A crawl is already running; nothing new was started (its id is in the detail)' },
         503: { description: 'The crawl schedule does not exist yet (no feedback worker has started)' },
       },
-      async handler({ res }) {
-        const outcome = await service.start();
+      async handler({ req, res }) {
+        const outcome = await service.start(idempotencyKeyOf(req));
         if (!outcome.started) {
           const running = outcome.workflowId;
           throw new ProblemError(409, 'Conflict', `crawl ${running ?? '(starting)'} is still running; the trigger was skipped (overlap policy SKIP)`, undefined, {}, running ? { crawlId: running, links: { crawl: crawlPath(running) } } : {});
         }
         if (!outcome.workflowId) throw new Error('the crawl schedule acted on the trigger without naming the crawl');
         res.location(crawlPath(outcome.workflowId));
-        res.status(202).json(crawlView(outcome.workflowId, 'PENDING'));
+        if (outcome.repeated) {
+          const earlier = await service.find(outcome.workflowId);
+          return void res.status(200).json(crawlView(outcome.workflowId, earlier.status, earlier.row, 'api'));
+        }
+        res.status(202).json(crawlView(outcome.workflowId, 'PENDING', undefined, 'api'));
       },
     }),
     defineRoute({

@@ -1,5 +1,8 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { withTransaction } from '../../infra/db/pool';
 import * as q from '../../infra/feedback/crawl/read-queries';
+import { crawlStartedWithKey, lockIdempotencyKey, recordCrawlTrigger } from '../../infra/feedback/crawl/triggers';
+import type { TriggerOutcome } from '../../infra/temporal/schedules';
 import { triggerCrawl } from '../../pipelines/feedback/crawl-schedule';
 import type { FeedbackSettings } from '../../pipelines/feedback/settings';
 import type { ApiDeps } from '../shared/deps';
@@ -29,13 +32,33 @@ export function createCrawlService(deps: Pick<ApiDeps, 'pool' | 'temporal'>, set
   }
 
   return {
-    async start() {
-      try {
-        return await triggerCrawl(temporal, settings);
-      } catch (err) {
-        if (err instanceof ScheduleNotFoundError) throw new ProblemError(503, 'Service Unavailable', `the crawl schedule ${settings.crawler.scheduleId} does not exist yet: it is created when the feedback worker starts`, undefined, { 'retry-after': '5' });
-        throw err;
+    /**
+     * Triggers a crawl through the schedule and records that the API asked for it. With an
+     * Idempotency-Key, a key seen before answers the crawl it started (`repeated`) instead of
+     * triggering again, so a retried POST never meets its own crawl as an overlap.
+     */
+    async start(idempotencyKey?: string): Promise<TriggerOutcome & { repeated?: boolean }> {
+      const trigger = async (): Promise<TriggerOutcome> => {
+        try {
+          return await triggerCrawl(temporal, settings);
+        } catch (err) {
+          if (err instanceof ScheduleNotFoundError) throw new ProblemError(503, 'Service Unavailable', `the crawl schedule ${settings.crawler.scheduleId} does not exist yet: it is created when the feedback worker starts`, undefined, { 'retry-after': '5' });
+          throw err;
+        }
+      };
+      if (!idempotencyKey) {
+        const outcome = await trigger();
+        if (outcome.started && outcome.workflowId) await recordCrawlTrigger(pool, outcome.workflowId, 'api');
+        return outcome;
       }
+      return withTransaction(pool, async (tx) => {
+        await lockIdempotencyKey(tx, idempotencyKey);
+        const earlier = await crawlStartedWithKey(tx, idempotencyKey);
+        if (earlier) return { started: true, workflowId: earlier, repeated: true };
+        const outcome = await trigger();
+        if (outcome.started && outcome.workflowId) await recordCrawlTrigger(tx, outcome.workflowId, 'api', idempotencyKey);
+        return outcome;
+      });
     },
 
     list: (page: { limit: number; offset: number }) => q.listCrawls(pool, page),

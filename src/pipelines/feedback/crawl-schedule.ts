@@ -1,6 +1,7 @@
 import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { noCrawlYet } from '../../infra/feedback/crawl/queries';
+import { recordCrawlTrigger } from '../../infra/feedback/crawl/triggers';
 import { ensureSchedule, triggerSchedule, type TriggerOutcome } from '../../infra/temporal/schedules';
 import type { challengeCrawlWorkflow, CrawlInput } from '../../workflows/feedback/challenge-crawl';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
@@ -54,5 +55,9 @@ export function triggerCrawl(client: Client, settings: FeedbackSettings): Promis
  */
 export async function runFirstCrawl(client: Client, pool: Pool, settings: FeedbackSettings): Promise<TriggerOutcome | undefined> {
   if (settings.crawler.tuning.seedUrls.length === 0 || !(await noCrawlYet(pool))) return undefined;
-  return triggerCrawl(client, settings);
+  const outcome = await triggerCrawl(client, settings);
+  // Two workers starting at once cannot tell whose trigger the schedule took (its counters show both
+  // the start and the skip), but the crawl running is a first start's either way.
+  if (outcome.workflowId) await recordCrawlTrigger(pool, outcome.workflowId, 'first_start');
+  return outcome;
 }

@@ -44,13 +44,14 @@ describe('console: the challenge crawler in a real browser', () => {
     assert.match(byPath['/challenges/console-bike-to-work'][3], /console-bike-to-work \(written\)/);
     const facts = await p().locator('.facts').innerText();
     assert.match(facts, /Disallowed \(robots\.txt\)\s+1/);
+    assert.match(facts, /Started by\s+On request/);
 
     await page.load(`${stack.apiUrl}/crawls`);
     const challenges = await p().locator('table.challenges').innerText();
     assert.match(challenges, /Bike to work/);
     assert.match(challenges, /States the distance ridden/);
     const listed = await p().locator('table.crawls tbody tr').filter({ hasText: crawlId }).innerText();
-    assert.match(listed, /COMPLETED/);
+    assert.match(listed, /COMPLETED\s+On request/);
     assert.deepEqual(await page.accessibilityViolations(), []);
     assert.deepEqual(page.problems, []);
   });

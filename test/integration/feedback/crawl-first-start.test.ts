@@ -37,7 +37,7 @@ describe('the crawl at first start', () => {
     await workerStart();
     assert.deepEqual(await crawlIds(), [crawlId], 'one crawl, and none after a crawl was recorded');
     const { body } = await api(stack, 'GET', '/api/crawls');
-    assert.deepEqual(body.crawls.map((c: any) => c.id), [crawlId]);
+    assert.deepEqual(body.crawls.map((c: any) => [c.id, c.trigger]), [[crawlId, 'first_start']]);
   });
 
   test('the worker keeps the crawl schedule: the configured cron, overlaps skipped, seeds in its input', async () => {

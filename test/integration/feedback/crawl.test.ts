@@ -128,6 +128,23 @@ describe('the challenge crawler against the sample site', () => {
     assert.equal((await api(stack, 'GET', '/api/challenges/no-such-challenge')).status, 404);
     assert.equal((await api(stack, 'GET', '/api/crawls?limit=0')).status, 400);
   });
+  test('a POST retried with its Idempotency-Key gets the crawl it started, even while that crawl runs; a crawl says who started it', { timeout: 120_000 }, async () => {
+    const key = { 'idempotency-key': `crawl-retry-${Date.now()}` };
+    const [first, second] = await Promise.all([api(stack, 'POST', '/api/crawls', undefined, key), api(stack, 'POST', '/api/crawls', undefined, key)]);
+    const [started, repeated] = first.status === 202 ? [first, second] : [second, first];
+    assert.deepEqual([started.status, repeated.status], [202, 200], JSON.stringify([first.body, second.body]));
+    assert.equal(repeated.body.id, started.body.id, 'one crawl for one key');
+    assert.equal(repeated.headers.get('location'), started.headers.get('location'));
+    assert.equal(started.body.trigger, 'api');
+    const crawl = await waitForCrawl(stack, started.body.id);
+    assert.equal(crawl.trigger, 'api');
+    const later = await api(stack, 'POST', '/api/crawls', undefined, key);
+    assert.deepEqual([later.status, later.body.id, later.body.status], [200, started.body.id, 'COMPLETED'], 'a key seen before never triggers again');
+    const other = await api(stack, 'POST', '/api/crawls', undefined, { 'idempotency-key': 'bad key!' });
+    assert.equal(other.status, 400);
+    assert.match(other.body.detail, /idempotency-key/);
+  });
+
   test('a crawl cancelled from Temporal is recorded CANCELED, in the list and on its own page', { timeout: 120_000 }, async () => {
     const started = await api(stack, 'POST', '/api/crawls');
     assert.equal(started.status, 202, JSON.stringify(started.body));

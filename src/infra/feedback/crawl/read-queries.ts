@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/queryable';
 import type { PageStatus } from './queries';
+import type { CrawlTrigger } from './triggers';
 
 /** What the API reads about crawls and challenge documents. */
 
@@ -18,6 +19,7 @@ export interface CrawlRow {
   crawlId: string;
   seedUrls: string[];
   status: 'RUNNING' | 'COMPLETED' | 'CANCELED' | 'FAILED';
+  trigger: CrawlTrigger;
   pageLimitReached: boolean;
   startedAt: Date;
   finishedAt: Date | null;
@@ -25,7 +27,7 @@ export interface CrawlRow {
 }
 
 const CRAWL_SELECT = `
-  SELECT r.crawl_id AS "crawlId", r.seed_urls AS "seedUrls", r.status, r.page_limit_reached AS "pageLimitReached",
+  SELECT r.crawl_id AS "crawlId", r.seed_urls AS "seedUrls", r.status, COALESCE(t.source, 'schedule') AS trigger, r.page_limit_reached AS "pageLimitReached",
          r.started_at AS "startedAt", r.finished_at AS "finishedAt",
          json_build_object(
            'total', count(p.url),
@@ -36,15 +38,15 @@ const CRAWL_SELECT = `
            'failed', count(p.url) FILTER (WHERE p.status = 'FAILED'),
            'documentsWritten', count(p.url) FILTER (WHERE p.document_written)
          ) AS counts
-  FROM crawl_runs r LEFT JOIN crawl_pages p ON p.crawl_id = r.crawl_id`;
+  FROM crawl_runs r LEFT JOIN crawl_pages p ON p.crawl_id = r.crawl_id LEFT JOIN crawl_triggers t ON t.crawl_id = r.crawl_id`;
 
 export async function listCrawls(db: Queryable, page: { limit: number; offset: number }): Promise<CrawlRow[]> {
-  const { rows } = await db.query<CrawlRow>(`${CRAWL_SELECT} GROUP BY r.crawl_id ORDER BY r.started_at DESC, r.crawl_id LIMIT $1 OFFSET $2`, [page.limit, page.offset]);
+  const { rows } = await db.query<CrawlRow>(`${CRAWL_SELECT} GROUP BY r.crawl_id, t.source ORDER BY r.started_at DESC, r.crawl_id LIMIT $1 OFFSET $2`, [page.limit, page.offset]);
   return rows;
 }
 
 export async function findCrawl(db: Queryable, crawlId: string): Promise<CrawlRow | undefined> {
-  const { rows } = await db.query<CrawlRow>(`${CRAWL_SELECT} WHERE r.crawl_id = $1 GROUP BY r.crawl_id`, [crawlId]);
+  const { rows } = await db.query<CrawlRow>(`${CRAWL_SELECT} WHERE r.crawl_id = $1 GROUP BY r.crawl_id, t.source`, [crawlId]);
   return rows[0];
 }
 
