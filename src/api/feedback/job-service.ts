@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FEEDBACK_VERDICTS, type Submission } from '../../domain/feedback';
 import { withTransaction } from '../../infra/db/pool';
 import * as q from '../../infra/feedback/queries/jobs';
+import { assertFetchableUrl, UnsafeUrlError } from '../../infra/http/url-guard';
 import type { FeedbackSettings } from '../../pipelines/feedback/settings';
 import { feedbackJobStateQuery, type feedbackJobWorkflow } from '../../workflows/feedback/feedback-job';
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
@@ -11,13 +12,34 @@ import { ProblemError } from '../shared/problem';
 import { startOrGetExisting } from '../shared/start-workflow';
 import type { RunState } from '../shared/workflow-status';
 
+/**
+ * The model is handed the photo URLs, and a model server that reads images fetches them from
+ * inside its own network: a URL naming a private or loopback address, or carrying credentials, is
+ * refused here by the rules the ETL's fetches follow (infra/http/url-guard.ts). Names are not
+ * resolved: we never fetch the photos ourselves.
+ */
+function isPublicPhotoUrl(value: string, ctx: z.RefinementCtx): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return; // z.url() has said so
+  }
+  try {
+    assertFetchableUrl(url, []);
+  } catch (err) {
+    if (!(err instanceof UnsafeUrlError)) throw err;
+    ctx.addIssue({ code: 'custom', message: `not a public photo URL: ${err.message}` });
+  }
+}
+
 export const FeedbackJobBody = z
   .object({
     challengeId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'a challenge id: lowercase letters, digits and hyphens, at most 100'),
     submission: z
       .object({
         text: z.string().trim().min(1, 'the submission needs some text').max(10_000),
-        photos: z.array(z.url({ protocol: /^https?$/, error: 'an http(s) URL' })).max(10).optional(),
+        photos: z.array(z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).superRefine(isPublicPhotoUrl)).max(10).optional(),
       })
       .strict(),
   })

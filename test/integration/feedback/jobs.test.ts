@@ -82,6 +82,10 @@ describe('feedback jobs against the fake model server', () => {
       [{ challengeId: 'Not A Slug', submission }, 'body.challengeId'],
       [{ challengeId: 'plastic-free-week', submission: { text: '   ' } }, 'body.submission.text'],
       [{ challengeId: 'plastic-free-week', submission: { text: 'ok', photos: ['ftp://x/y.jpg'] } }, 'body.submission.photos[0]'],
+      // A model server that reads images would fetch these from inside its own network.
+      [{ challengeId: 'plastic-free-week', submission: { text: 'ok', photos: ['https://a.example/1.jpg', 'http://169.254.169.254/latest/meta-data/'] } }, 'body.submission.photos[1]'],
+      [{ challengeId: 'plastic-free-week', submission: { text: 'ok', photos: ['http://[::1]:8080/x.jpg'] } }, 'body.submission.photos[0]'],
+      [{ challengeId: 'plastic-free-week', submission: { text: 'ok', photos: ['https://user:pw@a.example/1.jpg'] } }, 'body.submission.photos[0]'],
       [{ challengeId: 'plastic-free-week', submission: { text: 'ok', extra: 1 } }, 'body.submission'],
       [{ challengeId: 'no-such-challenge', submission }, 'body.challengeId'],
     ];
@@ -90,5 +94,7 @@ describe('feedback jobs against the fake model server', () => {
       assert.equal(res.status, 400, JSON.stringify(input));
       assert.equal(res.body.errors[0].field, field, JSON.stringify(res.body));
     }
+    const refused = await postFeedbackJob(stack, { challengeId: 'plastic-free-week', submission: { text: 'ok', photos: ['http://10.0.0.7/p.jpg'] } });
+    assert.match(refused.body.errors[0].message, /not a public photo URL: 10\.0\.0\.7 is refused/);
   });
 });
