@@ -8,6 +8,8 @@ export interface ChartSample {
   cap: number;
   /** The vendor account's concurrency limit at that moment. */
   accountLimit: number;
+  /** A rate-class 429 had closed every call to the vendor. */
+  allGateClosed: boolean;
 }
 
 export interface ChartMark {

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { FakeSttVendorOptionsPatch, FakeSttVendorStats } from '../devtools/fake-stt-vendor';
 import type { VendorState } from '../src/api/stt/vendor';
 import { startTestStack, testConfig, waitUntil } from '../test/support/stack';
+import type { JobTimes } from '../devtools/fake-stt-vendor/jobs';
 import { startFakeSttVendor, sttEnv, upload, wav, type FakeVendor } from '../test/support/stt';
 import { chartSvg, type ChartMark, type ChartSample } from './stt-chart';
 import { runNaiveWorkers } from './stt-naive';
@@ -20,6 +21,7 @@ import { runNaiveWorkers } from './stt-naive';
 const JOBS = Number(process.env.BENCH_STT_JOBS ?? 100);
 const NAIVE_WORKERS = Number(process.env.BENCH_STT_NAIVE_WORKERS ?? 20);
 const ONLY = process.env.BENCH_STT_SCENARIOS?.split(',');
+// BENCH_STT_NAIVE=0 leaves out the naive baseline, for quicker looks at the durable runs alone.
 const PROCESSING_MS = 5_000;
 const POLL_MS = 1_000;
 const BACKOFF_BASE_MS = 1_000;
@@ -79,6 +81,49 @@ interface RunResult {
   failed: number;
   stats: FakeSttVendorStats;
   submitsPerJob?: { min: number; max: number };
+  /** Where the account's job lanes went (durable runs only). */
+  lanes?: LaneBreakdown;
+  /** Share of the samples in which the all gate (rate-class 429s) was closed. */
+  allGateClosedShare?: number;
+}
+
+/**
+ * The account's lane-seconds (its limit over time, from the first accepted submit to the last
+ * fetched result) split into: a job transcribing, a finished job not yet polled (its result
+ * unfetched, so the vendor still counts it), and no job at all.
+ */
+interface LaneBreakdown {
+  transcribingShare: number;
+  awaitingPollShare: number;
+  emptyShare: number;
+  meanAwaitingPollMs: number;
+  /** Percentiles of a finished job's wait for its fetching poll, ms. */
+  awaitingPollP50Ms: number;
+  awaitingPollP90Ms: number;
+}
+
+function laneBreakdown(jobs: JobTimes[], limitAt: (epochMs: number) => number): LaneBreakdown | undefined {
+  const fetched = jobs.filter((j): j is JobTimes & { resultFetchedAt: number } => j.resultFetchedAt !== undefined);
+  if (fetched.length === 0) return undefined;
+  const from = Math.min(...fetched.map((j) => j.submittedAt));
+  const to = Math.max(...fetched.map((j) => j.resultFetchedAt));
+  let laneMs = 0;
+  for (let t = from; t < to; t += 10) laneMs += limitAt(t) * Math.min(10, to - t);
+  const transcribing = fetched.reduce((sum, j) => sum + (j.readyAt - j.submittedAt), 0);
+  const awaiting = fetched.reduce((sum, j) => sum + Math.max(0, j.resultFetchedAt - j.readyAt), 0);
+  return {
+    transcribingShare: transcribing / laneMs,
+    awaitingPollShare: awaiting / laneMs,
+    emptyShare: Math.max(0, 1 - (transcribing + awaiting) / laneMs),
+    meanAwaitingPollMs: awaiting / fetched.length,
+    awaitingPollP50Ms: percentile(fetched.map((j) => j.resultFetchedAt - j.readyAt), 0.5),
+    awaitingPollP90Ms: percentile(fetched.map((j) => j.resultFetchedAt - j.readyAt), 0.9),
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
@@ -92,9 +137,14 @@ async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
   const started = performance.now();
   let sampling = true;
   const sampler = sample(stack.apiUrl, vendor, started, samples, marks, () => sampling);
+  let limitChangedAt: number | undefined;
   const limitChange = s.limitChange
-    ? setTimeout(() => vendor.admin.configure({ maxConcurrentJobs: s.limitChange!.maxConcurrentJobs }), s.limitChange.atS * 1000)
+    ? setTimeout(() => {
+        limitChangedAt = Date.now();
+        vendor.admin.configure({ maxConcurrentJobs: s.limitChange!.maxConcurrentJobs });
+      }, s.limitChange.atS * 1000)
     : undefined;
+  const limitAt = (epochMs: number) => (limitChangedAt !== undefined && epochMs >= limitChangedAt ? s.limitChange!.maxConcurrentJobs : s.vendor.maxConcurrentJobs);
   try {
     const tag = `bench-${s.key}-${Date.now()}`;
     for (let i = 0; i < JOBS; i++) {
@@ -115,7 +165,8 @@ async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
     const stats = vendor.admin.stats();
     const perJob = Array.from({ length: JOBS }, (_, i) => stats.submits.byFilename[`stt-${tag}-${i}.wav`] ?? 0);
     writeChart(s, samples, marks, ideal, seconds);
-    return { seconds, failed, stats, submitsPerJob: { min: Math.min(...perJob), max: Math.max(...perJob) } };
+    const allGateClosedShare = samples.filter((x) => x.allGateClosed).length / Math.max(1, samples.length);
+    return { seconds, failed, stats, submitsPerJob: { min: Math.min(...perJob), max: Math.max(...perJob) }, lanes: laneBreakdown(vendor.admin.jobTimes(), limitAt), allGateClosedShare };
   } finally {
     sampling = false;
     clearTimeout(limitChange);
@@ -131,7 +182,7 @@ async function sample(apiUrl: string, vendor: FakeVendor, started: number, sampl
     const atS = (performance.now() - started) / 1000;
     const state = (await (await fetch(`${apiUrl}/api/stt/vendor`)).json()) as VendorState;
     const stats = vendor.admin.stats();
-    samples.push({ atS, inFlight: state.inFlight, cap: state.cap.learned, accountLimit: vendor.admin.options().maxConcurrentJobs });
+    samples.push({ atS, inFlight: state.inFlight, cap: state.cap.learned, accountLimit: vendor.admin.options().maxConcurrentJobs, allGateClosed: !state.gates.all.open });
     for (const code of ['A0001', 'A0002', 'A0003'] as const) {
       for (let n = seen[code]; n < stats.responses429[code]; n++) marks.push({ atS, code });
     }
@@ -157,15 +208,27 @@ async function naiveRun(s: Scenario): Promise<RunResult> {
   }
 }
 
-function row(label: string, ideal: number, { seconds, failed, stats, submitsPerJob }: RunResult): string {
+function row(label: string, ideal: number, { seconds, failed, stats, submitsPerJob, lanes, allGateClosedShare }: RunResult): string {
   const requests = stats.requests.total;
   const r = stats.responses429;
+  const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
   return (
     `  ${label.padEnd(30)} makespan ${seconds.toFixed(1)} s vs ideal ${ideal.toFixed(1)} s = ${(seconds / ideal).toFixed(2)}×  ` +
-    `429s ${r.total}/${requests} requests (A0002 ${r.A0002}, A0003 ${r.A0003}, random ${r.random})  ` +
+    `429s ${r.total}/${requests} requests (A0002 ${r.A0002}, A0003 ${r.A0003}, random ${r.random}; polls per job ${pollsPerJob(stats)})  ` +
     `requests while limited ${stats.requestsWhileLimited}  max concurrent ${stats.maxConcurrentJobsObserved}  failed ${failed}` +
-    (submitsPerJob ? `  submits per job ${submitsPerJob.min}–${submitsPerJob.max}` : '')
+    (submitsPerJob ? `  submits per job ${submitsPerJob.min}–${submitsPerJob.max}` : '') +
+    (lanes
+      ? `\n    account lanes: transcribing ${pct(lanes.transcribingShare)}, finished but not yet polled ${pct(lanes.awaitingPollShare)} ` +
+        `(mean ${lanes.meanAwaitingPollMs.toFixed(0)} ms per job, p50 ${lanes.awaitingPollP50Ms.toFixed(0)}, p90 ${lanes.awaitingPollP90Ms.toFixed(0)}), empty ${pct(lanes.emptyShare)}; all gate closed in ${pct(allGateClosedShare ?? 0)} of samples`
+      : '')
   );
+}
+
+/** Mean polls per job, and how many jobs took 1, 2 and 3 or more (429s included). */
+function pollsPerJob(stats: FakeSttVendorStats): string {
+  const counts = Object.values(stats.polls.byJob);
+  const jobs = (n: number) => counts.filter((c) => (n < 3 ? c === n : c >= n)).length;
+  return `${(stats.polls.total / Math.max(1, counts.length)).toFixed(2)}: 1 × ${jobs(1)}, 2 × ${jobs(2)}, 3+ × ${jobs(3)}`;
 }
 
 function verdict(s: Scenario, ideal: number, run: RunResult): string {
@@ -182,7 +245,7 @@ async function main(): Promise<void> {
     const ideal = idealSeconds(s);
     const durable = await durableRun(s, ideal);
     const block = [`\n${s.title}`, row('durable (gates + adaptive cap)', ideal, durable), verdict(s, ideal, durable)];
-    if (s.naiveBaseline) block.push(row(`naive (${NAIVE_WORKERS} workers, own backoff)`, ideal, await naiveRun(s)));
+    if (s.naiveBaseline && process.env.BENCH_STT_NAIVE !== '0') block.push(row(`naive (${NAIVE_WORKERS} workers, own backoff)`, ideal, await naiveRun(s)));
     block.push(`  chart: bench/results/stt-${s.key}.svg; load average now ${loadAverage()}`);
     console.log(block.join('\n'));
     lines.push(...block);

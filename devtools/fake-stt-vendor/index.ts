@@ -3,6 +3,7 @@ import { close } from '../../src/infra/http/server';
 import { DEFAULT_FAKE_STT_VENDOR_OPTIONS, FakeSttVendorOptionsError, mergeOptions, type FakeSttVendorOptions, type FakeSttVendorOptionsPatch } from './options';
 import { createFakeSttVendorHandler } from './server';
 import { FakeSttVendorState } from './state';
+import type { JobTimes } from './jobs';
 import type { FakeSttVendorStats } from './stats';
 
 /**
@@ -29,6 +30,8 @@ export interface FakeSttVendorAdmin {
   reset(): void;
   /** Invalidates every issued token, so the next call with one gets 401 H0002. */
   expireTokens(): void;
+  /** Each job's accepted, ready and result-fetched times (epoch ms), for benchmarks' breakdowns. */
+  jobTimes(): JobTimes[];
 }
 
 export interface FakeSttVendor {
@@ -55,6 +58,7 @@ export async function startFakeSttVendor(options: StartFakeSttVendorOptions = {}
       configure: (patch) => state.configure(patch),
       reset: () => state.reset(),
       expireTokens: () => state.expireTokens(),
+      jobTimes: () => state.jobTimes(),
     },
     stop: () => close(server),
   };

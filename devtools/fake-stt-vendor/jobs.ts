@@ -36,6 +36,8 @@ export interface Job {
   resultFetchedAt?: number;
 }
 
+export type JobTimes = Pick<Job, 'submittedAt' | 'readyAt' | 'resultFetchedAt'>;
+
 export type JobPhase = 'transcribing' | 'completed' | 'failed' | 'expired';
 
 // The fake cannot decode audio; 128 kbit/s is a typical compressed-speech bitrate for estimating length.
@@ -118,6 +120,11 @@ export class JobTable {
   atLimit(account: string): boolean {
     const limit = this.options().maxConcurrentJobs;
     return limit > 0 && this.active(account) >= limit;
+  }
+
+  /** When each job was accepted, became ready and had its result fetched (epoch ms): where an account's lanes went. */
+  times(): JobTimes[] {
+    return [...this.jobs.values()].map(({ submittedAt, readyAt, resultFetchedAt }) => ({ submittedAt, readyAt, resultFetchedAt }));
   }
 
   summary(): FakeSttVendorStats['jobs'] {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mergeOptions, type FakeSttVendorOptions, type VendorRoute } from './options';
 import { seededRandom } from './random';
 import { VendorCounters, type FakeSttVendorStats, type RateLimitCode } from './stats';
-import { JobTable, uploadProblem, type Upload, type UploadedAudio, type UploadProblem } from './jobs';
+import { JobTable, uploadProblem, type JobTimes, type Upload, type UploadedAudio, type UploadProblem } from './jobs';
 import { parseTranscriptConfig, transcriptFor, type TranscriptRequest } from './transcript';
 
 /**
@@ -153,6 +153,10 @@ export class FakeSttVendorState {
     }
     job.resultFetchedAt ??= now;
     return { status: 200, body: { id: job.id, status: 'completed', results: { utterances: transcriptFor(job.sha256, job.transcript) } } };
+  }
+
+  jobTimes(): JobTimes[] {
+    return this.jobs.times();
   }
 
   stats(): FakeSttVendorStats {

@@ -26,8 +26,12 @@ export interface RateLimited {
 }
 
 /** `completed` comes from a synchronous vendor: the transcript is stored already and there is nothing to poll. */
-/** `firstPollAfterMs`: when the vendor's recent jobs say this one can be done at the earliest (domain/stt/poll-schedule.ts). */
-export type SubmitOutcome = { rateLimited: false; vendorJobId: string; completed?: { utterances: number }; firstPollAfterMs?: number } | RateLimited;
+/**
+ * `firstPollAfterMs`: when the vendor's recent jobs say this one can be done at the earliest
+ * (domain/stt/poll-schedule.ts), counted from `acceptedAt` (epoch ms, this worker's clock) when the
+ * vendor's answer came now rather than from an earlier attempt.
+ */
+export type SubmitOutcome = { rateLimited: false; vendorJobId: string; completed?: { utterances: number }; firstPollAfterMs?: number; acceptedAt?: number } | RateLimited;
 export type PollOutcome =
   | { rateLimited: false; status: 'transcribing' }
   | { rateLimited: false; status: 'completed'; utterances: number }
@@ -178,10 +182,11 @@ export function createSttActivities(deps: SttActivityDeps) {
       const job = await loadJob(input.jobId);
       const { audioKey, contentType } = job;
       if (!audioKey || !contentType) throw knownFailure(FAILURE_TYPES.badData, `transcription ${job.id} has no stored audio yet`);
-      const submittedAsync = async (vendorJobId: string): Promise<SubmitOutcome> => ({
+      const submittedAsync = async (vendorJobId: string, acceptedAt?: number): Promise<SubmitOutcome> => ({
         rateLimited: false,
         vendorJobId,
         firstPollAfterMs: firstPollDelayMs(await jobs.recentVendorTiming(pool, vendor), job.sizeBytes, stt.pollIntervalMs, stt.slotLeaseMs),
+        acceptedAt,
       });
       if (job.vendorJobId) {
         if (!provider.synchronous) return await submittedAsync(job.vendorJobId);
@@ -207,6 +212,7 @@ export function createSttActivities(deps: SttActivityDeps) {
         ),
       );
       if ('limited' in submitted) return submitted.limited;
+      const acceptedAt = Date.now();
       const submission = submitted.value;
       const { completed: transcript } = submission;
       // Heartbeat details outlive a failed attempt (the worker flushes them with the failure): if
@@ -226,7 +232,7 @@ export function createSttActivities(deps: SttActivityDeps) {
       });
       await onVendorSuccess();
       if (transcript) await completed();
-      return outcome.rateLimited || outcome.completed ? outcome : await submittedAsync(outcome.vendorJobId);
+      return outcome.rateLimited || outcome.completed ? outcome : await submittedAsync(outcome.vendorJobId, outcome.vendorJobId === submission.vendorJobId ? acceptedAt : undefined);
     },
 
     /** One poll (runs started before polls waited inside the activity call this; awaitTranscription polls now). */
@@ -239,11 +245,25 @@ export function createSttActivities(deps: SttActivityDeps) {
      * an activity round trip per poll, and the dev server fires timers only on its once-a-second tick,
      * which held a finished job's slot up to a second longer.
      */
-    awaitTranscription: async (input: { jobId: string; vendorJobId: string; firstPollAfterMs: number; pollIntervalMs: number; maxWaitMs: number }): Promise<PollOutcome & { polls: number }> => {
+    awaitTranscription: async (input: {
+      jobId: string;
+      vendorJobId: string;
+      firstPollAfterMs: number;
+      /**
+       * When the first poll is due (epoch ms, the submitting worker's clock): the time between the
+       * vendor's answer and this activity's start (a workflow task, a dispatch) is then not added to
+       * every job's wait. Never waits longer than `firstPollAfterMs`, so a clock ahead of ours
+       * cannot delay it; one behind makes the poll early, which costs one "not yet".
+       */
+      firstPollAt?: number;
+      pollIntervalMs: number;
+      maxWaitMs: number;
+    }): Promise<PollOutcome & { polls: number }> => {
       const ctx = Context.current();
       const deadline = Date.now() + input.maxWaitMs;
+      const firstWaitMs = input.firstPollAt === undefined ? input.firstPollAfterMs : Math.max(0, Math.min(input.firstPollAfterMs, input.firstPollAt - Date.now()));
       return whileHeartbeating(async () => {
-        await ctx.sleep(input.firstPollAfterMs);
+        await ctx.sleep(firstWaitMs);
         for (let polls = 1; ; polls++) {
           const outcome = await pollOnce(input);
           const done = outcome.rateLimited || outcome.status !== 'transcribing';

@@ -133,6 +133,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   const resumed = input.resumePolling;
   let holdsSlot = resumed !== undefined;
   let firstPollAfterMs: number | undefined;
+  let acceptedAt: number | undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
     holdsSlot = false;
@@ -178,6 +179,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       const accepted = patched(SUBMIT_WAITS_FOR_SLOT_PATCH) ? await submitWhenSlotFree() : await takeSlotThenSubmit();
       enter('submitted', { vendorJobId: accepted.vendorJobId });
       firstPollAfterMs = accepted.firstPollAfterMs;
+      acceptedAt = accepted.acceptedAt;
       if (accepted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(accepted.completed.utterances);
     }
 
@@ -190,7 +192,9 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       // The first poll waits as long as recent jobs say this one takes: earlier polls can only say "not yet".
       const firstPoll = firstPollAfterMs !== undefined && patched(FIRST_POLL_PATCH);
       const waitMs = firstPoll ? Math.max(tuning.pollIntervalMs, firstPollAfterMs!) : tuning.pollIntervalMs;
+      const firstPollAt = firstPoll && acceptedAt !== undefined ? acceptedAt + waitMs : undefined;
       firstPollAfterMs = undefined;
+      acceptedAt = undefined;
       let polled: PollOutcome;
       if (patched(POLLS_IN_ACTIVITY_PATCH)) {
         // Short waits happen inside the activity, on the worker's clock; a longer one is a durable timer first.
@@ -203,6 +207,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
           jobId: input.jobId,
           vendorJobId: state.vendorJobId!,
           firstPollAfterMs: inActivityMs,
+          firstPollAt,
           pollIntervalMs: tuning.pollIntervalMs,
           maxWaitMs,
         });
