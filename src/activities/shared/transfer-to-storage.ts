@@ -25,10 +25,17 @@ interface TransferDeps {
 
 const HEARTBEAT_EVERY_MS = 1_000;
 
-/** Where to start: never past what the partial file really holds, nor past the last heartbeat. */
+/**
+ * Where to start: never past what the partial file really holds, nor past the last heartbeat.
+ * A first attempt has no earlier attempt whose bytes it could resume, so it starts at 0 without
+ * asking the store: on S3 that question is a listing per file, as dear as the sidecar write. A
+ * partial left under the key by something else (a reset workflow) is overwritten, not trusted.
+ */
 async function resumeOffset(store: ObjectStore, key: string): Promise<number> {
+  const { attempt, heartbeatDetails } = Context.current().info;
+  const details = heartbeatDetails as { bytes?: number } | undefined;
+  if (attempt === 1 && details?.bytes === undefined) return 0;
   const partial = await store.partialSize(key);
-  const details = Context.current().info.heartbeatDetails as { bytes?: number } | undefined;
   return Math.min(details?.bytes ?? partial, partial);
 }
 

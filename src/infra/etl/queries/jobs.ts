@@ -46,7 +46,7 @@ export async function finishEtlJob(db: Queryable, jobId: string, status: string,
   await db.query(`UPDATE etl_jobs SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [jobId, status, error ?? null]);
 }
 
-/** From now on no transfer of the job starts (`logTransferStart` refuses); the final status follows with `finishEtlJob`. */
+/** From now on no transfer of the job starts (`transfersAllowed` says no); the final status follows with `finishEtlJob`. */
 export async function markEtlJobCanceling(db: Queryable, jobId: string): Promise<void> {
   await db.query(`UPDATE etl_jobs SET status = 'CANCELING' WHERE id = $1 AND finished_at IS NULL`, [jobId]);
 }

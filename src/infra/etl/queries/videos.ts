@@ -93,16 +93,11 @@ export async function logJobEvents(db: Queryable, jobId: string, events: Readonl
 }
 
 /**
- * Logs a transfer's start unless the job is being (or has been) cancelled, in one statement;
- * false means the job is stopping and the download must not begin.
+ * Whether a transfer of the job may begin: false once the job is being (or has been) cancelled.
+ * A read, so it waits for no commit: the caller holds a download slot while it asks.
  */
-export async function logTransferStart(db: Queryable, jobId: string, videoId: string, events: ReadonlyArray<{ event: string; detail?: Record<string, unknown> }>): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO video_events (job_id, video_id, event, detail)
-     SELECT $1, $2, e.event, e.detail FROM unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(event, detail, n)
-     WHERE EXISTS (SELECT 1 FROM etl_jobs WHERE id = $1 AND status NOT IN ('CANCELING', 'CANCELED')) ORDER BY e.n`,
-    [jobId, videoId, events.map((e) => e.event), events.map((e) => JSON.stringify(e.detail ?? {}))],
-  );
+export async function transfersAllowed(db: Queryable, jobId: string): Promise<boolean> {
+  const { rowCount } = await db.query(`SELECT 1 FROM etl_jobs WHERE id = $1 AND status NOT IN ('CANCELING', 'CANCELED')`, [jobId]);
   return (rowCount ?? 0) > 0;
 }
 

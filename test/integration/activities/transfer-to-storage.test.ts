@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { expectedSha256, generateBytes, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
+import { transferToStorage, type TransferResult } from '../../../src/activities/shared/transfer-to-storage';
+import { parseAllowEntry } from '../../../src/infra/http/allowlist';
+import { createGuardedAgent } from '../../../src/infra/http/guarded-agent';
+import { LocalObjectStore } from '../../../src/infra/storage';
+
+const SIZE = 3 * 1024 * 1024;
+const allowEndpoints = [parseAllowEntry('127.0.0.1:*')!];
+
+describe('transferToStorage: where an attempt starts', () => {
+  let host: SampleVideoHost;
+  let root: string;
+  let store: LocalObjectStore;
+  const dispatcher = createGuardedAgent({ allow: allowEndpoints });
+  const deps = () => ({
+    store,
+    fetch: { allowEndpoints, maxRedirects: 2, timeoutMs: 10_000, deadlineMs: 60_000 },
+    dispatcher,
+    maxBytes: 10 * SIZE,
+    contentType: 'video/mp4',
+  });
+
+  before(async () => {
+    host = await startSampleVideoHost();
+    root = await mkdtemp(path.join(os.tmpdir(), 'dp-transfer-'));
+    store = new LocalObjectStore(root);
+  });
+  after(async () => {
+    await dispatcher.close();
+    await host.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('a first attempt downloads from the first byte, whatever partial lies under its key', async () => {
+    const name = 'first-attempt';
+    // Bytes that are not the file's: resuming after them would store a corrupt object.
+    await store.appendPartial('videos/first', Readable.from([Buffer.alloc(64 * 1024, 7)]), { offset: 0 });
+    const result: TransferResult = await new MockActivityEnvironment({ attempt: 1 }).run(() => transferToStorage(deps(), `${host.url}${mediaPath(name, SIZE)}`, 'videos/first'));
+    assert.equal(result.resumedFrom, 0);
+    assert.equal(result.size, SIZE);
+    assert.equal(result.sha256, expectedSha256(name, SIZE));
+    assert.equal((await store.head('videos/first'))?.sha256, expectedSha256(name, SIZE));
+  });
+
+  test('a retry resumes from its partial, no further than its last heartbeat', async () => {
+    const name = 'retried';
+    const stored = 1024 * 1024;
+    await store.appendPartial('videos/retried', Readable.from([generateBytes(name, 0, stored)]), { offset: 0 });
+    const heartbeatDetails = { bytes: stored / 2 };
+    const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails }).run(() =>
+      transferToStorage(deps(), `${host.url}${mediaPath(name, SIZE)}`, 'videos/retried'),
+    );
+    assert.equal(result.resumedFrom, stored / 2);
+    assert.equal(result.httpStatus, 206);
+    assert.equal(result.sha256, expectedSha256(name, SIZE));
+  });
+});
