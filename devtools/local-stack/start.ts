@@ -61,7 +61,7 @@ runMain(async () => {
         ...services.devServices.map((s) => `  ${s.label.padEnd(15)}${s.hint}`),
         `  Task queues    ${ANY_PIPELINES.map((p) => services.config.pipelines[p.name].queue.taskQueue).join(', ')}`,
         '  Workers        one process per queue:',
-        ...workers.children.map((w) => `    ${w.queue.padEnd(13)}process ${w.pid()}, metrics ${w.metricsUrl}`),
+        ...workers.children.map((w) => `    ${w.queue.padEnd(13)}process ${w.pid()}, metrics ${w.metricsUrl()}`),
         'Press Ctrl-C to stop everything.',
         '',
       ].join('\n'),

@@ -16,7 +16,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export interface WorkerChild {
   queue: string;
   pid(): number | undefined;
-  metricsUrl: string;
+  /** Where it serves /metrics now (each start takes a fresh port). */
+  metricsUrl(): string;
   /** Resolves with a message when the worker keeps dying and restarting it is given up. */
   failed: Promise<string>;
   stop(): Promise<void>;
@@ -26,6 +27,8 @@ export interface WorkerChild {
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
 const RESTART_DELAY_MS = 1_000;
+/** Starts of one worker tried before giving up, each on a fresh port. */
+const START_ATTEMPTS = 3;
 
 /** The command line and environment of one queue's worker process, allocator settings included. */
 export function workerCommand(queue: string, env: Record<string, string>): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
@@ -49,23 +52,27 @@ export function workerCommand(queue: string, env: Record<string, string>): { com
  * an API whose runs never move.
  */
 export async function startWorkerChild(queue: string, env: Record<string, string>, logger: Logger, onOutput: (line: string) => void): Promise<WorkerChild> {
-  // Its own free port: a fixed one would clash with another stack on the machine, or with a
-  // worker still finishing its activities after its launcher was killed.
-  const metricsPort = await findFreePort();
-  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  const cmd = workerCommand(queue, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
   const what = `the ${queue} worker process`;
   let child: SupervisedChild | undefined;
+  let metricsPort = 0;
+  let serving = false;
   let stopping = false;
   const exits: number[] = [];
   let fail: (message: string) => void = () => undefined;
   const failed = new Promise<string>((resolve) => (fail = resolve));
 
-  const start = async (): Promise<void> => {
+  const startOnce = async (): Promise<void> => {
+    // Its own free port, picked anew on every start: a fixed one would clash with another stack on
+    // the machine, or with a worker still finishing its activities after its launcher was killed;
+    // and a port picked free can still be taken by another process before the worker binds it.
+    metricsPort = await findFreePort();
+    const cmd = workerCommand(queue, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
     const started = spawnSupervised(cmd.command, cmd.args, { cwd: ROOT, env: cmd.env, onOutput });
     child = started;
     void started.exited.then((code) => {
-      if (stopping || child !== started) return;
+      // A death during start-up is the start's to retry (below), not a restart's.
+      if (stopping || child !== started || !serving) return;
+      serving = false;
       const now = Date.now();
       exits.push(now);
       const recent = exits.filter((t) => now - t < RESTART_WINDOW_MS).length;
@@ -84,13 +91,26 @@ export async function startWorkerChild(queue: string, env: Record<string, string
       }, RESTART_DELAY_MS);
     });
     await untilReady(started, what, () => answeredByItself(started, `http://127.0.0.1:${metricsPort}/readyz`), 180_000);
+    serving = true;
+  };
+
+  /** A worker that dies during start-up (its port taken meanwhile, say) is started again on a fresh port, a few times. */
+  const start = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce();
+      } catch (err) {
+        if (stopping || attempt >= START_ATTEMPTS) throw err;
+        logger.warn({ queue, attempt, err: (err as Error).message }, `${what} did not start; trying again on a fresh port`);
+      }
+    }
   };
 
   await start();
   return {
     queue,
     pid: () => child?.process.pid,
-    metricsUrl,
+    metricsUrl: () => `http://127.0.0.1:${metricsPort}/metrics`,
     failed,
     async stop() {
       stopping = true;

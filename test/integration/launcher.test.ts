@@ -96,6 +96,8 @@ describe('npm start launcher', { timeout: 4 * 240_000 }, () => {
       const started = await fetch(`${api()}/api/system-checks`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'launcher' }, body: '{}' });
       assert.equal(started.status, 202);
       await waitUntil('the system check to finish', async () => (await systemCheck())?.queues.length === PIPELINE_NAMES.length, 120_000);
+      // Every queue's row is written a workflow task before the run itself completes.
+      await waitUntil('the system check run to complete', async () => ((await (await fetch(`${api()}/api/runs/check-launcher-system-check`)).json()) as { status: string }).status === 'COMPLETED', 60_000);
     } finally {
       run.child.kill('SIGINT');
     }

@@ -70,12 +70,17 @@ describe('the production topology, run for real', { timeout: 25 * 60_000 }, () =
     const loaded = new Set(['risk', 'stt', 'etl']);
     const idle = Object.entries(workers).filter(([queue]) => !loaded.has(queue));
     try {
-      const [risk, stt, etl] = await Promise.all([
+      // Every kill settles before anything is restarted: a kill still waiting for its queue's
+      // progress would otherwise land after the restart and leave the next test a worker short.
+      const kills = await Promise.allSettled([
         killedMidRun(workers.risk[0], portfolio.sitesDone, 25, 100),
         killedMidRun(workers.stt[0], async () => tc.vendor.admin.stats().submits.total, 6, 30),
         killedMidRun(workers.etl[0], etlJob.loaded, 15, 100),
         ...idle.map(([, [first]]) => killedMidRun(first, async () => 0, 0, 1)),
       ]);
+      const refused = kills.find((k): k is PromiseRejectedResult => k.status === 'rejected');
+      if (refused) throw refused.reason;
+      const [risk, stt, etl] = kills.map((k) => (k as PromiseFulfilledResult<number>).value);
       const killedAt = Date.now();
       // Every queue is now served by its second worker alone, and answers. (Queue names are the pipelines' here.)
       await systemCheckAnsweredBy(tc.api(0), `after-kill-${Date.now()}`, Object.fromEntries(Object.entries(workers).map(([queue, [, survivor]]) => [queue, survivor])));
