@@ -85,6 +85,18 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // Bookkeeping steps as local activities (markers in the history, not scheduled activities).
+    name: 'risk-local-bookkeeping',
+    async run(stack) {
+      const { body } = await postAssessment(stack, { sites: [site('local')] }, `replay-local-${Date.now()}`);
+      await waitForAssessment(stack, body.id, 'COMPLETED');
+      return [
+        ['risk-assessment-local-bookkeeping', body.id],
+        ['risk-site-local-bookkeeping', `${body.id}-site-local`],
+      ];
+    },
+  },
+  {
     name: 'risk-retried-activity',
     stack: { interceptors: failFirstAttempt },
     async run(stack) {

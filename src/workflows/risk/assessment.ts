@@ -4,18 +4,16 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RiskActivities } from '../../activities/risk/site';
 import type { RiskTuning } from '../../pipelines/risk/settings';
 import type { Scenario } from '../../domain/risk/types';
 import { FanOut } from '../shared/fan-out';
 import { BUSINESS_KEY, PIPELINE, SITE_IDS, STATUS_DETAIL } from '../shared/search-attributes';
-import { siteRiskWorkflow, type SiteRiskResult } from './site';
+import { bookkeepingSteps, siteRiskWorkflow, type SiteRiskResult } from './site';
 
 export interface RiskAssessmentInput {
   assessmentId: string;
@@ -49,17 +47,13 @@ export const riskProgressQuery = defineQuery<RiskAssessmentStatus>('progress');
 
 const PAGE_SIZE = 100;
 
-const { listSitePage, finishAssessment } = proxyActivities<RiskActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
-
 /**
  * A portfolio assessment: one child workflow per site, at most `maxSitesInFlight` at a time.
  * After `sitesPerRun` sites it continues as new, so 10,000 sites stay far below Temporal's
  * history and pending-children limits.
  */
 export async function riskAssessmentWorkflow(input: RiskAssessmentInput): Promise<RiskAssessmentStatus> {
+  const { listSitePage, finishAssessment } = bookkeepingSteps(20);
   const progress: RiskProgress = input.progress ?? { cursor: -1, sitesDone: 0, sitesFailed: 0, completedCells: 0, failedCells: 0 };
   const cellsPerSite = input.scenarios.length * (input.yearTo - input.yearFrom + 1);
   const sites = new FanOut({

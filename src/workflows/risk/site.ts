@@ -2,7 +2,9 @@ import {
   ActivityFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -33,9 +35,23 @@ export interface SiteRiskResult {
 
 const RETRYABLE = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
 const GROUP_MAX_ATTEMPTS = 5;
+/** Marks runs whose bookkeeping steps run as local activities; earlier runs scheduled each through the server. */
+export const BOOKKEEPING_LOCAL_PATCH = 'risk-bookkeeping-local-activities';
+
+/**
+ * The short database steps around the computation (locate the site, record its outcome, list and
+ * finish the portfolio). As local activities they run in the workflow task that asks for them:
+ * no round trip through the server each, which is most of a small assessment's time. A worker
+ * lost meanwhile fails the workflow task, and the next worker runs the step again.
+ * Call at the start of the workflow, before its first command.
+ */
+export function bookkeepingSteps(maximumAttempts: number) {
+  const options = { startToCloseTimeout: '30 seconds', retry: { ...RETRYABLE, maximumAttempts } } as const;
+  return patched(BOOKKEEPING_LOCAL_PATCH) ? proxyLocalActivities<RiskActivities>(options) : proxyActivities<RiskActivities>(options);
+}
 
 function activities(tuning: RiskTuning) {
-  const quick = proxyActivities<RiskActivities>({ startToCloseTimeout: '30 seconds', retry: { ...RETRYABLE, maximumAttempts: 10 } });
+  const quick = bookkeepingSteps(10);
   const cellGroup = (group: CellGroup) =>
     proxyActivities<RiskActivities>({
       startToCloseTimeout: `${tuning.groupTimeoutSeconds} seconds`,
