@@ -16,7 +16,7 @@ import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
 import type { FetchPolicy } from '../../infra/http/fetch-remote';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 import { createAudioFetcher } from './fetch-audio';
-import { firstPollDelayMs } from '../../domain/stt/poll-schedule';
+import { firstPollDelayMs, nextPollDelayMs } from '../../domain/stt/poll-schedule';
 
 /** The vendor said "not now": nobody calls it again before `retryAt`. */
 export interface RateLimited {
@@ -133,11 +133,13 @@ export function createSttActivities(deps: SttActivityDeps) {
   }
 
   /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
-  async function pollOnce(input: { jobId: string; vendorJobId: string }): Promise<PollOutcome> {
+  async function pollOnce(input: { jobId: string; vendorJobId: string; acceptedAt?: number }): Promise<PollOutcome> {
     await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
-    const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () =>
-      provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal }),
-    );
+    let sentAt = Date.now();
+    const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () => {
+      sentAt = Date.now();
+      return provider.poll(input.vendorJobId, { signal: Context.current().cancellationSignal });
+    });
     if ('limited' in polled) return polled.limited;
     const status = polled.value;
     await onVendorSuccess();
@@ -147,7 +149,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     if (status.status === 'completed') {
       await withTransaction(pool, async (tx) => {
         await jobs.replaceUtterances(tx, input.jobId, status.utterances);
-        await jobs.recordVendorDone(tx, input.jobId);
+        await jobs.recordVendorDone(tx, input.jobId, input.acceptedAt === undefined ? undefined : Math.max(0, sentAt - input.acceptedAt));
       });
       await completed();
       return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
@@ -256,19 +258,26 @@ export function createSttActivities(deps: SttActivityDeps) {
        * cannot delay it; one behind makes the poll early, which costs one "not yet".
        */
       firstPollAt?: number;
+      /**
+       * When the vendor accepted the job (epoch ms, the submitting worker's clock): the poll that
+       * finds it done records the vendor's time from it. Absent in older runs and continued ones.
+       */
+      acceptedAt?: number;
       pollIntervalMs: number;
       maxWaitMs: number;
     }): Promise<PollOutcome & { polls: number }> => {
       const ctx = Context.current();
       const deadline = Date.now() + input.maxWaitMs;
-      const firstWaitMs = input.firstPollAt === undefined ? input.firstPollAfterMs : Math.max(0, Math.min(input.firstPollAfterMs, input.firstPollAt - Date.now()));
+      const timedFirstPoll = input.firstPollAt !== undefined;
+      const firstWaitMs = timedFirstPoll ? Math.max(0, Math.min(input.firstPollAfterMs, input.firstPollAt! - Date.now())) : input.firstPollAfterMs;
       return whileHeartbeating(async () => {
         await ctx.sleep(firstWaitMs);
         for (let polls = 1; ; polls++) {
           const outcome = await pollOnce(input);
           const done = outcome.rateLimited || outcome.status !== 'transcribing';
-          if (done || Date.now() + input.pollIntervalMs > deadline) return { ...outcome, polls };
-          await ctx.sleep(input.pollIntervalMs);
+          const nextMs = nextPollDelayMs(polls, input.pollIntervalMs, timedFirstPoll);
+          if (done || Date.now() + nextMs > deadline) return { ...outcome, polls };
+          await ctx.sleep(nextMs);
         }
       });
     },

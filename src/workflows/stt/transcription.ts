@@ -134,6 +134,8 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   let holdsSlot = resumed !== undefined;
   let firstPollAfterMs: number | undefined;
   let acceptedAt: number | undefined;
+  /** Kept for every poll of this run (acceptedAt is spent on the first): the vendor's time is measured from it. */
+  let vendorAcceptedAt: number | undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
     holdsSlot = false;
@@ -180,6 +182,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       enter('submitted', { vendorJobId: accepted.vendorJobId });
       firstPollAfterMs = accepted.firstPollAfterMs;
       acceptedAt = accepted.acceptedAt;
+      vendorAcceptedAt = accepted.acceptedAt;
       if (accepted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(accepted.completed.utterances);
     }
 
@@ -208,6 +211,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
           vendorJobId: state.vendorJobId!,
           firstPollAfterMs: inActivityMs,
           firstPollAt,
+          acceptedAt: vendorAcceptedAt,
           pollIntervalMs: tuning.pollIntervalMs,
           maxWaitMs,
         });

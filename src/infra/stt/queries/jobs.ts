@@ -108,16 +108,24 @@ export async function findUtterances(db: Queryable, jobId: string): Promise<Utte
   return rows;
 }
 
-/** A poll found the vendor job done: the first such time counts for the vendor's timing. */
-export async function recordVendorDone(db: Queryable, id: string): Promise<void> {
-  await db.query(`UPDATE stt_jobs SET vendor_done_at = COALESCE(vendor_done_at, now()) WHERE id = $1`, [id]);
+/**
+ * A poll found the vendor job done: the first such time counts for the vendor's timing, and so does
+ * `elapsedMs` (from the submit's answer to this poll's request, on the workers' clocks) when known.
+ */
+export async function recordVendorDone(db: Queryable, id: string, elapsedMs?: number): Promise<void> {
+  await db.query(
+    `UPDATE stt_jobs SET vendor_done_at = COALESCE(vendor_done_at, now()),
+                         vendor_elapsed_ms = CASE WHEN vendor_done_at IS NULL THEN $2 ELSE vendor_elapsed_ms END
+     WHERE id = $1`,
+    [id, elapsedMs ?? null],
+  );
 }
 
 /** The vendor's time per byte over its last `limit` completed jobs: the fastest, and how many jobs that is. */
 export async function recentVendorTiming(db: Queryable, vendor: string, limit = 20): Promise<VendorTiming> {
   const { rows } = await db.query<{ fastestMsPerByte: number | null; samples: number }>(
     `SELECT min(ms_per_byte) AS "fastestMsPerByte", count(*)::int AS samples FROM (
-       SELECT extract(epoch FROM vendor_done_at - vendor_submitted_at) * 1000 / size_bytes AS ms_per_byte
+       SELECT COALESCE(vendor_elapsed_ms, extract(epoch FROM vendor_done_at - vendor_submitted_at) * 1000) / size_bytes AS ms_per_byte
        FROM stt_jobs
        WHERE vendor = $1 AND vendor_done_at IS NOT NULL AND vendor_submitted_at IS NOT NULL AND size_bytes > 0
        ORDER BY vendor_done_at DESC LIMIT $2) recent`,
