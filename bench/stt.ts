@@ -100,9 +100,28 @@ interface LaneBreakdown {
   /** Percentiles of a finished job's wait for its fetching poll, ms. */
   awaitingPollP50Ms: number;
   awaitingPollP90Ms: number;
+  /** A fetched result to the next job the vendor accepted, ms: how long a freed lane stays empty. */
+  handOverP50Ms: number;
+  handOverP90Ms: number;
+  /** The first job accepted, counted from the run's start, ms: what the uploads and the first submits cost. */
+  firstAcceptedMs: number;
 }
 
-function laneBreakdown(jobs: JobTimes[], limitAt: (epochMs: number) => number): LaneBreakdown | undefined {
+/** Each fetched result paired with the first later acceptance not yet paired: the lane's hand-over. */
+function handOvers(fetchedAt: number[], submittedAt: number[]): number[] {
+  const submits = [...submittedAt].sort((a, b) => a - b);
+  const gaps: number[] = [];
+  let next = 0;
+  for (const at of [...fetchedAt].sort((a, b) => a - b)) {
+    while (next < submits.length && submits[next] < at) next++;
+    if (next === submits.length) break;
+    gaps.push(submits[next] - at);
+    next++;
+  }
+  return gaps;
+}
+
+function laneBreakdown(jobs: JobTimes[], limitAt: (epochMs: number) => number, startedAt: number): LaneBreakdown | undefined {
   const fetched = jobs.filter((j): j is JobTimes & { resultFetchedAt: number } => j.resultFetchedAt !== undefined);
   if (fetched.length === 0) return undefined;
   const from = Math.min(...fetched.map((j) => j.submittedAt));
@@ -118,7 +137,13 @@ function laneBreakdown(jobs: JobTimes[], limitAt: (epochMs: number) => number): 
     meanAwaitingPollMs: awaiting / fetched.length,
     awaitingPollP50Ms: percentile(fetched.map((j) => j.resultFetchedAt - j.readyAt), 0.5),
     awaitingPollP90Ms: percentile(fetched.map((j) => j.resultFetchedAt - j.readyAt), 0.9),
+    ...handOverPercentiles(handOvers(fetched.map((j) => j.resultFetchedAt), jobs.map((j) => j.submittedAt))),
+    firstAcceptedMs: from - startedAt,
   };
+}
+
+function handOverPercentiles(gaps: number[]): { handOverP50Ms: number; handOverP90Ms: number } {
+  return gaps.length === 0 ? { handOverP50Ms: 0, handOverP90Ms: 0 } : { handOverP50Ms: percentile(gaps, 0.5), handOverP90Ms: percentile(gaps, 0.9) };
 }
 
 function percentile(values: number[], p: number): number {
@@ -135,6 +160,7 @@ async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
   const samples: ChartSample[] = [];
   const marks: ChartMark[] = [];
   const started = performance.now();
+  const startedAt = Date.now();
   let sampling = true;
   const sampler = sample(stack.apiUrl, vendor, started, samples, marks, () => sampling);
   let limitChangedAt: number | undefined;
@@ -166,7 +192,7 @@ async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
     const perJob = Array.from({ length: JOBS }, (_, i) => stats.submits.byFilename[`stt-${tag}-${i}.wav`] ?? 0);
     writeChart(s, samples, marks, ideal, seconds);
     const allGateClosedShare = samples.filter((x) => x.allGateClosed).length / Math.max(1, samples.length);
-    return { seconds, failed, stats, submitsPerJob: { min: Math.min(...perJob), max: Math.max(...perJob) }, lanes: laneBreakdown(vendor.admin.jobTimes(), limitAt), allGateClosedShare };
+    return { seconds, failed, stats, submitsPerJob: { min: Math.min(...perJob), max: Math.max(...perJob) }, lanes: laneBreakdown(vendor.admin.jobTimes(), limitAt, startedAt), allGateClosedShare };
   } finally {
     sampling = false;
     clearTimeout(limitChange);
@@ -219,7 +245,8 @@ function row(label: string, ideal: number, { seconds, failed, stats, submitsPerJ
     (submitsPerJob ? `  submits per job ${submitsPerJob.min}–${submitsPerJob.max}` : '') +
     (lanes
       ? `\n    account lanes: transcribing ${pct(lanes.transcribingShare)}, finished but not yet polled ${pct(lanes.awaitingPollShare)} ` +
-        `(mean ${lanes.meanAwaitingPollMs.toFixed(0)} ms per job, p50 ${lanes.awaitingPollP50Ms.toFixed(0)}, p90 ${lanes.awaitingPollP90Ms.toFixed(0)}), empty ${pct(lanes.emptyShare)}; all gate closed in ${pct(allGateClosedShare ?? 0)} of samples`
+        `(mean ${lanes.meanAwaitingPollMs.toFixed(0)} ms per job, p50 ${lanes.awaitingPollP50Ms.toFixed(0)}, p90 ${lanes.awaitingPollP90Ms.toFixed(0)}), empty ${pct(lanes.emptyShare)} ` +
+        `(hand-over from a fetched result to the next accepted job p50 ${lanes.handOverP50Ms.toFixed(0)} ms, p90 ${lanes.handOverP90Ms.toFixed(0)}; first job accepted ${lanes.firstAcceptedMs.toFixed(0)} ms after the start); all gate closed in ${pct(allGateClosedShare ?? 0)} of samples`
       : '')
   );
 }
