@@ -47,6 +47,12 @@ export interface SttActivityDeps {
   fetch: FetchPolicy;
 }
 
+/** The vendor's time for a job found done by a poll sent at `doneAt`, on the workers' clocks. */
+function vendorTiming(clock: { acceptedAt: number; runningAt?: number }, doneAt: number): jobs.VendorJobTiming {
+  const since = (at: number) => Math.max(0, at - clock.acceptedAt);
+  return { elapsedMs: since(doneAt), runningMs: clock.runningAt === undefined ? undefined : since(clock.runningAt) };
+}
+
 /** In-activity waiting stops after this long, well inside the 2-minute start-to-close timeout. */
 const MAX_WAIT_IN_ACTIVITY_MS = 30_000;
 
@@ -132,8 +138,12 @@ export function createSttActivities(deps: SttActivityDeps) {
     return (Context.current().info.heartbeatDetails as SubmitHeartbeat | undefined)?.vendorJobId;
   }
 
-  /** One poll; on completion the utterances go straight to PostgreSQL, only their count travels back. */
-  async function pollOnce(input: { jobId: string; vendorJobId: string; acceptedAt?: number }): Promise<PollOutcome> {
+  /**
+   * One poll; on completion the utterances go straight to PostgreSQL, only their count travels back.
+   * With `clock` (the submit's answer and the last poll that found the job transcribing, epoch ms),
+   * the poll that finds it done records the vendor's time for the next jobs' first polls.
+   */
+  async function pollOnce(input: { jobId: string; vendorJobId: string }, clock?: { acceptedAt: number; runningAt?: number }): Promise<PollOutcome> {
     await coordination.renewSlot(pool, vendor, input.jobId, stt.slotLeaseMs);
     let sentAt = Date.now();
     const polled = await whenAllowed({ route: 'poll', jobId: input.jobId, gates: ['all'] }, () => {
@@ -149,12 +159,14 @@ export function createSttActivities(deps: SttActivityDeps) {
     if (status.status === 'completed') {
       await withTransaction(pool, async (tx) => {
         await jobs.replaceUtterances(tx, input.jobId, status.utterances);
-        await jobs.recordVendorDone(tx, input.jobId, input.acceptedAt === undefined ? undefined : Math.max(0, sentAt - input.acceptedAt));
+        await jobs.recordVendorDone(tx, input.jobId, clock && vendorTiming(clock, sentAt));
       });
       await completed();
       return { rateLimited: false, status: 'completed', utterances: status.utterances.length };
     }
-    return status.status === 'failed' ? { rateLimited: false, status: 'failed', error: status.error } : { rateLimited: false, status: 'transcribing' };
+    if (status.status === 'failed') return { rateLimited: false, status: 'failed', error: status.error };
+    if (clock) clock.runningAt = sentAt;
+    return { rateLimited: false, status: 'transcribing' };
   }
 
   return {
@@ -270,10 +282,11 @@ export function createSttActivities(deps: SttActivityDeps) {
       const deadline = Date.now() + input.maxWaitMs;
       const timedFirstPoll = input.firstPollAt !== undefined;
       const firstWaitMs = timedFirstPoll ? Math.max(0, Math.min(input.firstPollAfterMs, input.firstPollAt! - Date.now())) : input.firstPollAfterMs;
+      const clock = input.acceptedAt === undefined ? undefined : { acceptedAt: input.acceptedAt };
       return whileHeartbeating(async () => {
         await ctx.sleep(firstWaitMs);
         for (let polls = 1; ; polls++) {
-          const outcome = await pollOnce(input);
+          const outcome = await pollOnce(input, clock);
           const done = outcome.rateLimited || outcome.status !== 'transcribing';
           const nextMs = nextPollDelayMs(polls, input.pollIntervalMs, timedFirstPoll);
           if (done || Date.now() + nextMs > deadline) return { ...outcome, polls };

@@ -108,30 +108,38 @@ export async function findUtterances(db: Queryable, jobId: string): Promise<Utte
   return rows;
 }
 
-/**
- * A poll found the vendor job done: the first such time counts for the vendor's timing, and so does
- * `elapsedMs` (from the submit's answer to this poll's request, on the workers' clocks) when known.
- */
-export async function recordVendorDone(db: Queryable, id: string, elapsedMs?: number): Promise<void> {
+/** What the workers' clocks saw of one vendor job, from the submit's answer (ms). */
+export interface VendorJobTiming {
+  /** To the request of the poll that found it done. */
+  elapsedMs: number;
+  /** To the request of the last poll that found it still transcribing, if one did. */
+  runningMs?: number;
+}
+
+/** A poll found the vendor job done: the first such time counts for the vendor's timing, with the workers' `timing` when known. */
+export async function recordVendorDone(db: Queryable, id: string, timing?: VendorJobTiming): Promise<void> {
   await db.query(
     `UPDATE stt_jobs SET vendor_done_at = COALESCE(vendor_done_at, now()),
-                         vendor_elapsed_ms = CASE WHEN vendor_done_at IS NULL THEN $2 ELSE vendor_elapsed_ms END
+                         vendor_elapsed_ms = CASE WHEN vendor_done_at IS NULL THEN $2 ELSE vendor_elapsed_ms END,
+                         vendor_running_ms = CASE WHEN vendor_done_at IS NULL THEN $3 ELSE vendor_running_ms END
      WHERE id = $1`,
-    [id, elapsedMs ?? null],
+    [id, timing?.elapsedMs ?? null, timing?.runningMs ?? null],
   );
 }
 
-/** The vendor's time per byte over its last `limit` completed jobs: the fastest, and how many jobs that is. */
+/** The bounds the vendor's last `limit` completed jobs set on its time per byte (domain/stt/poll-schedule.ts). */
 export async function recentVendorTiming(db: Queryable, vendor: string, limit = 20): Promise<VendorTiming> {
-  const { rows } = await db.query<{ fastestMsPerByte: number | null; samples: number }>(
-    `SELECT min(ms_per_byte) AS "fastestMsPerByte", count(*)::int AS samples FROM (
-       SELECT COALESCE(vendor_elapsed_ms, extract(epoch FROM vendor_done_at - vendor_submitted_at) * 1000) / size_bytes AS ms_per_byte
+  const { rows } = await db.query<{ fastestMsPerByte: number | null; slowestRunningMsPerByte: number | null; samples: number }>(
+    `SELECT min(done_ms / size_bytes) AS "fastestMsPerByte", max(running_ms / size_bytes) AS "slowestRunningMsPerByte", count(*)::int AS samples FROM (
+       SELECT COALESCE(vendor_elapsed_ms, extract(epoch FROM vendor_done_at - vendor_submitted_at) * 1000) AS done_ms, vendor_running_ms AS running_ms, size_bytes
        FROM stt_jobs
        WHERE vendor = $1 AND vendor_done_at IS NOT NULL AND vendor_submitted_at IS NOT NULL AND size_bytes > 0
        ORDER BY vendor_done_at DESC LIMIT $2) recent`,
     [vendor, limit],
   );
-  return { fastestMsPerByte: rows[0].fastestMsPerByte === null ? null : Number(rows[0].fastestMsPerByte), samples: rows[0].samples };
+  const row = rows[0];
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  return { fastestMsPerByte: num(row.fastestMsPerByte), slowestRunningMsPerByte: num(row.slowestRunningMsPerByte), samples: row.samples };
 }
 
 export async function finishSttJob(db: Queryable, id: string, status: string, error?: string): Promise<void> {
