@@ -16,7 +16,7 @@ import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
 import type { FetchPolicy } from '../../infra/http/fetch-remote';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 import { createAudioFetcher } from './fetch-audio';
-import { firstPollDelayMs, nextPollDelayMs } from '../../domain/stt/poll-schedule';
+import { firstPollPlan, nextPollDelayMs } from '../../domain/stt/poll-schedule';
 
 /** The vendor said "not now": nobody calls it again before `retryAt`. */
 export interface RateLimited {
@@ -31,7 +31,9 @@ export interface RateLimited {
  * (domain/stt/poll-schedule.ts), counted from `acceptedAt` (epoch ms, this worker's clock) when the
  * vendor's answer came now rather than from an earlier attempt.
  */
-export type SubmitOutcome = { rateLimited: false; vendorJobId: string; completed?: { utterances: number }; firstPollAfterMs?: number; acceptedAt?: number } | RateLimited;
+export type SubmitOutcome =
+  | { rateLimited: false; vendorJobId: string; completed?: { utterances: number }; firstPollAfterMs?: number; doneByMs?: number; acceptedAt?: number }
+  | RateLimited;
 export type PollOutcome =
   | { rateLimited: false; status: 'transcribing' }
   | { rateLimited: false; status: 'completed'; utterances: number }
@@ -199,7 +201,7 @@ export function createSttActivities(deps: SttActivityDeps) {
       const submittedAsync = async (vendorJobId: string, acceptedAt?: number): Promise<SubmitOutcome> => ({
         rateLimited: false,
         vendorJobId,
-        firstPollAfterMs: firstPollDelayMs(await jobs.recentVendorTiming(pool, vendor), job.sizeBytes, stt.pollIntervalMs, stt.slotLeaseMs),
+        ...firstPollPlan(await jobs.recentVendorTiming(pool, vendor), job.sizeBytes, stt.pollIntervalMs, stt.slotLeaseMs),
         acceptedAt,
       });
       if (job.vendorJobId) {
@@ -275,6 +277,8 @@ export function createSttActivities(deps: SttActivityDeps) {
        * finds it done records the vendor's time from it. Absent in older runs and continued ones.
        */
       acceptedAt?: number;
+      /** When recent jobs say the job is done at the latest (epoch ms, the submitting worker's clock): an early first poll is followed then. */
+      doneByAt?: number;
       pollIntervalMs: number;
       maxWaitMs: number;
     }): Promise<PollOutcome & { polls: number }> => {
@@ -288,7 +292,7 @@ export function createSttActivities(deps: SttActivityDeps) {
         for (let polls = 1; ; polls++) {
           const outcome = await pollOnce(input, clock);
           const done = outcome.rateLimited || outcome.status !== 'transcribing';
-          const nextMs = nextPollDelayMs(polls, input.pollIntervalMs, timedFirstPoll);
+          const nextMs = nextPollDelayMs(polls, input.pollIntervalMs, timedFirstPoll, input.doneByAt === undefined ? undefined : input.doneByAt - Date.now());
           if (done || Date.now() + nextMs > deadline) return { ...outcome, polls };
           await ctx.sleep(nextMs);
         }

@@ -26,33 +26,45 @@ export interface VendorTiming {
 /** Bounds closer than this share of the poll interval are close enough: the first poll goes at the upper one. */
 export const CLOSE_BOUNDS_FRACTION = 0.1;
 
+/** When to poll a job first, and when recent jobs say it is done at the latest; ms after its accepted submit. */
+export interface FirstPollPlan {
+  firstPollAfterMs: number;
+  /** Absent until recent jobs have shown the vendor's time. */
+  doneByMs?: number;
+}
+
 /**
  * The wait before the first poll, never less than the poll interval and never so long that the
  * job's slot lease (renewed by polls) could lapse. The vendor's time lies between the two bounds
  * the recent jobs set. While they are far apart the first poll goes halfway between them: found
- * done, it lowers the upper bound; found transcribing, it raises the lower one (and the job is
- * polled again soon, nextPollDelayMs). Once they are close it goes at the upper bound. Polling
- * always at the upper bound would let it creep: each poll is a little late, and its lateness would
- * become the next job's wait.
+ * done, it lowers the upper bound; found transcribing, it raises the lower one, and the job is
+ * polled again at the upper bound (nextPollDelayMs). Once they are close it goes at the upper
+ * bound. Polling always at the upper bound would let it creep: each poll is a little late, and its
+ * lateness would become the next job's wait.
  */
-export function firstPollDelayMs(timing: VendorTiming, sizeBytes: number | null, pollIntervalMs: number, slotLeaseMs: number): number {
-  if (timing.samples < MIN_TIMING_SAMPLES || timing.fastestMsPerByte === null || !sizeBytes) return pollIntervalMs;
+export function firstPollPlan(timing: VendorTiming, sizeBytes: number | null, pollIntervalMs: number, slotLeaseMs: number): FirstPollPlan {
+  if (timing.samples < MIN_TIMING_SAMPLES || timing.fastestMsPerByte === null || !sizeBytes) return { firstPollAfterMs: pollIntervalMs };
+  const clamp = (ms: number) => Math.round(Math.max(pollIntervalMs, Math.min(ms, slotLeaseMs / 2)));
   const upper = timing.fastestMsPerByte * sizeBytes;
   const lower = timing.slowestRunningMsPerByte === null ? undefined : timing.slowestRunningMsPerByte * sizeBytes;
   const expected = lower !== undefined && upper - lower > pollIntervalMs * CLOSE_BOUNDS_FRACTION ? (lower + upper) / 2 : upper;
-  return Math.round(Math.max(pollIntervalMs, Math.min(expected, slotLeaseMs / 2)));
+  return { firstPollAfterMs: clamp(expected), doneByMs: clamp(upper) };
 }
 
 /**
- * A first poll timed by the vendor's recent speed that still finds the job transcribing came a
- * little early: the job is about done, so the next poll follows after a quarter of the interval
- * rather than the whole of it. One short step only: a job that is slower than the others goes back
- * to the interval, so requests (each a chance of a 429 that pauses everyone) stay near one per job.
+ * A first poll timed by the vendor's recent speed that still finds the job transcribing came early:
+ * the next one goes when recent jobs say it is done at the latest, or, when that time has passed
+ * (the job is slower than the others), after a quarter of the interval. One such step only, then
+ * the interval, so requests (each a chance of a 429 that pauses everyone) stay near one per job.
  */
 export const EARLY_REPOLL_FRACTION = 0.25;
 
-/** The wait after poll number `pollsSoFar` (1 = the first) found the job still transcribing. */
-export function nextPollDelayMs(pollsSoFar: number, pollIntervalMs: number, firstPollWasTimed: boolean): number {
-  if (firstPollWasTimed && pollsSoFar === 1) return Math.round(pollIntervalMs * EARLY_REPOLL_FRACTION);
-  return pollIntervalMs;
+/**
+ * The wait after poll number `pollsSoFar` (1 = the first) found the job still transcribing;
+ * `msUntilDoneBy`: from now to the plan's `doneByMs`, when the first poll was timed by one.
+ */
+export function nextPollDelayMs(pollsSoFar: number, pollIntervalMs: number, firstPollWasTimed: boolean, msUntilDoneBy?: number): number {
+  if (!firstPollWasTimed || pollsSoFar !== 1) return pollIntervalMs;
+  if (msUntilDoneBy !== undefined && msUntilDoneBy > 0) return Math.round(Math.min(msUntilDoneBy, pollIntervalMs));
+  return Math.round(pollIntervalMs * EARLY_REPOLL_FRACTION);
 }

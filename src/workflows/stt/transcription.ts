@@ -136,6 +136,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   let acceptedAt: number | undefined;
   /** Kept for every poll of this run (acceptedAt is spent on the first): the vendor's time is measured from it. */
   let vendorAcceptedAt: number | undefined;
+  let doneByMs: number | undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
     holdsSlot = false;
@@ -181,6 +182,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       const accepted = patched(SUBMIT_WAITS_FOR_SLOT_PATCH) ? await submitWhenSlotFree() : await takeSlotThenSubmit();
       enter('submitted', { vendorJobId: accepted.vendorJobId });
       firstPollAfterMs = accepted.firstPollAfterMs;
+      doneByMs = accepted.doneByMs;
       acceptedAt = accepted.acceptedAt;
       vendorAcceptedAt = accepted.acceptedAt;
       if (accepted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(accepted.completed.utterances);
@@ -196,6 +198,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       const firstPoll = firstPollAfterMs !== undefined && patched(FIRST_POLL_PATCH);
       const waitMs = firstPoll ? Math.max(tuning.pollIntervalMs, firstPollAfterMs!) : tuning.pollIntervalMs;
       const firstPollAt = firstPoll && acceptedAt !== undefined ? acceptedAt + waitMs : undefined;
+      const doneByAt = firstPollAt !== undefined && doneByMs !== undefined ? acceptedAt! + doneByMs : undefined;
       firstPollAfterMs = undefined;
       acceptedAt = undefined;
       let polled: PollOutcome;
@@ -212,6 +215,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
           firstPollAfterMs: inActivityMs,
           firstPollAt,
           acceptedAt: vendorAcceptedAt,
+          doneByAt,
           pollIntervalMs: tuning.pollIntervalMs,
           maxWaitMs,
         });
