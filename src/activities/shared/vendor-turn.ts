@@ -39,14 +39,8 @@ export interface TurnRules {
 export const SHORT_PAUSE_MS = 2_000;
 /** A slot waiter asks again at least this often; a release anywhere wakes it sooner. */
 const SLOT_RETRY_MS = 1_000;
-/**
- * Spreads calls that wait for the same reopening, so they do not arrive at the vendor in the same
- * instant, yet keeps them close: a 429 drawn by the first of them closes the gate again within
- * about 15 ms, and every call still waiting then waits out another whole pause. At 150 ms most of
- * them did (bench:stt (a): gate closed in 45–49 % of samples, 1.29–1.31× ideal; at 25 ms 36 %,
- * 1.25×, with as many requests inside the vendor's Retry-After window as before).
- */
-const WAKE_JITTER_MS = 25;
+/** Spreads calls that wait for the same reopening, so they do not arrive at the vendor together. */
+const WAKE_JITTER_MS = 150;
 
 /**
  * The rules of one call to `vendor` in the shared tables: the job's slot under the cap when `slot`
