@@ -27,9 +27,9 @@ export interface RateLimited {
 
 /** `completed` comes from a synchronous vendor: the transcript is stored already and there is nothing to poll. */
 /**
- * `firstPollAfterMs`: when the vendor's recent jobs say this one can be done at the earliest
- * (domain/stt/poll-schedule.ts), counted from `acceptedAt` (epoch ms, this worker's clock) when the
- * vendor's answer came now rather than from an earlier attempt.
+ * `firstPollAfterMs` and `doneByMs`: when to poll first and when the vendor's recent jobs say this one
+ * is done at the latest (domain/stt/poll-schedule.ts, `firstPollPlan`), counted from `acceptedAt`
+ * (epoch ms, this worker's clock) when the vendor's answer came now rather than from an earlier attempt.
  */
 export type SubmitOutcome =
   | { rateLimited: false; vendorJobId: string; completed?: { utterances: number }; firstPollAfterMs?: number; doneByMs?: number; acceptedAt?: number }

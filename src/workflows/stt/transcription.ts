@@ -133,9 +133,8 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
   const resumed = input.resumePolling;
   let holdsSlot = resumed !== undefined;
   let firstPollAfterMs: number | undefined;
+  /** When the vendor accepted the job in this run; every poll measures the vendor's time from it. */
   let acceptedAt: number | undefined;
-  /** Kept for every poll of this run (acceptedAt is spent on the first): the vendor's time is measured from it. */
-  let vendorAcceptedAt: number | undefined;
   let doneByMs: number | undefined;
   const complete = async (utterances: number) => {
     await bookkeeping.releaseSlot({ jobId: input.jobId });
@@ -184,7 +183,6 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       firstPollAfterMs = accepted.firstPollAfterMs;
       doneByMs = accepted.doneByMs;
       acceptedAt = accepted.acceptedAt;
-      vendorAcceptedAt = accepted.acceptedAt;
       if (accepted.completed && patched(SYNCHRONOUS_RESULT_PATCH)) return await complete(accepted.completed.utterances);
     }
 
@@ -200,7 +198,6 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
       const firstPollAt = firstPoll && acceptedAt !== undefined ? acceptedAt + waitMs : undefined;
       const doneByAt = firstPollAt !== undefined && doneByMs !== undefined ? acceptedAt! + doneByMs : undefined;
       firstPollAfterMs = undefined;
-      acceptedAt = undefined;
       let polled: PollOutcome;
       if (patched(POLLS_IN_ACTIVITY_PATCH)) {
         // Short waits happen inside the activity, on the worker's clock; a longer one is a durable timer first.
@@ -214,7 +211,7 @@ export async function transcriptionWorkflow(input: TranscriptionInput): Promise<
           vendorJobId: state.vendorJobId!,
           firstPollAfterMs: inActivityMs,
           firstPollAt,
-          acceptedAt: vendorAcceptedAt,
+          acceptedAt,
           doneByAt,
           pollIntervalMs: tuning.pollIntervalMs,
           maxWaitMs,

@@ -19,6 +19,18 @@ test('once recent jobs show how long the vendor takes, a job is first polled whe
     assert.ok(pollsOf(timed.vendorJobId) <= 2, `the timed job was polled ${pollsOf(timed.vendorJobId)} times`);
     const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM stt_jobs WHERE vendor_done_at >= vendor_submitted_at`);
     assert.equal(rows[0].n, 4, 'every completed job recorded when the vendor took it and when it was found done');
+    // The workers' clocks bound the vendor's 6 s: found done no sooner, found transcribing no later.
+    const timing = await stack.pool.query<{ id: string; elapsed: number; running: number | null }>(
+      `SELECT id, vendor_elapsed_ms AS elapsed, vendor_running_ms AS running FROM stt_jobs WHERE id = ANY($1) ORDER BY created_at`,
+      [[...learning.map(({ body: job }) => job.id), body.id]],
+    );
+    assert.equal(timing.rows.length, 4);
+    for (const job of timing.rows) {
+      assert.ok(job.elapsed >= 5_900, `${job.id} was found done ${job.elapsed} ms after the vendor took it, before its 6 s`);
+      if (job.running !== null) assert.ok(job.running < job.elapsed && job.running <= 6_100, `${job.id}: still transcribing at ${job.running} ms, done by ${job.elapsed} ms`);
+    }
+    const learnedRunning = timing.rows.slice(0, 3).filter((job) => job.running !== null).length;
+    assert.equal(learnedRunning, 3, 'the jobs polled from the start saw the vendor still transcribing');
   } finally {
     await stack.stop();
     await vendor.stop();
