@@ -64,6 +64,11 @@ export async function startTranscriptions(apis: Apis, prefix: string, count: num
   );
   return {
     ids,
+    /** Jobs whose vendor job id is recorded: the vendor accepted them and the system knows it. */
+    async submitted(pool: Pool): Promise<number> {
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM stt_jobs WHERE id = ANY($1) AND vendor_job_id IS NOT NULL`, [ids]);
+      return rows[0].n;
+    },
     /** Waits for every job, then checks: one vendor submit each, the account limit kept, no slot lease left. */
     async complete(vendor: FakeVendor, pool: Pool, accountLimit: number, timeoutMs = 300_000): Promise<void> {
       for (const id of ids) await untilCompleted(`transcription ${id}`, apis, (api) => getTranscription(api, id), timeoutMs);

@@ -89,7 +89,7 @@ export function createSttActivities(deps: SttActivityDeps) {
     const until = await vendorGates.closeGate(pool, vendor, { gate, class: limit, code, reason, delayMs });
     // A poll is held up only by the gate that stops polls; one meeting a submit-only limit tries again after its interval.
     const retryAt = gate === 'all' || call.route === 'submit' ? until : new Date(Date.now() + stt.pollIntervalMs);
-    return { retryAt, reason };
+    return { retryAt, reason, gate };
   }
 
   async function onVendorSuccess(): Promise<void> {
@@ -205,7 +205,11 @@ export function createSttActivities(deps: SttActivityDeps) {
         acceptedAt,
       });
       if (job.vendorJobId) {
-        if (!provider.synchronous) return await submittedAsync(job.vendorJobId);
+        if (!provider.synchronous) {
+          // An attempt lost between recording the id and marking its slot submitted leaves the mark to us.
+          await withTransaction(pool, (tx) => coordination.markSubmitted(tx, vendor, job.id));
+          return await submittedAsync(job.vendorJobId);
+        }
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
       const accepted = acceptedEarlier();
@@ -234,11 +238,19 @@ export function createSttActivities(deps: SttActivityDeps) {
       // Heartbeat details outlive a failed attempt (the worker flushes them with the failure): if
       // PostgreSQL is gone before the id is recorded, the retry records this id instead of
       // submitting the audio a second time (the vendor offers no idempotency key).
-      if (!transcript) Context.current().heartbeat({ vendorJobId: submission.vendorJobId } satisfies SubmitHeartbeat);
+      if (!transcript) {
+        Context.current().heartbeat({ vendorJobId: submission.vendorJobId } satisfies SubmitHeartbeat);
+        // A worker killed between the vendor's answer and this commit submits the audio again on
+        // retry, and nothing can tell (the vendor has no idempotency key): so the id is committed
+        // by one statement of its own, first, before the slot bookkeeping that waits on a lock.
+        const vendorJobId = await jobs.recordVendorJobId(pool, job.id, submission.vendorJobId);
+        await withTransaction(pool, (tx) => coordination.markSubmitted(tx, vendor, job.id));
+        await onVendorSuccess();
+        return await submittedAsync(vendorJobId, vendorJobId === submission.vendorJobId ? acceptedAt : undefined);
+      }
       const outcome = await withTransaction(pool, async (tx): Promise<SubmitOutcome> => {
         const vendorJobId = await jobs.recordVendorJobId(tx, job.id, submission.vendorJobId);
         await coordination.markSubmitted(tx, vendor, job.id);
-        if (!transcript) return { rateLimited: false, vendorJobId };
         if (vendorJobId !== submission.vendorJobId) {
           // An attempt that got in first stored its own transcript with its id; that one stands.
           return { rateLimited: false, vendorJobId, completed: { utterances: (await jobs.findUtterances(tx, job.id)).length } };
@@ -247,8 +259,8 @@ export function createSttActivities(deps: SttActivityDeps) {
         return { rateLimited: false, vendorJobId, completed: { utterances: transcript.utterances.length } };
       });
       await onVendorSuccess();
-      if (transcript) await completed();
-      return outcome.rateLimited || outcome.completed ? outcome : await submittedAsync(outcome.vendorJobId, outcome.vendorJobId === submission.vendorJobId ? acceptedAt : undefined);
+      await completed();
+      return outcome;
     },
 
     /** One poll (runs started before polls waited inside the activity call this; awaitTranscription polls now). */
