@@ -18,6 +18,8 @@ export interface Hold {
   retryAt: Date;
   /** The gate's reason (`rate_limited_A0003`, …), or WAITING_FOR_SLOT when every slot is taken. */
   reason: string;
+  /** The vendor gate that is closed; absent for a slot wait. */
+  gate?: GateName;
 }
 
 export interface TurnRules {
@@ -39,8 +41,15 @@ export interface TurnRules {
 export const SHORT_PAUSE_MS = 2_000;
 /** A slot waiter asks again at least this often; a release anywhere wakes it sooner. */
 const SLOT_RETRY_MS = 1_000;
-/** Spreads calls that wait for the same reopening, so they do not arrive at the vendor together. */
-const WAKE_JITTER_MS = 150;
+/**
+ * Spreads calls that wait for the same reopening, so they do not arrive at the vendor together.
+ * After a request-rate pause (the `all` gate) the spread is tight: a 429 that the first call
+ * draws closes the gate again within milliseconds, and every call still asleep then waits out a
+ * whole second pause. After a concurrency or quota pause (the `submit` gate) it is wide: submits
+ * arriving together could draw several A0002s at once, and a second one before any accepted
+ * submit halves the learned cap.
+ */
+const WAKE_SPREAD_MS: Record<GateName, number> = { all: 25, submit: 150 };
 
 /**
  * The rules of one call to `vendor` in the shared tables: the job's slot under the cap when `slot`
@@ -58,7 +67,7 @@ export function vendorTurnRules(
     onTurn: slot && (() => markRequested(pool, vendor, slot.jobId)),
     closedGate: async () => {
       const gate = await passGates(pool, vendor, gates);
-      return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited' };
+      return gate.open ? undefined : { retryAt: gate.until, reason: gate.reason ?? 'rate_limited', gate: gate.gate };
     },
     slotReleases,
   };
@@ -79,7 +88,7 @@ export async function waitOutShortHold(hold: Hold, deadline: number, slotRelease
   const waitMs = Math.max(0, hold.retryAt.getTime() - Date.now());
   if (waitMs > SHORT_PAUSE_MS || Date.now() + waitMs > deadline) return false;
   if (hold.reason === WAITING_FOR_SLOT) await slotReleases.wait(waitMs);
-  else await Context.current().sleep(waitMs + Math.random() * WAKE_JITTER_MS);
+  else await Context.current().sleep(waitMs + Math.random() * WAKE_SPREAD_MS[hold.gate ?? 'submit']);
   return true;
 }
 

@@ -7,7 +7,7 @@ import type { Queryable } from '../db/queryable';
  * 429 closes. A closed gate reopens by itself when its time passes.
  */
 
-export type GateDecision = { open: true } | { open: false; until: Date; reason: string | null };
+export type GateDecision = { open: true } | { open: false; gate: GateName; until: Date; reason: string | null };
 
 interface GateRow {
   submit_blocked_until: Date;
@@ -25,10 +25,10 @@ export async function passGates(db: Queryable, vendor: string, gates: readonly G
   );
   const row = rows[0];
   if (!row) return { open: true };
-  let closed: { until: Date; reason: string | null } | undefined;
+  let closed: { gate: GateName; until: Date; reason: string | null } | undefined;
   for (const gate of gates) {
     const until = gate === 'submit' ? row.submit_blocked_until : row.all_blocked_until;
-    if (until > row.now && (!closed || until > closed.until)) closed = { until, reason: gate === 'submit' ? row.submit_reason : row.all_reason };
+    if (until > row.now && (!closed || until > closed.until)) closed = { gate, until, reason: gate === 'submit' ? row.submit_reason : row.all_reason };
   }
   return closed ? { open: false, ...closed } : { open: true };
 }
