@@ -90,7 +90,8 @@ async function plainlyFull(tx: Queryable, vendor: string, jobId: string, configu
 /** The vendor accepted the job: its slot now holds a running vendor job, and that much concurrency is proven. */
 export async function markSubmitted(tx: Queryable, vendor: string, jobId: string): Promise<void> {
   await lock(tx, vendor);
-  const marked = await tx.query(`UPDATE vendor_slots SET submitted_at = COALESCE(submitted_at, now()) WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+  // Once per slot: a retried submit that finds its job's id recorded marks the slot only if the attempt before it could not.
+  const marked = await tx.query(`UPDATE vendor_slots SET submitted_at = now() WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL`, [vendor, jobId]);
   if (marked.rowCount === 0) return;
   const { accepted } = await countSlots(tx, vendor);
   await saveCap(tx, vendor, afterAcceptedSubmit(await loadCap(tx, vendor), accepted));

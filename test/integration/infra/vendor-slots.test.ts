@@ -59,3 +59,21 @@ test('a slot taken but not yet on its way (waiting at a closed gate) is not coun
   await markRequested(pool, VENDOR, 'f');
   assert.equal(await refused('f'), 2);
 });
+
+test('a slot marked submitted again (a retried submit that finds its id recorded) is not a newly accepted submit', async () => {
+  for (const job of ['a', 'b', 'c']) {
+    assert.equal(await take(job), true, `${job} takes a slot`);
+    await accepted(job);
+  }
+  assert.equal(await take('d'), true);
+  await markRequested(pool, VENDOR, 'd');
+  assert.equal(await refused('d'), 3, 'the first A0002 steps the cap down to the three running');
+  await accepted('a');
+  const { rows } = await pool.query(`SELECT refused_since_accept FROM vendor_limits WHERE vendor = $1`, [VENDOR]);
+  assert.equal(rows[0].refused_since_accept, true, 'no submit was accepted since the refusal');
+  await releaseSlot(pool, VENDOR, 'c');
+  assert.equal(await take('e'), true);
+  await markRequested(pool, VENDOR, 'e');
+  // A second refusal before any accepted submit, below the cap: the limit itself fell, so the cap halves.
+  assert.equal(await refused('e'), 1);
+});
