@@ -38,19 +38,31 @@ async function route(state: FakeSttVendorState, req: http.IncomingMessage, res: 
   }
   if (method === 'POST' && url.pathname === '/v1/transcribe') {
     if (hang(state, 'submit', req)) return;
-    const { upload, form } = await readUpload(state, req);
-    return send(res, state.submit({ authorization: req.headers.authorization, upload, config: formString(form, 'config') }));
+    state.uploadStarted();
+    try {
+      const { upload, form } = await readUpload(state, req);
+      return send(res, state.submit({ authorization: req.headers.authorization, upload, config: formString(form, 'config') }));
+    } finally {
+      state.uploadAnswered();
+    }
   }
   if (method === 'POST' && url.pathname === '/v1/audio/transcriptions') {
     if (hang(state, 'transcriptions', req)) return;
-    const { upload, form } = await readUpload(state, req);
-    const started = startTranscription(state, {
-      authorization: req.headers.authorization,
-      upload,
-      model: formString(form, 'model'),
-      responseFormat: formString(form, 'response_format'),
-      language: formString(form, 'language'),
-    });
+    state.uploadStarted();
+    let started: ReturnType<typeof startTranscription>;
+    try {
+      const { upload, form } = await readUpload(state, req);
+      started = startTranscription(state, {
+        authorization: req.headers.authorization,
+        upload,
+        model: formString(form, 'model'),
+        responseFormat: formString(form, 'response_format'),
+        language: formString(form, 'language'),
+      });
+    } finally {
+      // The job exists (or was refused) once it is started; what follows is its answer's delivery.
+      state.uploadAnswered();
+    }
     if ('reply' in started) return send(res, started.reply);
     // The job runs to the end even if the client hangs up, as a real server's would.
     await sleep(started.waitMs);

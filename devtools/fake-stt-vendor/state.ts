@@ -66,9 +66,11 @@ export class FakeSttVendorState {
 
   /** Forgets jobs, tokens, counters and any open Retry-After window; keeps the options. */
   reset(): void {
-    const open = this.counters.connections.open;
+    // Connections and uploads on their way are still there after a reset.
+    const { connections, uploadsInProgress } = this.counters;
     this.counters = new VendorCounters();
-    Object.assign(this.counters.connections, { open, maxOpenObserved: open });
+    Object.assign(this.counters.connections, { open: connections.open, maxOpenObserved: connections.open });
+    this.counters.uploadsInProgress = uploadsInProgress;
     this.tokens.clear();
     this.jobs.clear();
     this.limitedSince = this.limitedUntil = 0;
@@ -81,6 +83,15 @@ export class FakeSttVendorState {
   }
 
   /** Connections are counted by the HTTP layer; they survive a reset because sockets do. */
+  /** An upload past the hang check, until it is answered (or fails): a job the vendor may still create. */
+  uploadStarted(): void {
+    this.counters.uploadStarted();
+  }
+
+  uploadAnswered(): void {
+    this.counters.uploadAnswered();
+  }
+
   connectionOpened(): void {
     this.counters.connectionOpened();
   }

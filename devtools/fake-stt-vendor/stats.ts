@@ -23,6 +23,11 @@ export interface FakeSttVendorStats {
   responses500: number;
   responses401: number;
   hungRequests: number;
+  /**
+   * Uploads between their arrival and the vendor's answer (hung ones excluded): jobs the vendor may
+   * still create. With none, and submits set to hang, no client can get a job accepted unseen.
+   */
+  uploadsInProgress: number;
   /** TCP connections from clients: shows whether a client bounds and reuses its connections. */
   connections: { open: number; total: number; maxOpenObserved: number };
   jobs: { active: number; transcribing: number; completed: number; failed: number; resultsFetched: number };
@@ -49,10 +54,19 @@ export class VendorCounters {
   responses500 = 0;
   responses401 = 0;
   hungRequests = 0;
+  uploadsInProgress = 0;
   connections = { open: 0, total: 0, maxOpenObserved: 0 };
   maxConcurrentJobsObserved = 0;
   requestsWhileLimited = 0;
   requestsWhileLimitedLog: FakeSttVendorStats['requestsWhileLimitedLog'] = [];
+
+  uploadStarted(): void {
+    this.uploadsInProgress++;
+  }
+
+  uploadAnswered(): void {
+    this.uploadsInProgress--;
+  }
 
   arrived(route: VendorRoute): void {
     this.requests[route]++;
@@ -112,6 +126,7 @@ export class VendorCounters {
       responses500: this.responses500,
       responses401: this.responses401,
       hungRequests: this.hungRequests,
+      uploadsInProgress: this.uploadsInProgress,
       connections: this.connections,
       maxConcurrentJobsObserved: this.maxConcurrentJobsObserved,
       requestsWhileLimited: this.requestsWhileLimited,

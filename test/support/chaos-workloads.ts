@@ -8,7 +8,7 @@ import { startPortfolio, startTranscriptions, type Apis } from './cluster-loads'
 import { getJob, postCsv } from './etl';
 import { api, postItems } from './moderation';
 import { waitUntil } from './stack';
-import { wav, type FakeVendor } from './stt';
+import { killWithEverySubmitRecorded, wav, type FakeVendor } from './stt';
 
 /**
  * One workload per pipeline at the sizes issue 12 asks for, started together so that one kill
@@ -124,23 +124,9 @@ export async function startWorkloads(apis: Apis, host: SampleVideoHost, vendor: 
         return p.cells >= 320 && p.submits >= 1 && p.videos >= 1 && p.items >= 25 ? p : undefined;
       }, 120_000);
     },
-    /**
-     * Runs `kill` (which must signal before its first await) at a moment when every upload the vendor
-     * has accepted has its vendor job id recorded. Between the vendor's answer and that one-statement
-     * write, a crash of the whole stack loses the id and the retry submits again: no client can
-     * close that window without an idempotency key on the vendor's side, which RTZR does not offer.
-     * The vendor runs in this process, so nothing can reach it between the last look and the kill.
-     */
+    /** Runs `kill` at a moment when every upload the vendor accepted has its job id recorded (see killWithEverySubmitRecorded). */
     async killBetweenSubmits(pool: Pool, kill: () => Promise<void>): Promise<void> {
-      let killed: Promise<void> | undefined;
-      await waitUntil('a moment when every accepted upload is recorded', async () => {
-        const before = vendor.admin.stats().submits.total;
-        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM stt_jobs WHERE id = ANY($1) AND vendor_job_id IS NOT NULL`, [transcriptions.ids]);
-        if (vendor.admin.stats().submits.total !== before || rows[0].n !== before) return undefined;
-        killed = kill();
-        return true;
-      }, 30_000);
-      await killed;
+      await killWithEverySubmitRecorded(vendor, () => transcriptions.submitted(pool), kill);
     },
     /** That no pipeline had finished: the kill landed in the middle of each. */
     assertMidRun(p: Progress) {

@@ -9,14 +9,23 @@ import type { Apis } from './cluster-loads';
 
 /**
  * SIGKILLs `worker` once `progress()` reaches `atLeast` (0: at once), and answers the progress
- * read right after its death, checked to be short of `total`: the kill landed mid-run.
+ * read right after its death, checked to be short of `total`: the kill landed mid-run. `moment`,
+ * if given, picks the instant after that: it calls its argument (which signals before any await) then.
  */
-export async function killedMidRun(worker: ClusterProcess, progress: () => Promise<number>, atLeast: number, total: number): Promise<number> {
+export async function killedMidRun(
+  worker: ClusterProcess,
+  progress: () => Promise<number>,
+  atLeast: number,
+  total: number,
+  moment: (kill: () => Promise<void>) => Promise<void> = (kill) => kill(),
+): Promise<number> {
   if (atLeast > 0) await waitUntil(`${worker.name}'s work to be under way`, async () => (await progress()) >= atLeast, 180_000);
   const child = worker.current();
-  const { exitCode, signalCode } = child.process;
-  assert.ok(child.process.kill('SIGKILL'), `${worker.name} could be signalled (it had already exited: code ${exitCode}, signal ${signalCode}; its last output is printed above)`);
-  await child.exited;
+  await moment(async () => {
+    const { exitCode, signalCode } = child.process;
+    assert.ok(child.process.kill('SIGKILL'), `${worker.name} could be signalled (it had already exited: code ${exitCode}, signal ${signalCode}; its last output is printed above)`);
+    await child.exited;
+  });
   assert.equal(child.process.signalCode, 'SIGKILL');
   const reached = await progress();
   assert.ok(reached < total, `${worker.name} was killed mid-run (${reached} of ${total} done)`);

@@ -62,3 +62,34 @@ export async function waitForTranscription(stack: Pick<TestStack, 'apiUrl'>, id:
 export function sttEnv(vendor: FakeVendor, extra: Record<string, string> = {}): Record<string, string> {
   return { STT_VENDOR_URL: vendor.url, STT_OPENAI_BASE_URL: `${vendor.url}/v1`, STT_POLL_INTERVAL_MS: '300', STT_BACKOFF_BASE_MS: '500', ...extra };
 }
+
+/**
+ * Calls `kill` (which must signal before its first await) at a moment when every upload the vendor
+ * accepted has its job id recorded (`recorded` counts them) and no other can be accepted unseen:
+ * new submits hang at the vendor meanwhile, and none is between its arrival and the vendor's answer.
+ * A kill between the vendor's answer and the commit of its id submits that audio again on retry,
+ * and no client can close that window against a vendor without idempotency keys (RTZR has none):
+ * a test that asks for one submit per job kills elsewhere. The vendor must run in this process.
+ */
+export async function killWithEverySubmitRecorded(vendor: FakeVendor, recorded: () => Promise<number>, kill: () => Promise<void>): Promise<void> {
+  const hang = vendor.admin.options().hang;
+  vendor.admin.configure({ hang: 'submit' });
+  let killed: Promise<void> | undefined;
+  try {
+    await waitUntil(
+      'a moment when every accepted upload is recorded',
+      async () => {
+        const before = vendor.admin.stats().submits.total;
+        const n = await recorded();
+        const now = vendor.admin.stats();
+        if (now.uploadsInProgress > 0 || now.submits.total !== before || n !== before) return undefined;
+        killed = kill();
+        return true;
+      },
+      60_000,
+    );
+  } finally {
+    vendor.admin.configure({ hang });
+  }
+  await killed;
+}

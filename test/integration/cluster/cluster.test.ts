@@ -7,6 +7,7 @@ import { ANY_PIPELINES } from '../../../src/pipelines';
 import { startPortfolio, startEtlJob, startTranscriptions } from '../../support/cluster-loads';
 import { ACCOUNT_LIMIT, startTestCluster, type TestCluster } from '../../support/cluster';
 import { startTestStack, testConfig, waitUntil } from '../../support/stack';
+import { killWithEverySubmitRecorded } from '../../support/stt';
 import { killedMidRun, oneWorkflowPerKey, systemCheckAnsweredBy } from '../../support/cluster-checks';
 
 // The docker-compose.yml topology as real processes (devtools/cluster): Temporal server on
@@ -74,11 +75,12 @@ describe('the production topology, run for real', { timeout: 25 * 60_000 }, () =
       // progress would otherwise land after the restart and leave the next test a worker short.
       const kills = await Promise.allSettled([
         killedMidRun(workers.risk[0], portfolio.sitesDone, 25, 100),
-        // Timed by submits the system has recorded, not by the vendor's count: a kill in the instant
-        // between the vendor's answer and the commit of its id submits that audio again on retry,
-        // which no client can avoid against a vendor without idempotency keys (the id is committed
-        // first, by one statement, to keep that instant short). Kills elsewhere must cost no submit.
-        killedMidRun(workers.stt[0], () => transcriptions.submitted(tc.pool), 6, 30),
+        // At a moment when every upload the vendor accepted has its id recorded: a kill between the
+        // vendor's answer and that commit submits the audio again, and no client can avoid it
+        // (test/support/stt.ts, killWithEverySubmitRecorded). Kills elsewhere must cost no submit.
+        killedMidRun(workers.stt[0], () => transcriptions.submitted(tc.pool), 6, 30, (kill) =>
+          killWithEverySubmitRecorded(tc.vendor, () => transcriptions.submitted(tc.pool), kill),
+        ),
         killedMidRun(workers.etl[0], etlJob.loaded, 15, 100),
         ...idle.map(([, [first]]) => killedMidRun(first, async () => 0, 0, 1)),
       ]);
