@@ -82,7 +82,6 @@ export class FakeSttVendorState {
     this.tokens.clear();
   }
 
-  /** Connections are counted by the HTTP layer; they survive a reset because sockets do. */
   /** An upload past the hang check, until it is answered (or fails): a job the vendor may still create. */
   uploadStarted(): void {
     this.counters.uploadStarted();
@@ -92,6 +91,7 @@ export class FakeSttVendorState {
     this.counters.uploadAnswered();
   }
 
+  /** Connections are counted by the HTTP layer; they survive a reset because sockets do. */
   connectionOpened(): void {
     this.counters.connectionOpened();
   }
