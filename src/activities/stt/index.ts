@@ -128,6 +128,24 @@ export function createSttActivities(deps: SttActivityDeps) {
     });
   }
 
+  /**
+   * Records the vendor job an asynchronous submit got accepted, and answers the id that stands (an
+   * attempt that got in first keeps its own). A worker killed between the vendor's answer and this
+   * commit submits the audio again on retry, and nothing can tell (the vendor has no idempotency
+   * key): so the id is committed by one statement of its own, first, before the slot bookkeeping
+   * that waits on the vendor's lock.
+   */
+  async function recordAccepted(jobId: string, vendorJobId: string): Promise<string> {
+    const recorded = await jobs.recordVendorJobId(pool, jobId, vendorJobId);
+    await markSlotSubmitted(jobId);
+    return recorded;
+  }
+
+  /** Once per slot; a retry that finds its job's id recorded calls it too, should the attempt before it have died between the two commits. */
+  async function markSlotSubmitted(jobId: string): Promise<void> {
+    await withTransaction(pool, (tx) => coordination.markSubmitted(tx, vendor, jobId));
+  }
+
   async function loadJob(jobId: string): Promise<jobs.SttJob> {
     const job = await jobs.findSttJob(pool, jobId);
     if (!job) throw knownFailure(FAILURE_TYPES.badData, `transcription ${jobId} does not exist`);
@@ -206,21 +224,13 @@ export function createSttActivities(deps: SttActivityDeps) {
       });
       if (job.vendorJobId) {
         if (!provider.synchronous) {
-          // An attempt lost between recording the id and marking its slot submitted leaves the mark to us.
-          await withTransaction(pool, (tx) => coordination.markSubmitted(tx, vendor, job.id));
+          await markSlotSubmitted(job.id);
           return await submittedAsync(job.vendorJobId);
         }
         return { rateLimited: false, vendorJobId: job.vendorJobId, completed: { utterances: (await jobs.findUtterances(pool, job.id)).length } };
       }
       const accepted = acceptedEarlier();
-      if (accepted) {
-        const vendorJobId = await withTransaction(pool, async (tx) => {
-          const recorded = await jobs.recordVendorJobId(tx, job.id, accepted);
-          await coordination.markSubmitted(tx, vendor, job.id);
-          return recorded;
-        });
-        return await submittedAsync(vendorJobId);
-      }
+      if (accepted) return await submittedAsync(await recordAccepted(job.id, accepted));
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
       // The submit takes the job's slot, or finds it held already; a job refused for concurrency gave
       // its slot back and queues behind the cap again.
@@ -240,11 +250,7 @@ export function createSttActivities(deps: SttActivityDeps) {
       // submitting the audio a second time (the vendor offers no idempotency key).
       if (!transcript) {
         Context.current().heartbeat({ vendorJobId: submission.vendorJobId } satisfies SubmitHeartbeat);
-        // A worker killed between the vendor's answer and this commit submits the audio again on
-        // retry, and nothing can tell (the vendor has no idempotency key): so the id is committed
-        // by one statement of its own, first, before the slot bookkeeping that waits on a lock.
-        const vendorJobId = await jobs.recordVendorJobId(pool, job.id, submission.vendorJobId);
-        await withTransaction(pool, (tx) => coordination.markSubmitted(tx, vendor, job.id));
+        const vendorJobId = await recordAccepted(job.id, submission.vendorJobId);
         await onVendorSuccess();
         return await submittedAsync(vendorJobId, vendorJobId === submission.vendorJobId ? acceptedAt : undefined);
       }
