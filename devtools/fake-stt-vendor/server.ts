@@ -38,31 +38,25 @@ async function route(state: FakeSttVendorState, req: http.IncomingMessage, res: 
   }
   if (method === 'POST' && url.pathname === '/v1/transcribe') {
     if (hang(state, 'submit', req)) return;
-    state.uploadStarted();
-    try {
+    const reply = await whileUploading(state, async () => {
       const { upload, form } = await readUpload(state, req);
-      return send(res, state.submit({ authorization: req.headers.authorization, upload, config: formString(form, 'config') }));
-    } finally {
-      state.uploadAnswered();
-    }
+      return state.submit({ authorization: req.headers.authorization, upload, config: formString(form, 'config') });
+    });
+    return send(res, reply);
   }
   if (method === 'POST' && url.pathname === '/v1/audio/transcriptions') {
     if (hang(state, 'transcriptions', req)) return;
-    state.uploadStarted();
-    let started: ReturnType<typeof startTranscription>;
-    try {
+    // The job exists (or was refused) once it is started; what follows is its answer's delivery.
+    const started = await whileUploading(state, async () => {
       const { upload, form } = await readUpload(state, req);
-      started = startTranscription(state, {
+      return startTranscription(state, {
         authorization: req.headers.authorization,
         upload,
         model: formString(form, 'model'),
         responseFormat: formString(form, 'response_format'),
         language: formString(form, 'language'),
       });
-    } finally {
-      // The job exists (or was refused) once it is started; what follows is its answer's delivery.
-      state.uploadAnswered();
-    }
+    });
     if ('reply' in started) return send(res, started.reply);
     // The job runs to the end even if the client hangs up, as a real server's would.
     await sleep(started.waitMs);
@@ -77,6 +71,16 @@ async function route(state: FakeSttVendorState, req: http.IncomingMessage, res: 
 }
 
 /** A hung route reads the request (so the client's upload completes) and then never answers. */
+/** Counts an upload from its arrival until `receive` has created its job or refused it (stats: uploadsInProgress). */
+async function whileUploading<T>(state: FakeSttVendorState, receive: () => Promise<T>): Promise<T> {
+  state.uploadStarted();
+  try {
+    return await receive();
+  } finally {
+    state.uploadAnswered();
+  }
+}
+
 function hang(state: FakeSttVendorState, vendorRoute: VendorRoute, req: http.IncomingMessage): boolean {
   if (!state.hangs(vendorRoute)) return false;
   req.resume();
