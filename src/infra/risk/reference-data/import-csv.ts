@@ -60,8 +60,9 @@ export async function importReferenceCsv(pool: Pool, opts: CsvImportOptions, log
   const started = performance.now();
   const source = opts.source ?? DEFAULT_CSV_SOURCE;
   if (source.trim() === '') throw new RangeError('source label must not be empty');
-  // Fail before taking the lock or touching the tables when a path is simply wrong.
-  await Promise.all([opts.gridPath, opts.indicatorsPath].map(assertReadable));
+  // Fail before taking the lock or touching the tables when a path is simply wrong; checked in
+  // order, so with both wrong the grid file is the one named, whichever check finishes first.
+  for (const file of [opts.gridPath, opts.indicatorsPath]) await assertReadable(file);
   return withTransaction(pool, async (tx) => {
     await lockReferenceDataForLoad(tx, LOAD_TIMEOUT_MS);
     const replaced = await prepareTarget(tx, source, opts.merge ?? false, log);
