@@ -26,11 +26,11 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return sources(full);
-    return e.name.endsWith('.ts') ? [full] : [];
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [full] : [];
   });
 }
 
-/** `tsc -p tsconfig.build.json` without the type check: src → .data/bench-worker, migrations beside. */
+/** `tsc -p tsconfig.build.json` without the type check: src → .data/bench-worker, with the files it reads at run time (migrations, seed data). */
 function compile(): string {
   rmSync(OUT_DIR, { recursive: true, force: true });
   const srcDir = path.join(ROOT, 'src');
@@ -40,7 +40,7 @@ function compile(): string {
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file }).outputText);
   }
-  cpSync(path.join(srcDir, 'infra', 'db', 'migrations'), path.join(OUT_DIR, 'infra', 'db', 'migrations'), { recursive: true });
+  cpSync(srcDir, OUT_DIR, { recursive: true, filter: (file) => !file.endsWith('.ts') });
   return path.join(OUT_DIR, 'bin', 'worker.js');
 }
 

@@ -49,23 +49,22 @@ function expectedTotal(headers: Record<string, string | string[] | undefined>, o
 }
 
 /**
- * Counts bytes on their way to storage and heartbeats the offset they reach, once a second. The
- * first one waits a second too: every heartbeat is a write on the Temporal server, and a file that
- * takes less than that is better retried from the start than recorded.
+ * Heartbeats the offset the download has reached, once a second while bytes arrive: a download
+ * that stalls goes quiet, its heartbeat times out, and the retry resumes. The count is read on a
+ * timer rather than taken from each chunk, so the body reaches the store unwrapped: a wrapper on
+ * the way costs promises for every chunk of every file. The first heartbeat waits a second too:
+ * every heartbeat is a write on the Temporal server, and a file that takes less than that is
+ * better retried from the start than recorded.
  */
-async function* reportingProgress(body: AsyncIterable<Uint8Array>, start: number): AsyncGenerator<Uint8Array> {
-  const context = Context.current();
-  let bytes = start;
-  let last = Date.now();
-  for await (const chunk of body) {
-    bytes += chunk.byteLength;
-    const now = Date.now();
-    if (now - last >= HEARTBEAT_EVERY_MS) {
-      last = now;
-      context.heartbeat({ bytes });
-    }
-    yield chunk;
-  }
+function reportProgress(context: Context, reached: () => number): () => void {
+  let reported = reached();
+  const timer = setInterval(() => {
+    const bytes = reached();
+    if (bytes === reported) return;
+    reported = bytes;
+    context.heartbeat({ bytes });
+  }, HEARTBEAT_EVERY_MS);
+  return () => clearInterval(timer);
 }
 
 /**
@@ -95,13 +94,15 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const body = remote.body;
   const stop = () => body.destroy(context.cancellationSignal.reason as Error);
   context.cancellationSignal.addEventListener('abort', stop, { once: true });
+  const from = offset;
+  const stopReporting = reportProgress(context, () => from + remote.bytesReceived());
   // Small enough to be cheaper started over than resumed (ObjectStore.atomicPutBytes): one put.
   const atomic = offset === 0 && total !== undefined && total <= deps.store.atomicPutBytes;
   let put: PutResult | undefined;
   try {
     if (context.cancellationSignal.aborted) stop();
-    if (atomic) put = await deps.store.put(key, reportingProgress(body, 0), { maxBytes: deps.maxBytes, expectedSize: total, contentType: deps.contentType });
-    else await deps.store.appendPartial(key, reportingProgress(body, offset), { offset, maxBytes: deps.maxBytes, expectedSize: total });
+    if (atomic) put = await deps.store.put(key, body, { maxBytes: deps.maxBytes, expectedSize: total, contentType: deps.contentType });
+    else await deps.store.appendPartial(key, body, { offset, maxBytes: deps.maxBytes, expectedSize: total });
   } catch (err) {
     if (context.cancellationSignal.aborted) {
       // A worker shutting down is also a cancellation, but there the retry resumes from the partial.
@@ -110,6 +111,7 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
     }
     throw err;
   } finally {
+    stopReporting();
     context.cancellationSignal.removeEventListener('abort', stop);
   }
   // The connection is done with; publishing (an fsync, a rename) need not hold up the next download.

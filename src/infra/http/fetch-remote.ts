@@ -52,18 +52,31 @@ export class RemoteTooLargeError extends RemoteFetchError {
   override name = 'RemoteTooLargeError';
 }
 
-/** Passes the body through, failing it once more than `maxBytes` went by. */
-function capped(maxBytes: number, url: URL): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      done(seen > maxBytes ? new RemoteTooLargeError(`${url.href} is larger than the ${maxBytes}-byte limit`) : null, chunk);
-    },
-  });
+/** Passes the body through, counting it and failing it once more than `maxBytes` went by. */
+class CappedBody extends Transform {
+  seen = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly url: URL,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+    this.seen += chunk.length;
+    done(this.seen > this.maxBytes ? new RemoteTooLargeError(`${this.url.href} is larger than the ${this.maxBytes}-byte limit`) : null, chunk);
+  }
 }
 
-export async function openRemote(url: URL, opts: RemoteOptions): Promise<RemoteBody & { status: number; headers: Record<string, string | string[] | undefined> }> {
+export interface OpenedRemote extends RemoteBody {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Body bytes received so far: progress a caller can report without handling every chunk itself. */
+  bytesReceived(): number;
+}
+
+export async function openRemote(url: URL, opts: RemoteOptions): Promise<OpenedRemote> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new RemoteFetchError(`${url.href} did not finish within the ${opts.deadlineMs} ms fetch deadline`)), opts.deadlineMs);
   timer.unref();
@@ -96,7 +109,7 @@ export async function openRemote(url: URL, opts: RemoteOptions): Promise<RemoteB
         throw new RemoteTooLargeError(`${current.href} is ${length} bytes, over the ${opts.maxBytes}-byte limit`);
       }
       // An error on either side (the cap, the deadline, a reader giving up) stops both.
-      const body = capped(opts.maxBytes, current);
+      const body = new CappedBody(opts.maxBytes, current);
       pipeline(res.body, body, () => clearTimeout(timer));
       const contentType = res.headers['content-type'];
       return {
@@ -105,6 +118,7 @@ export async function openRemote(url: URL, opts: RemoteOptions): Promise<RemoteB
         finalUrl: current,
         status: res.statusCode,
         headers: res.headers,
+        bytesReceived: () => body.seen,
       };
     }
     throw new UnsafeUrlError(`more than ${opts.maxRedirects} redirects`);
