@@ -10,7 +10,7 @@ import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
 import { HostSlots } from './host-slots';
 import { createProber, describeProbeFailure, type ProbeFinding, type ProbeOutcome, type ProbeResult } from './probe';
 import { stageInput } from './stage';
-import { transferToStorage, type TransferResult } from '../shared/transfer-to-storage';
+import { heartbeatQuietUntil, transferToStorage, type TransferResult } from '../shared/transfer-to-storage';
 
 export type { ProbeOutcome, ProbeResult } from './probe';
 
@@ -94,8 +94,11 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
       const context = Context.current();
       const key = storageKeyFor(input.jobId, input.videoId);
       const { attempt, heartbeatDetails } = context.info;
+      const quietUntil = heartbeatQuietUntil(context);
       // Waiting for a slot is progress too; the details are passed on so a resume still finds them.
-      const release = await downloads.acquire(new URL(input.mediaUrl).host, context.cancellationSignal, () => context.heartbeat(heartbeatDetails));
+      const release = await downloads.acquire(new URL(input.mediaUrl).host, context.cancellationSignal, () => {
+        if (Date.now() >= quietUntil) context.heartbeat(heartbeatDetails);
+      });
       let result: TransferResult;
       let started: Promise<void> | undefined;
       try {
@@ -110,7 +113,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
         started = etl.logVideoEvents(pool, input.jobId, input.videoId, events);
         // Should the download fail first, its error is the one reported; this one only must not go unhandled.
         started.catch(() => undefined);
-        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes, contentType: 'video/mp4' }, input.mediaUrl, key, release);
+        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes, contentType: 'video/mp4', quietUntil }, input.mediaUrl, key, release);
       } finally {
         release();
       }

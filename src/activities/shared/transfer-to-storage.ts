@@ -21,9 +21,24 @@ interface TransferDeps {
   maxBytes: number;
   /** Stored with the object. */
   contentType: string;
+  /** heartbeatQuietUntil as of the activity's start, when it did something else first (waited for a slot). */
+  quietUntil?: number;
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
+const QUIET_START_MS = 5_000;
+
+/**
+ * Until when a transfer that has just begun sends no heartbeat: 5 s, or a third of its heartbeat
+ * timeout if that is shorter. Every heartbeat is a write on the Temporal server, and the SDK sends
+ * the first one at once, so heartbeating from the first second cost nearly every 10 MB file such a
+ * write (bench:etl). A transfer that ends sooner is cheaper retried from the start than recorded,
+ * and one that takes longer still reports well before its heartbeat timeout.
+ */
+export function heartbeatQuietUntil(context: Context): number {
+  const timeoutMs = context.info.heartbeatTimeoutMs;
+  return Date.now() + Math.min(QUIET_START_MS, timeoutMs ? timeoutMs / 3 : QUIET_START_MS);
+}
 
 /**
  * Where to start: never past what the partial file really holds, nor past the last heartbeat.
@@ -49,18 +64,16 @@ function expectedTotal(headers: Record<string, string | string[] | undefined>, o
 }
 
 /**
- * Heartbeats the offset the download has reached, once a second while bytes arrive: a download
- * that stalls goes quiet, its heartbeat times out, and the retry resumes. The count is read on a
- * timer rather than taken from each chunk, so the body reaches the store unwrapped: a wrapper on
- * the way costs promises for every chunk of every file. The first heartbeat waits a second too:
- * every heartbeat is a write on the Temporal server, and a file that takes less than that is
- * better retried from the start than recorded.
+ * Heartbeats the offset the download has reached, once a second while bytes arrive and no sooner
+ * than `quietUntil`: a download that stalls goes quiet, its heartbeat times out, and the retry
+ * resumes. The count is read on a timer rather than taken from each chunk, so the body reaches
+ * the store unwrapped: a wrapper on the way costs promises for every chunk of every file.
  */
-function reportProgress(context: Context, reached: () => number): () => void {
+function reportProgress(context: Context, reached: () => number, quietUntil: number): () => void {
   let reported = reached();
   const timer = setInterval(() => {
     const bytes = reached();
-    if (bytes === reported) return;
+    if (bytes === reported || Date.now() < quietUntil) return;
     reported = bytes;
     context.heartbeat({ bytes });
   }, HEARTBEAT_EVERY_MS);
@@ -76,6 +89,7 @@ function reportProgress(context: Context, reached: () => number): () => void {
  */
 export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
   const context = Context.current();
+  const quietUntil = deps.quietUntil ?? heartbeatQuietUntil(context);
   let offset = await resumeOffset(deps.store, key);
   const remote = await openRemote(new URL(url), {
     ...deps.fetch,
@@ -95,7 +109,7 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const stop = () => body.destroy(context.cancellationSignal.reason as Error);
   context.cancellationSignal.addEventListener('abort', stop, { once: true });
   const from = offset;
-  const stopReporting = reportProgress(context, () => from + remote.bytesReceived());
+  const stopReporting = reportProgress(context, () => from + remote.bytesReceived(), quietUntil);
   // Small enough to be cheaper started over than resumed (ObjectStore.atomicPutBytes): one put.
   const atomic = offset === 0 && total !== undefined && total <= deps.store.atomicPutBytes;
   let put: PutResult | undefined;
