@@ -1,5 +1,4 @@
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import type { ByteMeter } from './local-files';
+import { Readable } from 'node:stream';
 
 /**
  * Segments streamed straight from the body to the bucket when the upload's final size is known
@@ -13,53 +12,6 @@ import type { ByteMeter } from './local-files';
 /** The body did not have the length a stream promised: what it was sent with was not stored. */
 export class ShortBodyError extends Error {
   override readonly name = 'ShortBodyError';
-}
-
-/**
- * One whole body of promised length on its way to a request with that Content-Length, through the
- * store's meter (count, limit, sha256). A Transform hands each chunk on by callback, where a chain
- * of async generators costs promises for every chunk. Like a strict `take`, it holds the last byte
- * back until the body has ended, so the request cannot complete with a body that is in fact longer.
- */
-export class ExactLengthBody extends Transform {
-  /** Set once the body ended before its length. */
-  endedShort = false;
-  /** Set once the body went on past its length. */
-  endedLong = false;
-  private held: Uint8Array | undefined;
-
-  constructor(
-    private readonly meter: ByteMeter,
-    private readonly length: number,
-  ) {
-    super();
-  }
-
-  override _transform(raw: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (raw.byteLength === 0) return done();
-    let chunk: Uint8Array;
-    try {
-      chunk = this.meter.take(raw);
-    } catch (err) {
-      return done(err as Error);
-    }
-    if (this.held || this.meter.bytes > this.length) {
-      this.endedLong = true;
-      return done(new ShortBodyError(`the body is longer than ${this.length} bytes`));
-    }
-    if (this.meter.bytes < this.length) return done(null, chunk);
-    this.held = chunk.subarray(chunk.byteLength - 1);
-    if (chunk.byteLength > 1) this.push(chunk.subarray(0, chunk.byteLength - 1));
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.meter.bytes < this.length) {
-      this.endedShort = true;
-      return done(new ShortBodyError(`the body ended ${this.length - this.meter.bytes} bytes short`));
-    }
-    done(null, this.held);
-  }
 }
 
 /** Hands out the bytes of one async iterable in runs of a given length, splitting chunks as needed. */
