@@ -62,3 +62,47 @@ describe('transferToStorage: where an attempt starts', () => {
     assert.equal(result.sha256, expectedSha256(name, SIZE));
   });
 });
+
+describe('transferToStorage: heartbeats', () => {
+  let root: string;
+  const dispatcher = createGuardedAgent({ allow: allowEndpoints });
+  const deps = (store: LocalObjectStore) => ({ store, fetch: { allowEndpoints, maxRedirects: 2, timeoutMs: 10_000, deadlineMs: 60_000 }, dispatcher, maxBytes: 10 * SIZE, contentType: 'video/mp4' });
+
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'dp-transfer-beats-'));
+  });
+  after(async () => {
+    await dispatcher.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** Runs one transfer from `host` and returns when each heartbeat came (ms after the start) and what it said. */
+  async function beatsOf(host: SampleVideoHost, name: string, size: number, info: { heartbeatTimeoutMs?: number }) {
+    const env = new MockActivityEnvironment({ attempt: 1, ...info });
+    const beats: Array<{ atMs: number; bytes: number }> = [];
+    const started = Date.now();
+    env.on('heartbeat', (details: { bytes: number }) => beats.push({ atMs: Date.now() - started, bytes: details.bytes }));
+    const result: TransferResult = await env.run(() => transferToStorage(deps(new LocalObjectStore(root)), `${host.url}${mediaPath(name, size)}`, `videos/${name}`));
+    assert.equal(result.sha256, expectedSha256(name, size));
+    return beats;
+  }
+
+  test('a transfer that ends within its quiet start sends none; a longer one reports the offset it reached, growing, after it', { timeout: 60_000 }, async () => {
+    const fast = await startSampleVideoHost();
+    // 1.6 MB at 400 KB/s: about 4 s, twice the 2 s quiet start a 6 s heartbeat timeout gives.
+    const slow = await startSampleVideoHost({ bandwidthBytesPerSecond: 400_000 });
+    try {
+      assert.deepEqual(await beatsOf(fast, 'quick', SIZE, { heartbeatTimeoutMs: 6_000 }), []);
+      const size = 1_600_000;
+      const beats = await beatsOf(slow, 'trickling', size, { heartbeatTimeoutMs: 6_000 });
+      assert.ok(beats.length >= 1, 'a 4 s transfer heartbeats after its 2 s quiet start');
+      assert.ok(beats[0].atMs >= 2_000, `first heartbeat at ${beats[0].atMs} ms, inside the quiet start`);
+      for (const [i, beat] of beats.entries()) {
+        assert.ok(beat.bytes > (beats[i - 1]?.bytes ?? 0) && beat.bytes <= size, `heartbeat ${i} reported ${beat.bytes} bytes`);
+      }
+    } finally {
+      await fast.stop();
+      await slow.stop();
+    }
+  });
+});
