@@ -31,9 +31,10 @@ const QUIET_START_MS = 5_000;
 /**
  * Until when a transfer that has just begun sends no heartbeat: 5 s, or a third of its heartbeat
  * timeout if that is shorter. Every heartbeat is a write on the Temporal server, and the SDK sends
- * the first one at once, so heartbeating from the first second cost nearly every 10 MB file such a
- * write (bench:etl). A transfer that ends sooner is cheaper retried from the start than recorded,
- * and one that takes longer still reports well before its heartbeat timeout.
+ * the first one at once, so heartbeating from the first second cost such a write to every transfer
+ * that waited for a slot or downloaded for more than a second. A transfer that ends sooner is
+ * cheaper retried from the start than recorded, and one that takes longer still reports well
+ * before its heartbeat timeout.
  */
 export function heartbeatQuietUntil(context: Context): number {
   const timeoutMs = context.info.heartbeatTimeoutMs;

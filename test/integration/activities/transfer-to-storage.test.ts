@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Dispatcher } from 'undici';
 import { expectedSha256, generateBytes, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { transferToStorage, type TransferResult } from '../../../src/activities/shared/transfer-to-storage';
 import { parseAllowEntry } from '../../../src/infra/http/allowlist';
@@ -13,19 +14,20 @@ import { LocalObjectStore } from '../../../src/infra/storage';
 
 const SIZE = 3 * 1024 * 1024;
 const allowEndpoints = [parseAllowEntry('127.0.0.1:*')!];
+const transferDeps = (store: LocalObjectStore, dispatcher: Dispatcher) => ({
+  store,
+  fetch: { allowEndpoints, maxRedirects: 2, timeoutMs: 10_000, deadlineMs: 60_000 },
+  dispatcher,
+  maxBytes: 10 * SIZE,
+  contentType: 'video/mp4',
+});
 
 describe('transferToStorage: where an attempt starts', () => {
   let host: SampleVideoHost;
   let root: string;
   let store: LocalObjectStore;
   const dispatcher = createGuardedAgent({ allow: allowEndpoints });
-  const deps = () => ({
-    store,
-    fetch: { allowEndpoints, maxRedirects: 2, timeoutMs: 10_000, deadlineMs: 60_000 },
-    dispatcher,
-    maxBytes: 10 * SIZE,
-    contentType: 'video/mp4',
-  });
+  const deps = () => transferDeps(store, dispatcher);
 
   before(async () => {
     host = await startSampleVideoHost();
@@ -66,7 +68,6 @@ describe('transferToStorage: where an attempt starts', () => {
 describe('transferToStorage: heartbeats', () => {
   let root: string;
   const dispatcher = createGuardedAgent({ allow: allowEndpoints });
-  const deps = (store: LocalObjectStore) => ({ store, fetch: { allowEndpoints, maxRedirects: 2, timeoutMs: 10_000, deadlineMs: 60_000 }, dispatcher, maxBytes: 10 * SIZE, contentType: 'video/mp4' });
 
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'dp-transfer-beats-'));
@@ -82,7 +83,7 @@ describe('transferToStorage: heartbeats', () => {
     const beats: Array<{ atMs: number; bytes: number }> = [];
     const started = Date.now();
     env.on('heartbeat', (details: { bytes: number }) => beats.push({ atMs: Date.now() - started, bytes: details.bytes }));
-    const result: TransferResult = await env.run(() => transferToStorage(deps(new LocalObjectStore(root)), `${host.url}${mediaPath(name, size)}`, `videos/${name}`));
+    const result: TransferResult = await env.run(() => transferToStorage(transferDeps(new LocalObjectStore(root), dispatcher), `${host.url}${mediaPath(name, size)}`, `videos/${name}`));
     assert.equal(result.sha256, expectedSha256(name, size));
     return beats;
   }
