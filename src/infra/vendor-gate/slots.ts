@@ -105,14 +105,14 @@ export async function markSubmitted(tx: Queryable, vendor: string, jobId: string
  */
 export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<number> {
   await lock(tx, vendor);
-  await tx.query(`DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL`, [vendor, jobId]);
-  // A submit still on its way may be running at the vendor already (its answer not yet recorded):
-  // counting only the recorded ones would step the cap below the account's limit.
-  const { rows } = await tx.query<{ running: number }>(
-    `SELECT count(*)::int AS running FROM vendor_slots WHERE vendor = $1 AND (submitted_at IS NOT NULL OR requested_at IS NOT NULL)`,
-    [vendor],
+  const refused = await tx.query<{ jobs_running_at_request: number | null }>(
+    `DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL RETURNING jobs_running_at_request`,
+    [vendor, jobId],
   );
-  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, rows[0].running);
+  // The vendor refused at some instant between the request and now: a job finished (and gone from
+  // the table) meanwhile was counted then, so the larger of the two counts stands.
+  const running = Math.max(refused.rows[0]?.jobs_running_at_request ?? 0, await jobsRunning(tx, vendor));
+  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, running);
   await saveCap(tx, vendor, cap);
   await notifyWaiters(tx, vendor);
   return effectiveCap(cap, configuredCap);
@@ -126,9 +126,24 @@ export async function recordCompletion(tx: Queryable, vendor: string, configured
   if (after !== before) await saveCap(tx, vendor, after);
 }
 
+/**
+ * Jobs the vendor may be running: accepted ones, and submits still on their way (the vendor may have
+ * accepted them already, their answer not yet recorded). Counting only the recorded ones would step
+ * the cap below the account's limit.
+ */
+async function jobsRunning(db: Queryable, vendor: string, exceptJobId?: string): Promise<number> {
+  const { rows } = await db.query<{ running: number }>(
+    `SELECT count(*)::int AS running FROM vendor_slots
+      WHERE vendor = $1 AND job_id IS DISTINCT FROM $2 AND (submitted_at IS NOT NULL OR requested_at IS NOT NULL)`,
+    [vendor, exceptJobId ?? null],
+  );
+  return rows[0].running;
+}
+
 /** The job's submit is about to go to the vendor; a refusal meanwhile counts it as possibly running there. */
 export async function markRequested(db: Queryable, vendor: string, jobId: string): Promise<void> {
-  await db.query(`UPDATE vendor_slots SET requested_at = now() WHERE vendor = $1 AND job_id = $2`, [vendor, jobId]);
+  const running = await jobsRunning(db, vendor, jobId);
+  await db.query(`UPDATE vendor_slots SET requested_at = now(), jobs_running_at_request = $3 WHERE vendor = $1 AND job_id = $2`, [vendor, jobId, running]);
 }
 
 export async function renewSlot(db: Queryable, vendor: string, jobId: string, leaseMs: number): Promise<void> {

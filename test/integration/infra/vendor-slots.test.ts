@@ -54,6 +54,18 @@ test('an A0002 counts a submit still on its way as running: the cap steps down t
   assert.deepEqual(rows.map((r) => r.job_id), ['a', 'b', 'e'], 'the refused job gave its slot back; the others keep theirs');
 });
 
+test('a job that finishes between a refused submit\'s request and the record of the refusal still counts: the cap steps down to 3, not 2', async () => {
+  for (const job of ['a', 'b', 'c']) {
+    assert.equal(await take(job), true, `${job} takes a slot`);
+    await accepted(job);
+  }
+  assert.equal(await take('d'), true);
+  await markRequested(pool, VENDOR, 'd');
+  // The vendor refused d while it still counted c; c's result was fetched and its slot given back before the refusal was recorded.
+  await releaseSlot(pool, VENDOR, 'c');
+  assert.equal(await refused('d'), 3);
+});
+
 test('a slot taken but not yet on its way (waiting at a closed gate) is not counted as running', async () => {
   await twoRunningAfterThreeProven();
   await markRequested(pool, VENDOR, 'f');
