@@ -53,7 +53,7 @@ export const DEV_SERVICES: readonly DevService[] = [
     },
   },
   {
-    label: 'LLM model server',
+    label: 'Model server',
     wanted: (config) => !config.pipelines.feedback.model.baseUrl,
     async start(config, logger) {
       // No model server configured: the fake OpenAI-compatible one (deterministic feedback, streamed) stands in.
