@@ -34,14 +34,26 @@ const take = (jobId: string) => withTransaction(pool, (tx) => tryAcquireSlot(tx,
 const accepted = (jobId: string) => withTransaction(pool, (tx) => markSubmitted(tx, VENDOR, jobId));
 const refused = (jobId: string) => withTransaction(pool, (tx) => recordConcurrencyRefusal(tx, VENDOR, jobId, CONFIGURED_CAP));
 
-/** Three jobs ran at once and one of them finished: 3 are proven, two run, and two more take slots. */
-async function twoRunningAfterThreeProven(): Promise<void> {
+/** Three jobs take slots and the vendor accepts each: three run, and that many are proven. */
+async function threeRunning(): Promise<void> {
   for (const job of ['a', 'b', 'c']) {
     assert.equal(await take(job), true, `${job} takes a slot`);
     await accepted(job);
   }
+}
+
+/** Three jobs ran at once and one of them finished: 3 are proven, two run, and two more take slots. */
+async function twoRunningAfterThreeProven(): Promise<void> {
+  await threeRunning();
   await releaseSlot(pool, VENDOR, 'c');
   for (const job of ['e', 'f']) assert.equal(await take(job), true, `${job} takes a slot`);
+}
+
+/** Three jobs run, proven, and a fourth is on its way to the vendor (a probe past the proven three). */
+async function threeRunningAndOneOnItsWay(): Promise<void> {
+  await threeRunning();
+  assert.equal(await take('d'), true);
+  await markRequested(pool, VENDOR, 'd');
 }
 
 test('an A0002 counts a submit still on its way as running: the cap steps down to 3, not 2', async () => {
@@ -55,12 +67,7 @@ test('an A0002 counts a submit still on its way as running: the cap steps down t
 });
 
 test('a job that finishes between a refused submit\'s request and the record of the refusal still counts: the cap steps down to 3, not 2', async () => {
-  for (const job of ['a', 'b', 'c']) {
-    assert.equal(await take(job), true, `${job} takes a slot`);
-    await accepted(job);
-  }
-  assert.equal(await take('d'), true);
-  await markRequested(pool, VENDOR, 'd');
+  await threeRunningAndOneOnItsWay();
   // The vendor refused d while it still counted c; c's result was fetched and its slot given back before the refusal was recorded.
   await releaseSlot(pool, VENDOR, 'c');
   assert.equal(await refused('d'), 3);
@@ -73,12 +80,7 @@ test('a slot taken but not yet on its way (waiting at a closed gate) is not coun
 });
 
 test('a slot marked submitted again (a retried submit that finds its id recorded) is not a newly accepted submit', async () => {
-  for (const job of ['a', 'b', 'c']) {
-    assert.equal(await take(job), true, `${job} takes a slot`);
-    await accepted(job);
-  }
-  assert.equal(await take('d'), true);
-  await markRequested(pool, VENDOR, 'd');
+  await threeRunningAndOneOnItsWay();
   assert.equal(await refused('d'), 3, 'the first A0002 steps the cap down to the three running');
   await accepted('a');
   const { rows } = await pool.query(`SELECT refused_since_accept FROM vendor_limits WHERE vendor = $1`, [VENDOR]);
