@@ -105,13 +105,19 @@ export async function markSubmitted(tx: Queryable, vendor: string, jobId: string
  */
 export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<number> {
   await lock(tx, vendor);
-  const refused = await tx.query<{ jobs_running_at_request: number | null }>(
-    `DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL RETURNING jobs_running_at_request`,
+  const refused = await tx.query<{ jobs_accepted_at_request: number | null }>(
+    `DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL RETURNING jobs_accepted_at_request`,
     [vendor, jobId],
   );
-  // The vendor refused at some instant between the request and now: a job finished (and gone from
-  // the table) meanwhile was counted then, so the larger of the two counts stands.
-  const running = Math.max(refused.rows[0]?.jobs_running_at_request ?? 0, await jobsRunning(tx, vendor));
+  // A submit still on its way may be running at the vendor already (its answer not yet recorded):
+  // counting only the recorded ones would step the cap below the account's limit.
+  const { rows } = await tx.query<{ running: number }>(
+    `SELECT count(*)::int AS running FROM vendor_slots WHERE vendor = $1 AND (submitted_at IS NOT NULL OR requested_at IS NOT NULL)`,
+    [vendor],
+  );
+  // The vendor refused at some instant between the request and now: a job it had accepted then may
+  // have finished (and left the table) since, so the larger of the two counts stands.
+  const running = Math.max(refused.rows[0]?.jobs_accepted_at_request ?? 0, rows[0].running);
   const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, running);
   await saveCap(tx, vendor, cap);
   await notifyWaiters(tx, vendor);
@@ -127,23 +133,17 @@ export async function recordCompletion(tx: Queryable, vendor: string, configured
 }
 
 /**
- * Jobs the vendor may be running: accepted ones, and submits still on their way (the vendor may have
- * accepted them already, their answer not yet recorded). Counting only the recorded ones would step
- * the cap below the account's limit.
+ * The job's submit is about to go to the vendor; a refusal meanwhile counts it as possibly running
+ * there. The jobs accepted by now are kept with it: only accepted ones, since submits on their way
+ * together may all be refused, and counting each other would keep the cap above the limit.
  */
-async function jobsRunning(db: Queryable, vendor: string, exceptJobId?: string): Promise<number> {
-  const { rows } = await db.query<{ running: number }>(
-    `SELECT count(*)::int AS running FROM vendor_slots
-      WHERE vendor = $1 AND job_id IS DISTINCT FROM $2 AND (submitted_at IS NOT NULL OR requested_at IS NOT NULL)`,
-    [vendor, exceptJobId ?? null],
-  );
-  return rows[0].running;
-}
-
-/** The job's submit is about to go to the vendor; a refusal meanwhile counts it as possibly running there. */
 export async function markRequested(db: Queryable, vendor: string, jobId: string): Promise<void> {
-  const running = await jobsRunning(db, vendor, jobId);
-  await db.query(`UPDATE vendor_slots SET requested_at = now(), jobs_running_at_request = $3 WHERE vendor = $1 AND job_id = $2`, [vendor, jobId, running]);
+  await db.query(
+    `UPDATE vendor_slots SET requested_at = now(),
+            jobs_accepted_at_request = (SELECT count(*) FROM vendor_slots WHERE vendor = $1 AND submitted_at IS NOT NULL)
+      WHERE vendor = $1 AND job_id = $2`,
+    [vendor, jobId],
+  );
 }
 
 export async function renewSlot(db: Queryable, vendor: string, jobId: string, leaseMs: number): Promise<void> {
