@@ -322,6 +322,20 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    // Chunks since the etl-batched-transfers marker: three small videos in one transfer activity,
+    // the one whose download broke there transferred again on its own, and a large one alone.
+    name: 'etl-batched-transfers',
+    videoHost: { resetByName: { 'batch-2': { afterBytes: 20_000, times: 1 } } },
+    async run(stack, { videoHost }) {
+      const host = videoHost!.url;
+      const rows = ['batch-1', 'batch-2', 'batch-3'].map((n) => `${n},${n},${host}${mediaPath(n, 50_000)}`);
+      rows.push(`large,Large,${host}${mediaPath('large', 33 * 1024 * 1024)}`);
+      const { body } = await postCsv(stack, `id,title,video_url\n${rows.join('\n')}\n`, `replay-etl-batched-${Date.now()}`);
+      await waitForJob(stack, body.id, 'COMPLETED', 120_000);
+      return [['etl-chunk-batched-transfers', `${body.id}-chunk-0`]];
+    },
+  },
+  {
     // The shared fan-out over chunks: five videos in chunks of two, two chunks at a time.
     name: 'etl-fan-out',
     videoHost: {},

@@ -19,6 +19,17 @@ export interface VideoRef {
   videoId: string;
 }
 
+/** A transferred video, and the attempt of its activity that stored it. */
+export type StoredVideo = TransferResult & { attempt: number };
+
+/** How one video of a batched transfer ended, so a batch never fails for one video. */
+export interface TransferOutcome {
+  videoId: string;
+  transfer?: StoredVideo;
+  /** Why it was not stored; the workflow then transfers it on its own, with retries. */
+  failure?: string;
+}
+
 /** What loading a video needs from the steps before it. */
 export interface VideoToLoad {
   videoId: string;
@@ -27,7 +38,12 @@ export interface VideoToLoad {
   attempts: number;
 }
 
-const resultOf = ({ httpStatus, mediaUrl, resolvedFromPlaylist }: ProbeFinding): ProbeResult => ({ httpStatus, mediaUrl, resolvedFromPlaylist });
+const resultOf = ({ httpStatus, mediaUrl, resolvedFromPlaylist, sizeBytes }: ProbeFinding): ProbeResult => ({
+  httpStatus,
+  mediaUrl,
+  resolvedFromPlaylist,
+  ...(sizeBytes === undefined ? {} : { sizeBytes }),
+});
 
 const probeEvent = (videoId: string, finding: ProbeFinding) => ({
   videoId,
@@ -45,6 +61,39 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
   const dispatcher = createGuardedAgent({ allow: deps.fetch.allowEndpoints, connections: settings.connectionsPerHost });
   const fetchOptions = { ...deps.fetch };
   const prober = createProber(fetchOptions);
+
+  /** One video from its media URL into the store, on this activity's attempt; recorded as downloaded. */
+  async function transferOne(jobId: string, video: { videoId: string; mediaUrl: string }): Promise<StoredVideo> {
+    const context = Context.current();
+    const key = storageKeyFor(jobId, video.videoId);
+    const { attempt, heartbeatDetails } = context.info;
+    const quietUntil = heartbeatQuietUntil(context);
+    // Waiting for a slot is progress too; the details are passed on so a resume still finds them.
+    const release = await downloads.acquire(new URL(video.mediaUrl).host, context.cancellationSignal, () => {
+      if (Date.now() >= quietUntil) context.heartbeat(heartbeatDetails);
+    });
+    let result: TransferResult;
+    let started: Promise<void> | undefined;
+    try {
+      // Checked after the slot is ours, so a transfer that waited in line never begins once the
+      // job is cancelled; a read, because the slot is idle while we ask. The start's events are
+      // written while the download runs: their commit took ~45 ms a file on a busy disk, a tenth
+      // of a 10 MB transfer (bench:etl), and nothing waits on them but the `downloaded` that follows.
+      if (!(await etl.transfersAllowed(pool, jobId))) {
+        throw knownFailure(FAILURE_TYPES.jobCanceled, `job ${jobId} is being cancelled; ${video.videoId} is not downloaded`);
+      }
+      const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
+      started = etl.logVideoEvents(pool, jobId, video.videoId, events);
+      // Should the download fail first, its error is the one reported; this one only must not go unhandled.
+      started.catch(() => undefined);
+      result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes, contentType: 'video/mp4', quietUntil }, video.mediaUrl, key, release);
+    } finally {
+      release();
+    }
+    await started;
+    await etl.recordDownloaded(pool, jobId, video.videoId, attempt, { ...result, attempt });
+    return { ...result, attempt };
+  }
 
   return {
     stageInput: async (input: { jobId: string }) => stageInput(pool, store, input.jobId),
@@ -90,36 +139,25 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
       }
     },
 
-    transferVideo: async (input: VideoRef & { mediaUrl: string }): Promise<TransferResult & { attempt: number }> => {
-      const context = Context.current();
-      const key = storageKeyFor(input.jobId, input.videoId);
-      const { attempt, heartbeatDetails } = context.info;
-      const quietUntil = heartbeatQuietUntil(context);
-      // Waiting for a slot is progress too; the details are passed on so a resume still finds them.
-      const release = await downloads.acquire(new URL(input.mediaUrl).host, context.cancellationSignal, () => {
-        if (Date.now() >= quietUntil) context.heartbeat(heartbeatDetails);
+    transferVideo: async (input: VideoRef & { mediaUrl: string }): Promise<StoredVideo> => transferOne(input.jobId, input),
+
+    /**
+     * Downloads several small videos in one activity, at once: one Temporal round trip for all of
+     * them. One video's failure is its outcome, not the batch's; the workflow gives it a transfer
+     * of its own, with the retry policy. The batch is never retried itself (nor resumed: its
+     * heartbeats carry no offsets), so a batch that dies leaves every video to that path too.
+     */
+    transferVideos: async (input: { jobId: string; videos: Array<{ videoId: string; mediaUrl: string }> }): Promise<TransferOutcome[]> => {
+      const settled = await Promise.allSettled(input.videos.map((video) => transferOne(input.jobId, video)));
+      const { cancellationSignal } = Context.current();
+      if (cancellationSignal.aborted) throw cancellationSignal.reason;
+      const outcomes = settled.map((s, i): TransferOutcome => {
+        const { videoId } = input.videos[i];
+        return s.status === 'fulfilled' ? { videoId, transfer: s.value } : { videoId, failure: s.reason instanceof Error ? s.reason.message : String(s.reason) };
       });
-      let result: TransferResult;
-      let started: Promise<void> | undefined;
-      try {
-        // Checked after the slot is ours, so a transfer that waited in line never begins once the
-        // job is cancelled; a read, because the slot is idle while we ask. The start's events are
-        // written while the download runs: their commit took ~45 ms a file on a busy disk, a tenth
-        // of a 10 MB transfer (bench:etl), and nothing waits on them but the `downloaded` that follows.
-        if (!(await etl.transfersAllowed(pool, input.jobId))) {
-          throw knownFailure(FAILURE_TYPES.jobCanceled, `job ${input.jobId} is being cancelled; ${input.videoId} is not downloaded`);
-        }
-        const events = attempt === 1 ? [{ event: 'download_started', detail: { attempt } }] : [{ event: 'download_retried', detail: { attempt } }, { event: 'resuming', detail: { attempt } }];
-        started = etl.logVideoEvents(pool, input.jobId, input.videoId, events);
-        // Should the download fail first, its error is the one reported; this one only must not go unhandled.
-        started.catch(() => undefined);
-        result = await transferToStorage({ store, fetch: fetchOptions, dispatcher, maxBytes: settings.maxFileBytes, contentType: 'video/mp4', quietUntil }, input.mediaUrl, key, release);
-      } finally {
-        release();
-      }
-      await started;
-      await etl.recordDownloaded(pool, input.jobId, input.videoId, attempt, { ...result, attempt });
-      return { ...result, attempt };
+      const failed = outcomes.flatMap(({ videoId, failure }) => (failure === undefined ? [] : [{ videoId, event: 'download_failed', detail: { error: failure, next: 'a transfer of its own' } }]));
+      await etl.logJobEvents(pool, input.jobId, failed);
+      return outcomes;
     },
 
     loadVideo: async (input: VideoRef & { probe: ProbeResult; transfer: TransferResult; attempts: number }) => {

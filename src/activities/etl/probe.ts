@@ -10,6 +10,8 @@ export interface ProbeResult {
   /** The media to download: the URL itself, or the first playable entry of an .asx playlist. */
   mediaUrl: string;
   resolvedFromPlaylist: boolean;
+  /** The media's Content-Length as the host announced it, when it did: small ones are downloaded several to a step. */
+  sizeBytes?: number;
 }
 
 /** A probe and what its event records besides: the playlist entries passed over on the way. */
@@ -54,6 +56,11 @@ function isDeadEntry(err: unknown): boolean {
   return err instanceof UnsafeUrlError || (err instanceof RemoteFetchError && err.status !== undefined && err.status >= 400 && err.status < 500);
 }
 
+function announcedSize(header: string | string[] | undefined): number | undefined {
+  const size = typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header) : NaN;
+  return Number.isSafeInteger(size) ? size : undefined;
+}
+
 /** Probes a URL (HEAD, or GET for a playlist) and resolves `.asx` playlists to their media. */
 export function createProber(policy: FetchPolicy) {
   const dispatcher = createGuardedAgent({ allow: policy.allowEndpoints, connections: PROBE_CONNECTIONS_PER_HOST });
@@ -69,7 +76,8 @@ export function createProber(policy: FetchPolicy) {
       return { ...(await firstAnswering(refs, depth + 1)), resolvedFromPlaylist: true };
     }
     remote.body.resume();
-    return { httpStatus: remote.status, mediaUrl: remote.finalUrl.href, resolvedFromPlaylist: false };
+    const sizeBytes = announcedSize(remote.headers['content-length']);
+    return { httpStatus: remote.status, mediaUrl: remote.finalUrl.href, resolvedFromPlaylist: false, ...(sizeBytes === undefined ? {} : { sizeBytes }) };
   }
 
   /** Entries in order; the first that answers is the media. Only when none does, the last failure stands. */

@@ -35,6 +35,69 @@ export class TransferSlots {
   }
 }
 
+/**
+ * Turns like TransferSlots, `limit` items at a time, but the items waiting when turns come free go
+ * out together, up to `maxBatch` to a step: one activity for several short transfers. An item
+ * marked `alone` always goes out by itself, and so does one that finds nobody waiting beside it.
+ */
+export class BatchedTurns<I, O> {
+  private readonly waiting: Array<Pending<I, O> & { alone: boolean }> = [];
+  private free: number;
+  private dispatchQueued = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxBatch: number,
+    private readonly step: (inputs: I[]) => Promise<O[]>,
+  ) {
+    this.free = limit;
+  }
+
+  /** Items in steps now. */
+  get running(): number {
+    return this.limit - this.free;
+  }
+
+  call(input: I, opts: { alone?: boolean } = {}): Promise<O> {
+    const output = new Promise<O>((resolve, reject) => this.waiting.push({ input, resolve, reject, alone: opts.alone ?? false }));
+    this.dispatchSoon();
+    return output;
+  }
+
+  /** A microtask later, so lanes resuming in the same activation (and turns freed in it) make one batch. */
+  private dispatchSoon(): void {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    void Promise.resolve().then(() => {
+      this.dispatchQueued = false;
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.free > 0 && this.waiting.length > 0) {
+      const batch = this.nextBatch(Math.min(this.free, this.maxBatch));
+      this.free -= batch.length;
+      this.step(batch.map((p) => p.input))
+        .then(
+          (outputs) => batch.forEach((p, i) => p.resolve(outputs[i])),
+          (err: unknown) => batch.forEach((p) => p.reject(err)),
+        )
+        .finally(() => {
+          this.free += batch.length;
+          this.dispatchSoon();
+        });
+    }
+  }
+
+  /** The first in line, and those after it up to `size` unless one must go alone. */
+  private nextBatch(size: number): Array<Pending<I, O>> {
+    let n = 1;
+    if (!this.waiting[0].alone) while (n < size && n < this.waiting.length && !this.waiting[n].alone) n++;
+    return this.waiting.splice(0, n);
+  }
+}
+
 interface Pending<I, O> {
   input: I;
   resolve(output: O): void;

@@ -1,7 +1,7 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
-import type { EtlActivities, ProbeResult, VideoRef, VideoToLoad } from '../../activities/etl';
+import type { EtlActivities, ProbeResult, StoredVideo, TransferOutcome, VideoRef, VideoToLoad } from '../../activities/etl';
 import { failureMessage } from '../shared/failures';
-import { Batcher, TransferSlots } from './batching';
+import { Batcher, BatchedTurns, TransferSlots } from './batching';
 
 const quick = proxyActivities<EtlActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 10 } });
 const PROBE_ATTEMPTS = 5;
@@ -41,6 +41,15 @@ const pipelineSteps = {
     summary: transferSummary,
     cancellationType: WAIT,
   }).transferVideo,
+  transferVideos: proxyActivities<EtlActivities>({
+    startToCloseTimeout: '2 hours',
+    // The worker's death shows here; a stalled download fails on its own (the fetch's idle timeout).
+    heartbeatTimeout: '15 seconds',
+    // Never retried as a batch: a video it did not store is transferred on its own, with retries.
+    retry: { maximumAttempts: 1 },
+    summary: 'stream a few small videos into object storage',
+    cancellationType: WAIT,
+  }).transferVideos,
   loadVideos: proxyActivities<EtlActivities>({
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', maximumAttempts: LOAD_ATTEMPTS },
@@ -61,6 +70,15 @@ const LANES_PER_TRANSFER = 3;
 const MAX_BATCH = 50;
 
 /** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
+/**
+ * Chunks since this marker download small videos (as their probe announced them) several to an
+ * activity: per file, a transfer activity's round trip on the Temporal server and in the SDK cost
+ * as much as downloading ~8 MB (bench:etl). Large ones keep an activity each, with its resume.
+ */
+const BATCHED_TRANSFERS = 'etl-batched-transfers';
+const TRANSFER_BATCH = 4;
+const BATCHABLE_BYTES = 32 * 1024 * 1024;
+
 export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
   const videoIds = await quick.listChunk(input);
   return patched(PIPELINED_CHUNK) ? pipelinedChunk(input, videoIds) : laneChunk(input, videoIds);
@@ -95,7 +113,7 @@ async function laneVideo(ref: VideoRef): Promise<boolean> {
 
 async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, videoIds: string[]): Promise<{ loaded: number; failed: number }> {
   const { jobId } = input;
-  const transfers = new TransferSlots(input.videosInFlight);
+  const transfers = patched(BATCHED_TRANSFERS) ? batchedTransfers(jobId, input.videosInFlight) : singleTransfers(jobId, input.videosInFlight);
   const probes = new Batcher((ids: string[]) => pipelineSteps.probeVideos({ jobId, videoIds: ids }), { maxBatch: MAX_BATCH });
   // Nothing waits on a load but its lane: while downloads still run, collect a few before writing.
   // A downloaded video is finished work, so it is loaded even when the job is being cancelled.
@@ -115,8 +133,7 @@ async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, 
       if (outcome.failure && !outcome.failure.retryable) return await recordFailure(ref, outcome.failure.message, outcome.failure.httpStatus ?? null, 1);
       // A URL that hiccuped in the batch gets the single probe and its retries.
       probe = outcome.result ?? (await pipelineSteps.probeVideo(ref));
-      const mediaUrl = probe.mediaUrl;
-      const transfer = await transfers.run(() => pipelineSteps.transferVideo({ ...ref, mediaUrl }));
+      const transfer = await transfers.transfer(videoId, probe);
       await loads.call({ videoId, probe, transfer, attempts: transfer.attempt });
       return true;
     } catch (err) {
@@ -141,6 +158,48 @@ async function pipelinedChunk(input: { jobId: string; videosInFlight: number }, 
   if (failure && isCancellation(failure.reason)) await stopping;
   if (failure) throw failure.reason;
   return result;
+}
+
+interface Transfers {
+  transfer(videoId: string, probe: ProbeResult): Promise<StoredVideo>;
+  /** Videos being transferred now. */
+  readonly running: number;
+}
+
+/** Chunks before BATCHED_TRANSFERS: an activity per video, `videosInFlight` at a time. */
+function singleTransfers(jobId: string, videosInFlight: number): Transfers {
+  const slots = new TransferSlots(videosInFlight);
+  return {
+    transfer: (videoId, probe) => slots.run(() => pipelineSteps.transferVideo({ jobId, videoId, mediaUrl: probe.mediaUrl })),
+    get running() {
+      return slots.running;
+    },
+  };
+}
+
+/** Small videos several to an activity; one that its batch did not store goes again on its own. */
+function batchedTransfers(jobId: string, videosInFlight: number): Transfers {
+  type Video = { videoId: string; mediaUrl: string };
+  const turns = new BatchedTurns(videosInFlight, TRANSFER_BATCH, async (videos: Video[]): Promise<TransferOutcome[]> => {
+    if (videos.length === 1) return [{ videoId: videos[0].videoId, transfer: await pipelineSteps.transferVideo({ jobId, ...videos[0] }) }];
+    try {
+      return await pipelineSteps.transferVideos({ jobId, videos });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return videos.map(({ videoId }) => ({ videoId, failure: failureMessage(err) }));
+    }
+  });
+  return {
+    async transfer(videoId, probe) {
+      const video = { videoId, mediaUrl: probe.mediaUrl };
+      const small = probe.sizeBytes !== undefined && probe.sizeBytes <= BATCHABLE_BYTES;
+      const outcome = await turns.call(video, { alone: !small });
+      return outcome.transfer ?? (await turns.call(video, { alone: true })).transfer!;
+    },
+    get running() {
+      return turns.running;
+    },
+  };
 }
 
 async function recordFailure(ref: VideoRef, error: string, httpStatus: number | null, attempts: number): Promise<false> {

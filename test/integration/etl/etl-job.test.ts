@@ -76,6 +76,29 @@ describe('video ETL end to end', () => {
     }
   });
 
+  test('small videos go several to a transfer activity; one whose download breaks there is transferred again on its own', async () => {
+    const names = ['batch-1', 'batch-2', 'batch-3'];
+    host.admin.configure({ resetByName: { 'batch-2': { afterBytes: 20_000, times: 1 } } });
+    try {
+      const csv = `id,title,video_url\n${names.map((n) => `${n},${n},${url(mediaPath(n, 50_000))}`).join('\n')}\n`;
+      const { body } = await postCsv(stack, csv, 'batched-transfers');
+      await waitForJob(stack, body.id, 'COMPLETED');
+      const videos = await jobVideos(stack, body.id);
+      assert.deepEqual(
+        videos.map((v: any) => [v.videoId, v.status, v.sha256]),
+        names.map((n) => [n, 'LOADED', expectedSha256(n, 50_000)]),
+      );
+      const history = await stack.temporal.workflow.getHandle(`${body.id}-chunk-0`).fetchHistory();
+      const transfers = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []).filter((name) => name.startsWith('transfer'));
+      assert.deepEqual(transfers, ['transferVideos', 'transferVideo'], 'one activity for the three, one for the video it did not store');
+      const events = await stack.pool.query(`SELECT event FROM video_events WHERE job_id = $1 AND video_id = 'batch-2' ORDER BY id`, [body.id]);
+      assert.deepEqual(events.rows.map((r) => r.event), ['probed', 'download_started', 'download_failed', 'download_started', 'downloaded', 'loaded']);
+      assert.equal(host.admin.stats().resets.byName['batch-2'], 1);
+    } finally {
+      host.admin.configure({ resetByName: {} });
+    }
+  });
+
   test('500 twice then 200 → loaded; the same CSV again with the same key → the same job', async () => {
     const csv = `id,title,video_url\nflaky,Flaky,${url('/flaky/flaky.mp4?size=20000&fail=2')}\n`;
     const first = await postCsv(stack, csv, 'flaky');

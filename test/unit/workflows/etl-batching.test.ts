@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Batcher, TransferSlots } from '../../../src/workflows/etl/batching';
+import { BatchedTurns, Batcher, TransferSlots } from '../../../src/workflows/etl/batching';
 
 /** A promise and its resolver, to finish a step exactly when the test says so. */
 function deferred<T>() {
@@ -69,5 +69,61 @@ describe('Batcher', () => {
     const failed = batcher.call('a');
     await assert.rejects(failed, /database away/);
     assert.equal(await batcher.call('b'), 'B');
+  });
+});
+
+describe('BatchedTurns', () => {
+  /** A BatchedTurns whose steps end when the test says, recording each batch. */
+  function turnsUnderTest(limit: number, maxBatch: number) {
+    const batches: string[][] = [];
+    const gates: Array<ReturnType<typeof deferred<void>>> = [];
+    const turns = new BatchedTurns(limit, maxBatch, async (inputs: string[]) => {
+      batches.push(inputs);
+      const gate = deferred<void>();
+      gates.push(gate);
+      await gate.promise;
+      if (inputs.includes('bad')) throw new Error('step failed');
+      return inputs.map((s) => s.toUpperCase());
+    });
+    return { turns, batches, gates };
+  }
+
+  test('calls made together share a step, at most maxBatch to one, and never more than limit items run', async () => {
+    const { turns, batches, gates } = turnsUnderTest(5, 3);
+    const outputs = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((s) => turns.call(s));
+    await ticks();
+    assert.deepEqual([batches, turns.running], [[['a', 'b', 'c'], ['d', 'e']], 5]);
+    gates[1].resolve();
+    await ticks(10);
+    assert.deepEqual([batches.slice(2), turns.running], [[['f', 'g']], 5], 'the two freed turns go to the two waiting, together');
+    gates[0].resolve();
+    gates[2].resolve();
+    assert.deepEqual(await Promise.all(outputs), ['A', 'B', 'C', 'D', 'E', 'F', 'G']);
+    await ticks();
+    assert.equal(turns.running, 0);
+  });
+
+  test('an item marked alone goes out by itself, and those behind it go on together', async () => {
+    const { turns, batches, gates } = turnsUnderTest(10, 4);
+    const outputs = [turns.call('a'), turns.call('big', { alone: true }), turns.call('b'), turns.call('c')];
+    await ticks();
+    assert.deepEqual(batches, [['a'], ['big'], ['b', 'c']]);
+    gates.forEach((g) => g.resolve());
+    assert.deepEqual(await Promise.all(outputs), ['A', 'BIG', 'B', 'C']);
+  });
+
+  test('a failed step fails its own calls only, and gives its turns back', async () => {
+    const { turns, batches, gates } = turnsUnderTest(2, 2);
+    const failed = [turns.call('bad'), turns.call('x')];
+    const later = turns.call('y');
+    await ticks();
+    assert.deepEqual([batches, turns.running], [[['bad', 'x']], 2]);
+    gates[0].resolve();
+    await assert.rejects(failed[0], /step failed/);
+    await assert.rejects(failed[1], /step failed/);
+    await ticks();
+    assert.deepEqual(batches.slice(1), [['y']]);
+    gates[1].resolve();
+    assert.equal(await later, 'Y');
   });
 });
