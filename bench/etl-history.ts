@@ -76,7 +76,7 @@ export async function breakdown(client: Client, pool: Pool, jobId: string, chunk
     [jobId],
   );
   lines.push(`first download ${Number(rows[0].first).toFixed(2)} s after the job was created; job finished ${Number(rows[0].tail).toFixed(2)} s after the last one`);
-  const transfersBusy = concurrency(spans.filter((s) => s.type === 'transferVideo').map((s) => ({ started: s.started!, closed: s.closed! })));
+  const transfersBusy = concurrency(spans.filter((s) => s.type === 'transferVideo' || s.type === 'transferVideos').map((s) => ({ started: s.started!, closed: s.closed! })));
   const downloads = await downloadSpans(pool, jobId);
   const downloading = concurrency(downloads);
   const perDownload = bytesPerFile / 1024 / 1024 / (mean(downloads.map((s) => s.closed - s.started)) / 1000);

@@ -1,5 +1,5 @@
 // What bench:etl reads about a process from Linux /proc.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The peak resident set of a process so far, in MB. */
 export function peakRssMb(pid: number): number {
@@ -17,3 +17,25 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
+
+/** CPU seconds by pid of every process with this command name: PostgreSQL runs one per connection. */
+export function cpuSecondsByPid(command: string): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) found.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return found;
+}
+
+/** CPU seconds the processes named `command` used since `before` (from cpuSecondsByPid); one started since counts whole. */
+export function cpuSecondsSince(command: string, before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of cpuSecondsByPid(command)) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
