@@ -36,18 +36,20 @@ export class TransferSlots {
 }
 
 /**
- * Turns like TransferSlots, `limit` items at a time, but the items waiting when turns come free go
- * out together, up to `maxBatch` to a step: one activity for several short transfers. An item
- * marked `alone` always goes out by itself, and so does one that finds nobody waiting beside it.
+ * Turns like TransferSlots, `limit` items at a time, but when turns come free the first item in
+ * line goes out with those waiting behind it in its group, up to `maxBatch` to a step: one
+ * activity for several short transfers. A step ends with its slowest item, so only items alike
+ * share one (`groupOf`); an item without a group always goes out by itself.
  */
 export class BatchedTurns<I, O> {
-  private readonly waiting: Array<Pending<I, O> & { alone: boolean }> = [];
+  private readonly waiting: Array<Pending<I, O> & { group: string | undefined }> = [];
   private free: number;
   private dispatchQueued = false;
 
   constructor(
     private readonly limit: number,
     private readonly maxBatch: number,
+    private readonly groupOf: (input: I) => string | undefined,
     private readonly step: (inputs: I[]) => Promise<O[]>,
   ) {
     this.free = limit;
@@ -58,8 +60,8 @@ export class BatchedTurns<I, O> {
     return this.limit - this.free;
   }
 
-  call(input: I, opts: { alone?: boolean } = {}): Promise<O> {
-    const output = new Promise<O>((resolve, reject) => this.waiting.push({ input, resolve, reject, alone: opts.alone ?? false }));
+  call(input: I): Promise<O> {
+    const output = new Promise<O>((resolve, reject) => this.waiting.push({ input, resolve, reject, group: this.groupOf(input) }));
     this.dispatchSoon();
     return output;
   }
@@ -90,11 +92,16 @@ export class BatchedTurns<I, O> {
     }
   }
 
-  /** The first in line, and those after it up to `size` unless one must go alone. */
+  /** The first in line, and up to `size` in all of those behind it in its group, in their order. */
   private nextBatch(size: number): Array<Pending<I, O>> {
-    let n = 1;
-    if (!this.waiting[0].alone) while (n < size && n < this.waiting.length && !this.waiting[n].alone) n++;
-    return this.waiting.splice(0, n);
+    const [first] = this.waiting.splice(0, 1);
+    const batch = [first];
+    if (first.group === undefined) return batch;
+    for (let i = 0; i < this.waiting.length && batch.length < size; ) {
+      if (this.waiting[i].group === first.group) batch.push(...this.waiting.splice(i, 1));
+      else i++;
+    }
+    return batch;
   }
 }
 

@@ -78,7 +78,7 @@ const MAX_BATCH = 50;
  */
 const BATCHED_TRANSFERS = 'etl-batched-transfers';
 const TRANSFER_BATCH = 8;
-const BATCHABLE_BYTES = 32 * 1024 * 1024;
+const BATCHABLE_BYTES = 16 * 1024 * 1024;
 
 export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
   const videoIds = await quick.listChunk(input);
@@ -178,13 +178,19 @@ function singleTransfers(jobId: string, videosInFlight: number): Transfers {
   };
 }
 
-/** Small videos several to an activity; one that its batch did not store goes again on its own. */
+/**
+ * Small videos several to an activity; one that its batch did not store goes again on its own. A
+ * batch ends with its slowest video, so it holds videos of one size class only (powers of two).
+ */
 function batchedTransfers(jobId: string, videosInFlight: number): Transfers {
-  type Video = { videoId: string; mediaUrl: string };
-  const turns = new BatchedTurns(videosInFlight, TRANSFER_BATCH, async (videos: Video[]): Promise<TransferOutcome[]> => {
-    if (videos.length === 1) return [{ videoId: videos[0].videoId, transfer: await pipelineSteps.transferVideo({ jobId, ...videos[0] }) }];
+  type Video = { videoId: string; mediaUrl: string; sizeBytes?: number; alone?: boolean };
+  const sizeClass = ({ sizeBytes, alone }: Video) =>
+    alone || sizeBytes === undefined || sizeBytes > BATCHABLE_BYTES ? undefined : String(Math.floor(Math.log2(Math.max(1, sizeBytes))));
+  const turns = new BatchedTurns(videosInFlight, TRANSFER_BATCH, sizeClass, async (videos: Video[]): Promise<TransferOutcome[]> => {
+    const [first] = videos;
+    if (videos.length === 1) return [{ videoId: first.videoId, transfer: await pipelineSteps.transferVideo({ jobId, videoId: first.videoId, mediaUrl: first.mediaUrl }) }];
     try {
-      return await pipelineSteps.transferVideos({ jobId, videos });
+      return await pipelineSteps.transferVideos({ jobId, videos: videos.map(({ videoId, mediaUrl }) => ({ videoId, mediaUrl })) });
     } catch (err) {
       if (isCancellation(err)) throw err;
       return videos.map(({ videoId }) => ({ videoId, failure: failureMessage(err) }));
@@ -192,10 +198,9 @@ function batchedTransfers(jobId: string, videosInFlight: number): Transfers {
   });
   return {
     async transfer(videoId, probe) {
-      const video = { videoId, mediaUrl: probe.mediaUrl };
-      const small = probe.sizeBytes !== undefined && probe.sizeBytes <= BATCHABLE_BYTES;
-      const outcome = await turns.call(video, { alone: !small });
-      return outcome.transfer ?? (await turns.call(video, { alone: true })).transfer!;
+      const video = { videoId, mediaUrl: probe.mediaUrl, sizeBytes: probe.sizeBytes };
+      const outcome = await turns.call(video);
+      return outcome.transfer ?? (await turns.call({ ...video, alone: true })).transfer!;
     },
     get running() {
       return turns.running;

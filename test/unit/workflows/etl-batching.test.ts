@@ -73,11 +73,12 @@ describe('Batcher', () => {
 });
 
 describe('BatchedTurns', () => {
-  /** A BatchedTurns whose steps end when the test says, recording each batch. */
+  /** A BatchedTurns whose steps end when the test says, recording each batch; an item's group is its first letter, "big" has none. */
   function turnsUnderTest(limit: number, maxBatch: number) {
     const batches: string[][] = [];
     const gates: Array<ReturnType<typeof deferred<void>>> = [];
-    const turns = new BatchedTurns(limit, maxBatch, async (inputs: string[]) => {
+    const groupOf = (s: string) => (s === 'big' ? undefined : s[0]);
+    const turns = new BatchedTurns(limit, maxBatch, groupOf, async (inputs: string[]) => {
       batches.push(inputs);
       const gate = deferred<void>();
       gates.push(gate);
@@ -90,40 +91,40 @@ describe('BatchedTurns', () => {
 
   test('calls made together share a step, at most maxBatch to one, and never more than limit items run', async () => {
     const { turns, batches, gates } = turnsUnderTest(5, 3);
-    const outputs = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((s) => turns.call(s));
+    const outputs = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((s) => turns.call(s));
     await ticks();
-    assert.deepEqual([batches, turns.running], [[['a', 'b', 'c'], ['d', 'e']], 5]);
+    assert.deepEqual([batches, turns.running], [[['a1', 'a2', 'a3'], ['a4', 'a5']], 5]);
     gates[1].resolve();
     await ticks(10);
-    assert.deepEqual([batches.slice(2), turns.running], [[['f', 'g']], 5], 'the two freed turns go to the two waiting, together');
+    assert.deepEqual([batches.slice(2), turns.running], [[['a6', 'a7']], 5], 'the two freed turns go to the two waiting, together');
     gates[0].resolve();
     gates[2].resolve();
-    assert.deepEqual(await Promise.all(outputs), ['A', 'B', 'C', 'D', 'E', 'F', 'G']);
+    assert.deepEqual(await Promise.all(outputs), ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7']);
     await ticks();
     assert.equal(turns.running, 0);
   });
 
-  test('an item marked alone goes out by itself, and those behind it go on together', async () => {
+  test('the first in line goes with the others of its group, past those of other groups; an item without a group goes alone', async () => {
     const { turns, batches, gates } = turnsUnderTest(10, 4);
-    const outputs = [turns.call('a'), turns.call('big', { alone: true }), turns.call('b'), turns.call('c')];
+    const outputs = ['a1', 'big', 'b1', 'a2', 'b2'].map((s) => turns.call(s));
     await ticks();
-    assert.deepEqual(batches, [['a'], ['big'], ['b', 'c']]);
+    assert.deepEqual(batches, [['a1', 'a2'], ['big'], ['b1', 'b2']]);
     gates.forEach((g) => g.resolve());
-    assert.deepEqual(await Promise.all(outputs), ['A', 'BIG', 'B', 'C']);
+    assert.deepEqual(await Promise.all(outputs), ['A1', 'BIG', 'B1', 'A2', 'B2']);
   });
 
   test('a failed step fails its own calls only, and gives its turns back', async () => {
     const { turns, batches, gates } = turnsUnderTest(2, 2);
-    const failed = [turns.call('bad'), turns.call('x')];
-    const later = turns.call('y');
+    const failed = [turns.call('bad'), turns.call('b1')];
+    const later = turns.call('b2');
     await ticks();
-    assert.deepEqual([batches, turns.running], [[['bad', 'x']], 2]);
+    assert.deepEqual([batches, turns.running], [[['bad', 'b1']], 2]);
     gates[0].resolve();
     await assert.rejects(failed[0], /step failed/);
     await assert.rejects(failed[1], /step failed/);
     await ticks();
-    assert.deepEqual(batches.slice(1), [['y']]);
+    assert.deepEqual(batches.slice(1), [['b2']]);
     gates[1].resolve();
-    assert.equal(await later, 'Y');
+    assert.equal(await later, 'B2');
   });
 });
