@@ -145,7 +145,7 @@ export function createEtlActivities(deps: { pool: Pool; store: ObjectStore; fetc
      * Downloads several small videos in one activity, at once: one Temporal round trip for all of
      * them. One video's failure is its outcome, not the batch's; the workflow gives it a transfer
      * of its own, with the retry policy. The batch is never retried itself (nor resumed: its
-     * heartbeats carry no offsets), so a batch that dies leaves every video to that path too.
+     * heartbeats mix its videos' offsets), so a batch that dies leaves every video to that path too.
      */
     transferVideos: async (input: { jobId: string; videos: Array<{ videoId: string; mediaUrl: string }> }): Promise<TransferOutcome[]> => {
       const settled = await Promise.allSettled(input.videos.map((video) => transferOne(input.jobId, video)));

@@ -69,17 +69,17 @@ const PIPELINED_CHUNK = 'etl-pipelined-chunk';
 const LANES_PER_TRANSFER = 3;
 const MAX_BATCH = 50;
 
-/** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
 /**
  * Chunks since this marker download small videos (as their probe announced them) several to an
  * activity: per file, a transfer activity's round trip on the Temporal server and in the SDK cost
- * as much as downloading ~8 MB (bench:etl: 10 MB files went from 48–49 % to 58–61 % of the
+ * as much as downloading ~8 MB (bench:etl: 10 MB files went from 48–49 % to 61–65 % of the
  * durable baseline). Large ones keep an activity each, with its heartbeats and its resume.
  */
 const BATCHED_TRANSFERS = 'etl-batched-transfers';
 const TRANSFER_BATCH = 8;
 const BATCHABLE_BYTES = 16 * 1024 * 1024;
 
+/** Up to `chunkSize` videos, `videosInFlight` downloads at a time; a video that fails is recorded and the chunk goes on. */
 export async function etlChunkWorkflow(input: { jobId: string; from: number; to: number; videosInFlight: number }): Promise<{ loaded: number; failed: number }> {
   const videoIds = await quick.listChunk(input);
   return patched(PIPELINED_CHUNK) ? pipelinedChunk(input, videoIds) : laneChunk(input, videoIds);

@@ -291,7 +291,10 @@ describe('sample video host startup', () => {
 
   // The host runs as its own process (through the CLI) so the kernel's peak-RSS figure is the host's
   // alone, not mixed with the fetch client's garbage.
-  test('the CLI host streams a 500 MB GET with RSS growth under 50 MB', { timeout: 120_000 }, async () => {
+  // A host that held the file would grow by its 500 MB. One that streams grows by what the garbage
+  // collector and the allocator keep between collections: from under 50 MB to 97 MB in seven runs on
+  // a 2-core VM, where the old bound of 50 MB failed six times, alone and on code that had passed it.
+  test('the CLI host streams a 500 MB GET with RSS growth under 150 MB', { timeout: 120_000 }, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'devtools/bin/sample-video-host.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const base = await listeningUrl(child);
@@ -306,7 +309,7 @@ describe('sample video host startup', () => {
       assert.equal(received, size);
       assert.equal(sha256, expectedSha256('huge', size));
       const growthMb = (peak - baseline) / 1024;
-      assert.ok(growthMb < 50, `host peak RSS grew ${growthMb.toFixed(1)} MB`);
+      assert.ok(growthMb < 150, `host peak RSS grew ${growthMb.toFixed(1)} MB`);
     } finally {
       const exited = child.exitCode !== null ? Promise.resolve() : once(child, 'exit');
       child.kill('SIGTERM');
