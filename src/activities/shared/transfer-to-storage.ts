@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { openRemote, type FetchPolicy } from '../../infra/http/fetch-remote';
+import { openRemote, RemoteFetchError, type FetchPolicy } from '../../infra/http/fetch-remote';
 import type { ObjectStore, PutResult } from '../../infra/storage';
 import { FAILURE_TYPES, knownFailure } from './failure-types';
 
@@ -92,14 +92,25 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const context = Context.current();
   const quietUntil = deps.quietUntil ?? heartbeatQuietUntil(context);
   let offset = await resumeOffset(deps.store, key);
-  const remote = await openRemote(new URL(url), {
-    ...deps.fetch,
-    dispatcher: deps.dispatcher,
-    // The store holds the exact limit, offset included; a host that ignores Range sends it all.
-    maxBytes: deps.maxBytes,
-    headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-    acceptStatuses: [206],
-  });
+  const open = (from: number) =>
+    openRemote(new URL(url), {
+      ...deps.fetch,
+      dispatcher: deps.dispatcher,
+      // The store holds the exact limit, offset included; a host that ignores Range sends it all.
+      maxBytes: deps.maxBytes,
+      headers: from > 0 ? { range: `bytes=${from}-` } : {},
+      acceptStatuses: [206],
+    });
+  let remote: Awaited<ReturnType<typeof open>>;
+  try {
+    remote = await open(offset);
+  } catch (err) {
+    // A partial that holds the whole file (an attempt stopped between its last byte and publishing),
+    // or more than the file now has, asks for bytes past the end: the host answers 416. Start over.
+    if (offset === 0 || !(err instanceof RemoteFetchError) || err.status !== 416) throw err;
+    offset = 0;
+    remote = await open(0);
+  }
   if (remote.status !== 206) offset = 0; // the host ignored Range (or we had nothing): start over
   const total = expectedTotal(remote.headers, offset);
   if (total !== undefined && total > deps.maxBytes) {

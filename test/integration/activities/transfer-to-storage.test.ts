@@ -63,6 +63,17 @@ describe('transferToStorage: where an attempt starts', () => {
     assert.equal(result.httpStatus, 206);
     assert.equal(result.sha256, expectedSha256(name, SIZE));
   });
+  test('a retry whose partial already holds the whole file starts over, rather than failing on the 416 its Range draws', async () => {
+    // An attempt stopped between the file's last byte and publishing it (a worker killed) leaves this.
+    const name = 'whole-partial';
+    await store.appendPartial('videos/whole', Readable.from([generateBytes(name, 0, SIZE)]), { offset: 0 });
+    const result: TransferResult = await new MockActivityEnvironment({ attempt: 2 }).run(() => transferToStorage(deps(), `${host.url}${mediaPath(name, SIZE)}`, 'videos/whole'));
+    assert.equal(result.resumedFrom, 0);
+    assert.equal(result.httpStatus, 200);
+    assert.equal(result.size, SIZE);
+    assert.equal(result.sha256, expectedSha256(name, SIZE));
+    assert.ok(host.admin.stats().rangeRequests.byName[name]?.starts.includes(SIZE), 'the retry asked for the bytes after its partial first');
+  });
 });
 
 describe('transferToStorage: heartbeats', () => {
