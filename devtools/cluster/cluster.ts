@@ -124,21 +124,11 @@ async function startClusterProcesses(opts: ClusterOptions, temporalAddress: stri
     }),
   );
   const workers = {} as Record<PipelineName, ClusterProcess[]>;
-  // A port found free is closed again before the next is sought, so the system may offer it twice.
-  const taken = new Set(opts.apiPorts);
-  const unusedPort = async (): Promise<number> => {
-    for (;;) {
-      const port = await findFreePort();
-      if (taken.has(port)) continue;
-      taken.add(port);
-      return port;
-    }
-  };
   for (const pipeline of ANY_PIPELINES) {
     workers[pipeline.name] = [];
     for (let i = 0; i < opts.workersPerQueue; i++) {
       // Each worker serves its metrics on a port of its own, as it would in a container of its own.
-      const metricsPort = await unusedPort();
+      const metricsPort = await findFreePort();
       workers[pipeline.name].push(
         appProcess({
           ...common,

@@ -28,8 +28,23 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s${reason}`);
 }
 
-/** A port that was free a moment ago, for internal listeners that must be told a fixed address. */
-export function findFreePort(): Promise<number> {
+/**
+ * Ports this process has handed out. Each is released before its listener binds it, so the system
+ * may offer it again meanwhile; two listeners told the same port would collide.
+ */
+const handedOut = new Set<number>();
+
+/** A port that was free a moment ago and not handed out before, for internal listeners that must be told a fixed address. */
+export async function findFreePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
