@@ -38,4 +38,3 @@ export function cpuSecondsSince(command: string, before: Map<number, number>): n
   for (const [pid, seconds] of cpuSecondsByPid(command)) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
-

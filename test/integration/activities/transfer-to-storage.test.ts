@@ -63,6 +63,7 @@ describe('transferToStorage: where an attempt starts', () => {
     assert.equal(result.httpStatus, 206);
     assert.equal(result.sha256, expectedSha256(name, SIZE));
   });
+
   test('a retry whose partial already holds the whole file starts over, rather than failing on the 416 its Range draws', async () => {
     // An attempt stopped between the file's last byte and publishing it (a worker killed) leaves this.
     const name = 'whole-partial';
