@@ -73,6 +73,8 @@ const jobFacts = (state) =>
     ['File', `${state.filename} (${bytes(state.sizeBytes)})`],
     ['Vendor job', state.vendorJobId ?? '—'],
     ['Attempts', state.attempts],
+    // Shown only when it happened: the vendor may have run (and billed) this audio more than once.
+    state.submitsInDoubt > 0 ? ['Submits in doubt', `${state.submitsInDoubt}: sent, answer lost; the vendor may have run this audio more than once`] : null,
     ['Created', dateTime(state.createdAt)],
     ['Finished', dateTime(state.finishedAt)],
     state.error ? ['Error', state.error] : null,

@@ -11,6 +11,7 @@ import { gateFor, limitClassOf, type GateName } from '../../domain/shared/vendor
 import { whileHeartbeating } from '../shared/heartbeat';
 import { vendorTurnRules, waitForTurn, waitOutShortHold, type Hold } from '../shared/vendor-turn';
 import type { ObjectStore } from '../../infra/storage/object-store';
+import { vendorTookNothing } from '../../infra/stt/classify';
 import { SttQuotaExceededError, SttRateLimitedError } from '../../infra/stt/errors';
 import type { SttProvider, SttSubmitOptions } from '../../infra/stt/provider';
 import type { FetchPolicy } from '../../infra/http/fetch-remote';
@@ -231,16 +232,27 @@ export function createSttActivities(deps: SttActivityDeps) {
       }
       const accepted = acceptedEarlier();
       if (accepted) return await submittedAsync(await recordAccepted(job.id, accepted));
+      // An earlier attempt's submit went out and its answer never came back: the vendor may be running
+      // it, and it offers no idempotency key to ask. This one goes out all the same; the job shows it.
+      if (await jobs.countLostSubmit(pool, job.id)) {
+        Context.current().log.warn('an earlier submit of this job was sent and never answered; submitting again, the vendor may run the audio twice', { jobId: job.id });
+      }
       const extension = job.filename.includes('.') ? job.filename.slice(job.filename.lastIndexOf('.')) : '';
       // The submit takes the job's slot, or finds it held already; a job refused for concurrency gave
       // its slot back and queues behind the cap again.
-      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], takesSlot: true, maxWaitMs: input.maxWaitMs }, () =>
-        provider.submit(
-          // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
-          { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },
-          { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal },
-        ),
-      );
+      const submitted = await whenAllowed({ route: 'submit', jobId: job.id, gates: ['submit', 'all'], takesSlot: true, maxWaitMs: input.maxWaitMs }, async () => {
+        try {
+          return await provider.submit(
+            // Named after the job so the vendor's logs (and the fake vendor's counters) tie uploads to jobs.
+            { body: () => deps.store.get(audioKey), filename: `${job.id}${extension}`, contentType },
+            { ...(job.options as SttSubmitOptions), signal: Context.current().cancellationSignal, onSending: () => jobs.markSubmitSent(pool, job.id) },
+          );
+        } catch (err) {
+          // A refusal started no job; no answer, a 5xx or a garbled 2xx may have, and stays in doubt.
+          if (vendorTookNothing(err)) await jobs.clearSubmitSent(pool, job.id);
+          throw err;
+        }
+      });
       if ('limited' in submitted) return submitted.limited;
       const acceptedAt = Date.now();
       const submission = submitted.value;

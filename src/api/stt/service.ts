@@ -20,6 +20,10 @@ export const TranscriptionFields = {
   reason: z.string().nullable(),
   vendorJobId: z.string().nullable(),
   attempts: z.number(),
+  submitsInDoubt: z
+    .number()
+    .int()
+    .describe('Submits sent whose answer never came back (a worker stopped, or the connection broke, after the audio went out); the vendor may have run this audio once more for each. 0 normally'),
   error: z.string().nullable(),
   filename: z.string(),
   audioUrl: z.string().nullable().describe('The URL the audio is fetched from, for a job given one'),
@@ -86,6 +90,7 @@ export function createTranscriptionService(deps: Pick<ApiDeps, 'pool' | 'store' 
         reason: live?.reason ?? null,
         vendorJobId: live?.vendorJobId ?? job.vendorJobId,
         attempts: live?.attempts ?? 0,
+        submitsInDoubt: job.submitsInDoubt,
         error: live?.error ?? job.error,
         filename: job.filename,
         audioUrl: job.audioUrl,

@@ -76,6 +76,19 @@ export function classifyTransportError(err: unknown, vendor: string): unknown {
   return err;
 }
 
+/** Network failures that mean no connection was made: the request never reached the vendor. */
+const UNCONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * True when a failed request certainly started nothing at the vendor: it answered 4xx (a 429
+ * included), or no connection was made. No answer, a reset, a 5xx or a garbled 2xx leave it open.
+ */
+export function vendorTookNothing(err: unknown): boolean {
+  if (err instanceof SttError && err.httpStatus !== undefined) return err.httpStatus >= 400 && err.httpStatus < 500;
+  const code = err instanceof Error ? (networkCode(err) ?? (err.cause instanceof Error ? networkCode(err.cause) : undefined)) : undefined;
+  return code !== undefined && UNCONNECTED_CODES.has(code);
+}
+
 /**
  * `Retry-After` as milliseconds from now: either delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
  * A date in the past means "now" (0); anything unparsable is ignored.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { classifyVendorResponse, malformedVendorResponse } from './classify';
+import { classifyVendorResponse, malformedVendorResponse, type VendorHttpResponse } from './classify';
 import { SttRejectedError } from './errors';
 import { multipartBody } from './multipart';
 import type { SttAudio, SttJobStatus, SttProvider, SttSubmission, SttSubmitOptions, SttUtterance } from './provider';
@@ -56,9 +56,13 @@ export class OpenAiCompatibleClient implements SttProvider {
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     if (form.length !== undefined) headers['content-length'] = String(form.length);
     const timeout = this.options.transcriptionTimeoutMs ?? 10 * 60_000;
-    const response = await this.http
-      .request({ method: 'POST', path: this.path, headers, body: form.body, signal: options.signal, timeoutMs: timeout, responseTimeoutMs: timeout })
-      .finally(() => form.dispose());
+    let response: VendorHttpResponse;
+    try {
+      await options.onSending?.();
+      response = await this.http.request({ method: 'POST', path: this.path, headers, body: form.body, signal: options.signal, timeoutMs: timeout, responseTimeoutMs: timeout });
+    } finally {
+      form.dispose();
+    }
     if (response.status < 200 || response.status >= 300) throw classifyVendorResponse(response, this.name);
     return { vendorJobId: `sync-${randomUUID()}`, completed: { utterances: this.toUtterances(response.body) } };
   }

@@ -30,6 +30,11 @@ export interface SttSubmitOptions {
   useParagraphSplitter?: boolean;
   /** Cancels the request (e.g. the activity's cancellation signal). */
   signal?: AbortSignal;
+  /**
+   * Called just before the audio goes out (after any token request), each time it does: from then
+   * until an answer arrives, the vendor may have started a job that nobody knows the id of.
+   */
+  onSending?: () => Promise<void>;
 }
 
 export interface SttUtterance {

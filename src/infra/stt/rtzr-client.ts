@@ -51,6 +51,7 @@ export class RtzrClient implements SttProvider {
       const headers: Record<string, string> = { authorization, 'content-type': form.contentType };
       if (form.length !== undefined) headers['content-length'] = String(form.length);
       try {
+        await options.onSending?.();
         return await this.http.request({
           method: 'POST',
           path: '/v1/transcribe',

@@ -174,6 +174,7 @@ describe('a transcription end to end', () => {
       const { rows } = await stack.pool.query(`SELECT nextval('${names.seq}')::int AS n`);
       assert.ok(rows[0].n > 2, 'the first attempt to record the vendor id failed');
       assert.equal(vendor.admin.stats().submits.byFilename[`${jobId}.wav`], 1, 'the audio went to the vendor once');
+      assert.equal((await getTranscription(stack, jobId)).submitsInDoubt, 0, 'the answer was kept (heartbeat details), so no submit is in doubt');
     } finally {
       await stack.pool.query(`DROP TRIGGER IF EXISTS ${names.trg} ON stt_jobs`);
       await stack.pool.query(`DROP FUNCTION IF EXISTS ${names.fn}()`);

@@ -103,7 +103,8 @@ describe('sharing one vendor account', () => {
     assert.ok(Date.parse(limited.retryAt) > Date.now(), `retryAt ${limited.retryAt} is in the future`);
     assert.match(limited.reason, /^rate_limited/);
     vendor.admin.configure({ random429Rate: 0 });
-    await waitForTranscription(stack, body.id, 'COMPLETED', 60_000);
+    const done = await waitForTranscription(stack, body.id, 'COMPLETED', 60_000);
+    assert.equal(done.submitsInDoubt, 0, 'a submit refused with a 429 started no job');
     const stream = await (await events).text();
     const phases = [...stream.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]).phase);
     assert.ok(phases.includes('rate_limited'), phases.join());

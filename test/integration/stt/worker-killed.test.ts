@@ -35,9 +35,35 @@ test('a worker killed with SIGKILL while polling: a new worker resumes the same 
     try {
       const view = await waitForTranscription(stack, body.id, 'COMPLETED', 90_000);
       assert.ok(view.vendorJobId);
+      assert.equal(view.submitsInDoubt, 0, 'the submit was answered and recorded before the kill');
       const stats = vendor.admin.stats();
       assert.equal(stats.submits.byFilename[`${body.id}.wav`], 1);
       assert.equal(stats.submits.total, 1);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited();
+    }
+  }));
+
+test('a worker killed while its submit waits for the vendor’s answer: the retry submits again, and the job shows one submit in doubt', { timeout: 150_000 }, () =>
+  withWorkerProcesses(1_000, async (stack, vendor, spawnSttWorker) => {
+    const first = spawnSttWorker();
+    vendor.admin.configure({ hang: 'submit' });
+    const { body } = await upload(stack, { bytes: wav(902), name: 'unanswered.wav' }, { key: 'kill-inside-submit' });
+    await waitUntil('a submit hanging at the vendor', async () => vendor.admin.stats().hungRequests >= 1, 30_000);
+    const sent = await stack.pool.query(`SELECT submit_sent_at FROM stt_jobs WHERE id = $1`, [body.id]);
+    assert.ok(sent.rows[0].submit_sent_at, 'the submit was marked as on its way before it went out');
+    first.child.kill('SIGKILL');
+    await first.exited();
+    vendor.admin.configure({ hang: 'off' });
+
+    const second = spawnSttWorker();
+    try {
+      const view = await waitForTranscription(stack, body.id, 'COMPLETED', 110_000);
+      assert.equal(view.submitsInDoubt, 1, 'the unanswered submit is counted once');
+      assert.equal(vendor.admin.stats().requests.submit, 2, 'the retry submitted the audio again');
+      const { rows } = await stack.pool.query(`SELECT submit_sent_at, submits_in_doubt FROM stt_jobs WHERE id = $1`, [body.id]);
+      assert.deepEqual(rows[0], { submit_sent_at: null, submits_in_doubt: 1 });
     } finally {
       second.child.kill('SIGTERM');
       await second.exited();

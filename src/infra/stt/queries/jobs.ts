@@ -48,6 +48,8 @@ export interface SttJob {
   sizeBytes: number | null;
   options: Record<string, unknown>;
   vendorJobId: string | null;
+  /** Submits whose answer was lost: the vendor may have run this audio once more for each. */
+  submitsInDoubt: number;
   status: string;
   error: string | null;
   createdAt: Date;
@@ -57,7 +59,7 @@ export interface SttJob {
 
 // size_bytes is a bigint; as float8 it arrives as a number, exact for any file below 2^53 bytes.
 const STT_JOB_COLUMNS = `id, vendor, audio_key AS "audioKey", audio_sha256 AS "audioSha256", audio_url AS "audioUrl", filename, content_type AS "contentType",
-  size_bytes::float8 AS "sizeBytes", options, vendor_job_id AS "vendorJobId", status, error,
+  size_bytes::float8 AS "sizeBytes", options, vendor_job_id AS "vendorJobId", submits_in_doubt AS "submitsInDoubt", status, error,
   created_at AS "createdAt", updated_at AS "updatedAt", finished_at AS "finishedAt"`;
 
 export async function findSttJob(db: Queryable, id: string): Promise<SttJob | undefined> {
@@ -68,11 +70,34 @@ export async function findSttJob(db: Queryable, id: string): Promise<SttJob | un
 /** First write wins: a vendor job id, once recorded, is never replaced by another submit. */
 export async function recordVendorJobId(db: Queryable, id: string, vendorJobId: string): Promise<string> {
   const { rows } = await db.query<{ vendorJobId: string }>(
-    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), vendor_submitted_at = COALESCE(vendor_submitted_at, now()), status = 'RUNNING', updated_at = now()
+    `UPDATE stt_jobs SET vendor_job_id = COALESCE(vendor_job_id, $2), vendor_submitted_at = COALESCE(vendor_submitted_at, now()), submit_sent_at = NULL, status = 'RUNNING', updated_at = now()
      WHERE id = $1 RETURNING vendor_job_id AS "vendorJobId"`,
     [id, vendorJobId],
   );
   return rows[0].vendorJobId;
+}
+
+/** A submit request is about to go to the vendor: until its answer is recorded, its outcome is unknown. */
+export async function markSubmitSent(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE stt_jobs SET submit_sent_at = now() WHERE id = $1`, [id]);
+}
+
+/** The vendor answered the submit with a refusal: it started no job. */
+export async function clearSubmitSent(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE stt_jobs SET submit_sent_at = NULL WHERE id = $1 AND submit_sent_at IS NOT NULL`, [id]);
+}
+
+/**
+ * Before a submit goes out again: a submit sent earlier whose answer was never recorded counts as
+ * one in doubt (the vendor may be running it). True when one was found; it is counted once.
+ */
+export async function countLostSubmit(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE stt_jobs SET submits_in_doubt = submits_in_doubt + 1, submit_sent_at = NULL, updated_at = now()
+     WHERE id = $1 AND submit_sent_at IS NOT NULL AND vendor_job_id IS NULL`,
+    [id],
+  );
+  return rowCount === 1;
 }
 
 export interface UtteranceRecord {

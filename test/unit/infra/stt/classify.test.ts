@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classifyTransportError, classifyVendorResponse, parseRetryAfter, vendorErrorBody } from '../../../../src/infra/stt/classify';
+import { classifyTransportError, classifyVendorResponse, parseRetryAfter, vendorErrorBody, vendorTookNothing } from '../../../../src/infra/stt/classify';
 import { SttAuthError, SttQuotaExceededError, SttRateLimitedError, SttRejectedError, SttTransientError } from '../../../../src/infra/stt/errors';
 
 const NOW = Date.UTC(2025, 0, 1, 9, 0, 0);
@@ -93,6 +93,31 @@ describe('classifyTransportError', () => {
     const err = new SttRejectedError('no', 'no');
     assert.equal(classifyTransportError(err, 'rtzr'), err);
   });
+});
+
+describe('vendorTookNothing: whether a failed submit certainly started no job at the vendor', () => {
+  const withCode = (code: string) => Object.assign(new Error(code), { code });
+  const answered = (status: number, code?: string) => classifyVendorResponse({ status, headers: {}, body: { code, msg: 'x' } }, 'rtzr');
+  const cases: Array<[string, unknown, boolean]> = [
+    ['429 A0003', answered(429, 'A0003'), true],
+    ['429 A0002', answered(429, 'A0002'), true],
+    ['429 A0001 (quota)', answered(429, 'A0001'), true],
+    ['400 H0001', answered(400, 'H0001'), true],
+    ['401', answered(401), true],
+    ['408', answered(408), true],
+    ['500', answered(500), false],
+    ['503', answered(503), false],
+    ['connection refused', classifyTransportError(withCode('ECONNREFUSED'), 'rtzr'), true],
+    ['connect timeout', classifyTransportError(withCode('UND_ERR_CONNECT_TIMEOUT'), 'rtzr'), true],
+    ['connection reset', classifyTransportError(withCode('ECONNRESET'), 'rtzr'), false],
+    ['no answer in time', classifyTransportError(withCode('UND_ERR_HEADERS_TIMEOUT'), 'rtzr'), false],
+    ['the whole call timed out', classifyTransportError(new DOMException('timeout', 'TimeoutError'), 'rtzr'), false],
+    ['a 2xx without a job id', new SttTransientError('rtzr answered 2xx without a job id'), false],
+    ['an abort', new DOMException('aborted', 'AbortError'), false],
+  ];
+  for (const [name, err, expected] of cases) {
+    test(`${name} → ${expected}`, () => assert.equal(vendorTookNothing(err), expected));
+  }
 });
 
 test('vendorErrorBody reads RTZR and OpenAI shapes and falls back to the text', () => {
