@@ -6,7 +6,8 @@ const gateText = (gate) => (gate.open ? 'open' : `closed until ${dateTime(gate.r
 
 /**
  * The vendor's shared state (GET /api/stt/vendor): jobs in flight against the cap the workers
- * learned, the gates every worker respects, the last 429. Hidden when the API does not offer it.
+ * learned, the gates every worker respects, the last 429, submits whose answer was lost. Hidden
+ * when the API does not offer it.
  */
 export function vendorPanel(signal) {
   const body = h('div');
@@ -26,6 +27,7 @@ export function vendorPanel(signal) {
         ['Submit gate', h('span', { class: v.gates.submit.open ? 'good' : 'bad' }, gateText(v.gates.submit))],
         ['All requests gate', h('span', { class: v.gates.all.open ? 'good' : 'bad' }, gateText(v.gates.all))],
         ['Last 429', v.last429 ? `${dateTime(v.last429.at)}: ${v.last429.code} (${v.last429.class})` : 'none'],
+        ['Submits in doubt', v.submitsInDoubt > 0 ? h('span', { class: 'bad' }, `${v.submitsInDoubt}: sent, answer lost, sent again; the vendor may have run that audio twice`) : 'none'],
       ]),
     );
   };

@@ -42,6 +42,10 @@ export const VendorState = z.object({
     })
     .nullable()
     .describe('The most recent 429 from the vendor; null when there was none'),
+  submitsInDoubt: z
+    .number()
+    .int()
+    .describe('Submits sent whose answer never came back, across every job (count): the vendor may have run (and billed) that audio twice'),
 });
 export type VendorState = z.infer<typeof VendorState>;
 
@@ -56,6 +60,7 @@ function toView(vendor: string, configured: number, row: VendorLimitsRow): Vendo
     cap: { learned: effectiveCap({ learned: row.learnedCap, provenInFlight: 0, completedSinceChange: 0, refusedSinceAccept: false }, configured), configured },
     gates: { submit: gate('submit'), all: gate('all') },
     last429: row.last429 && { at: row.last429.at.toISOString(), code: row.last429.code, class: row.last429.class },
+    submitsInDoubt: row.submitsInDoubt,
   };
 }
 
@@ -67,7 +72,7 @@ export function vendorRoutes(deps: ApiDeps, settings: SttSettings): RouteSpec[] 
     defineRoute({
       method: 'get',
       path: '/api/stt/vendor',
-      summary: 'The vendor account as the workers see it: jobs in flight, learned cap, gates, last 429',
+      summary: 'The vendor account as the workers see it: jobs in flight, learned cap, gates, last 429, submits in doubt',
       tag: 'stt',
       responses: { 200: { description: 'The shared vendor state', schema: VendorState } },
       async handler({ res }) {
@@ -120,6 +125,17 @@ function registerVendorMetrics(registry: client.Registry, vendor: string, config
       const row = await current();
       this.reset();
       for (const limit of LIMIT_CLASSES) this.inc({ vendor, class: limit }, row.responses429[limit] ?? 0);
+    },
+  });
+  new client.Counter({
+    name: 'dp_stt_vendor_submits_in_doubt_total',
+    help: 'Submits sent whose answer never came back (a worker killed, a connection broken, a 5xx), submitted again: the vendor may have run that audio twice',
+    labelNames: ['vendor'],
+    registers: [registry],
+    async collect() {
+      const row = await current();
+      this.reset();
+      this.inc({ vendor }, row.submitsInDoubt);
     },
   });
 }

@@ -76,15 +76,25 @@ export interface VendorLimitsRow {
   gates: Record<GateName, { until: Date; reason: string | null; open: boolean }>;
   last429: { at: Date; code: string; class: LimitClass } | null;
   responses429: Partial<Record<LimitClass, number>>;
+  /** Submits sent whose answer never came back, across every job (STT only). */
+  submitsInDoubt: number;
 }
 
 /** Everything the API and /metrics show about one vendor account, read in one statement. */
 export async function readVendorLimits(db: Queryable, vendor: string): Promise<VendorLimitsRow> {
   const { rows } = await db.query<
-    GateRow & { learned_cap: number | null; in_flight: number; last_429_at: Date | null; last_429_code: string | null; last_429_class: LimitClass | null; responses_429: Record<string, number> | null }
+    GateRow & {
+      learned_cap: number | null;
+      in_flight: number;
+      last_429_at: Date | null;
+      last_429_code: string | null;
+      last_429_class: LimitClass | null;
+      responses_429: Record<string, number> | null;
+      submits_in_doubt: string | null;
+    }
   >(
     `SELECT l.learned_cap, l.submit_blocked_until, l.submit_reason, l.all_blocked_until, l.all_reason,
-            l.last_429_at, l.last_429_code, l.last_429_class, l.responses_429, now() AS now,
+            l.last_429_at, l.last_429_code, l.last_429_class, l.responses_429, l.submits_in_doubt, now() AS now,
             (SELECT count(*)::int FROM vendor_slots s WHERE s.vendor = $1 AND s.expires_at >= now()) AS in_flight
      FROM (SELECT $1::text AS vendor) v LEFT JOIN vendor_limits l USING (vendor)`,
     [vendor],
@@ -97,5 +107,6 @@ export async function readVendorLimits(db: Queryable, vendor: string): Promise<V
     gates: { submit: gate(row.submit_blocked_until, row.submit_reason), all: gate(row.all_blocked_until, row.all_reason) },
     last429: row.last_429_at && row.last_429_code && row.last_429_class ? { at: row.last_429_at, code: row.last_429_code, class: row.last_429_class } : null,
     responses429: Object.fromEntries(Object.entries(row.responses_429 ?? {}).map(([k, v]) => [k, Number(v)])),
+    submitsInDoubt: Number(row.submits_in_doubt ?? 0),
   };
 }

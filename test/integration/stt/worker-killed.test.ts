@@ -64,6 +64,10 @@ test('a worker killed while its submit waits for the vendor’s answer: the retr
       assert.equal(vendor.admin.stats().requests.submit, 2, 'the retry submitted the audio again');
       const { rows } = await stack.pool.query(`SELECT submit_sent_at, submits_in_doubt FROM stt_jobs WHERE id = $1`, [body.id]);
       assert.deepEqual(rows[0], { submit_sent_at: null, submits_in_doubt: 1 });
+      const account = (await (await fetch(`${stack.apiUrl}/api/stt/vendor`)).json()) as { submitsInDoubt: number };
+      assert.equal(account.submitsInDoubt, 1, 'the vendor account counts it too');
+      const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+      assert.match(metrics, /^dp_stt_vendor_submits_in_doubt_total\{vendor="rtzr"\} 1$/m);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited();

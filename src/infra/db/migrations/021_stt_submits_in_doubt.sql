@@ -6,3 +6,5 @@
 ALTER TABLE stt_jobs
   ADD COLUMN submit_sent_at timestamptz,
   ADD COLUMN submits_in_doubt integer NOT NULL DEFAULT 0 CHECK (submits_in_doubt >= 0);
+-- The same count across every job of the vendor account, for GET /api/stt/vendor and /metrics.
+ALTER TABLE vendor_limits ADD COLUMN submits_in_doubt bigint NOT NULL DEFAULT 0 CHECK (submits_in_doubt >= 0);

@@ -89,12 +89,17 @@ export async function clearSubmitSent(db: Queryable, id: string): Promise<void> 
 
 /**
  * Before a submit goes out again: a submit sent earlier whose answer was never recorded counts as
- * one in doubt (the vendor may be running it). True when one was found; it is counted once.
+ * one in doubt (the vendor may be running it), on the job and on its vendor account. True when one
+ * was found; it is counted once.
  */
 export async function countLostSubmit(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE stt_jobs SET submits_in_doubt = submits_in_doubt + 1, submit_sent_at = NULL, updated_at = now()
-     WHERE id = $1 AND submit_sent_at IS NOT NULL AND vendor_job_id IS NULL`,
+    `WITH lost AS (
+       UPDATE stt_jobs SET submits_in_doubt = submits_in_doubt + 1, submit_sent_at = NULL, updated_at = now()
+       WHERE id = $1 AND submit_sent_at IS NOT NULL AND vendor_job_id IS NULL
+       RETURNING vendor)
+     INSERT INTO vendor_limits (vendor, submits_in_doubt) SELECT vendor, 1 FROM lost
+     ON CONFLICT (vendor) DO UPDATE SET submits_in_doubt = vendor_limits.submits_in_doubt + 1, updated_at = now()`,
     [id],
   );
   return rowCount === 1;
