@@ -11,7 +11,7 @@ import { SLOT_RELEASED_CHANNEL } from '../../infra/vendor-gate/slots';
 import type { FeedbackSettings } from '../../pipelines/feedback/settings';
 import type { ActivityDeps } from '../shared/deps';
 import { FAILURE_TYPES, knownFailure } from '../shared/failure-types';
-import { createModelGate, type ModelGate, type Paused } from './model-gate';
+import { createModelGate, MODEL_VENDOR, type ModelGate, type Paused } from './model-gate';
 import { openTokenStream } from './token-stream';
 
 export type { Paused } from './model-gate';
@@ -43,7 +43,8 @@ export interface ModelConnections {
 
 export function openModelConnections(deps: ActivityDeps, settings: FeedbackSettings): ModelConnections {
   const model = settings.model;
-  const slotReleases: NotificationListener = createNotificationListener(deps.config.postgres.url!, SLOT_RELEASED_CHANNEL);
+  // A release frees one slot: it wakes the request that has waited longest, not every queued one.
+  const slotReleases: NotificationListener = createNotificationListener(deps.config.postgres.url!, SLOT_RELEASED_CHANNEL, { payload: MODEL_VENDOR, wakes: 'longest-waiting' });
   let client: ModelClient | undefined;
   return {
     client() {

@@ -19,7 +19,8 @@ const SYNCHRONOUS_TRANSCRIPTION_TIMEOUT_MS = 110_000;
 /** The STT worker's activities with the vendor client and the slot-release listener they share. */
 export function hostSttActivities(deps: ActivityDeps, settings: SttSettings): HostedActivities {
   const provider = createProvider(settings);
-  const slotReleases = createNotificationListener(deps.config.postgres.url!, SLOT_RELEASED_CHANNEL);
+  // A release frees one slot: it wakes the job that has waited longest, not every queued one.
+  const slotReleases = createNotificationListener(deps.config.postgres.url!, SLOT_RELEASED_CHANNEL, { payload: provider.name, wakes: 'longest-waiting' });
   const store = createObjectStore(deps.config.storage);
   const activities = createSttActivities({ pool: deps.pool, store, provider, slotReleases, stt: settings, fetch: deps.config.fetch });
   return {
