@@ -85,7 +85,9 @@ const UNCONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EH
  */
 export function vendorTookNothing(err: unknown): boolean {
   if (err instanceof SttError && err.httpStatus !== undefined) return err.httpStatus >= 400 && err.httpStatus < 500;
-  const code = err instanceof Error ? (networkCode(err) ?? (err.cause instanceof Error ? networkCode(err.cause) : undefined)) : undefined;
+  // classifyTransportError keeps the network failure as the cause: read it there, as it read it.
+  const failure = err instanceof SttError ? err.cause : err;
+  const code = failure instanceof Error ? networkCode(failure) : undefined;
   return code !== undefined && UNCONNECTED_CODES.has(code);
 }
 

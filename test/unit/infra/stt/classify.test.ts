@@ -109,6 +109,7 @@ describe('vendorTookNothing: whether a failed submit certainly started no job at
     ['503', answered(503), false],
     ['connection refused', classifyTransportError(withCode('ECONNREFUSED'), 'rtzr'), true],
     ['connect timeout', classifyTransportError(withCode('UND_ERR_CONNECT_TIMEOUT'), 'rtzr'), true],
+    ['connection refused, the code on the cause', classifyTransportError(new Error('fetch failed', { cause: withCode('ECONNREFUSED') }), 'rtzr'), true],
     ['connection reset', classifyTransportError(withCode('ECONNRESET'), 'rtzr'), false],
     ['no answer in time', classifyTransportError(withCode('UND_ERR_HEADERS_TIMEOUT'), 'rtzr'), false],
     ['the whole call timed out', classifyTransportError(new DOMException('timeout', 'TimeoutError'), 'rtzr'), false],
