@@ -30,6 +30,7 @@ const FILES = Number(process.env.BENCH_ETL_FILES ?? 200);
 const MB = Number(process.env.BENCH_ETL_MB ?? 10);
 const BIG_FILES = Number(process.env.BENCH_ETL_BIG_FILES ?? 20);
 const ROUNDS = Number(process.env.BENCH_ETL_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new RangeError(`BENCH_ETL_ROUNDS: a whole number of at least 1, not ${process.env.BENCH_ETL_ROUNDS}`);
 const CONCURRENCY = 8;
 const HOST_BANDWIDTH = Number(process.env.BENCH_ETL_HOST_BANDWIDTH ?? 0);
 
@@ -107,7 +108,7 @@ interface Measured {
   etl: EtlRun[];
 }
 
-/** Baselines around every round of the pipeline, each round is compared with the baselines on either side of it. */
+/** Baselines around every round of the pipeline: each round is compared with the two on either side of it. */
 async function measure(hostUrl: string, s3: BenchS3, size: Size, withPlain: boolean): Promise<Measured> {
   const run = `${size.bytes}-${Date.now()}`;
   const job = (tag: string): CopyJob => ({ url: hostUrl, files: size.files, bytes: size.bytes, tag: `${tag}-${run}`, concurrency: CONCURRENCY });
