@@ -25,6 +25,7 @@ import { breakdown } from './etl-history';
 import { startEtlWorker, temporalServerPid } from './etl-processes';
 import { startBenchS3, type BenchS3 } from './etl-s3';
 import { cpuSeconds, cpuSecondsByPid, cpuSecondsSince, peakRssMb } from './proc';
+import { median } from './median';
 
 const FILES = Number(process.env.BENCH_ETL_FILES ?? 200);
 const MB = Number(process.env.BENCH_ETL_MB ?? 10);
@@ -130,11 +131,6 @@ async function measure(hostUrl: string, s3: BenchS3, size: Size, withPlain: bool
 }
 
 const rate = (seconds: number, size: Size) => `${((size.files * size.bytes) / 1024 / 1024 / seconds).toFixed(0)} MB/s`;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function report(m: Measured, targetPercent: number): void {
   const megabytes = (m.size.files * m.size.bytes) / 1024 / 1024;
@@ -160,8 +156,8 @@ function report(m: Measured, targetPercent: number): void {
     const etlSeconds = median(m.etl.map((e) => e.seconds));
     console.log(`  = ${((100 * (m.plain[0].seconds + m.plain[1].seconds)) / 2 / etlSeconds).toFixed(0)} % of the plain copy's throughput (the median round against the copies before and after)`);
   }
-  // Where the time went, in the round whose ratio is the median's (the lower middle one when even).
-  const shown = m.etl[percents.indexOf([...percents].sort((a, b) => a - b)[Math.floor((percents.length - 1) / 2)])];
+  // Where the time went, in the median round.
+  const shown = m.etl[percents.indexOf(mid)];
   for (const detail of shown.details) console.log(`    ${detail}`);
   const peak = Math.max(...m.etl.map((e) => e.peakRssMb));
   const rss = peak < 250 ? 'met' : 'NOT met';

@@ -12,6 +12,7 @@ import * as q from '../src/infra/moderation/queries';
 import seed from '../src/infra/moderation/seed/labelled-examples.json';
 import { api, postItems, type TestItem } from '../test/support/moderation';
 import { startTestStack, type TestStack } from '../test/support/stack';
+import { median } from './median';
 
 const ITEMS = Number(process.env.BENCH_MODERATION_ITEMS ?? 10_000);
 const RUNS = Number(process.env.BENCH_MODERATION_RUNS ?? 3);
@@ -70,7 +71,6 @@ async function classificationOnly(stack: TestStack, tag: string): Promise<number
   return (performance.now() - started) / 1000;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)} s`;
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import { analyzeReferenceTables, upsertGridPoints } from '../src/infra/risk/quer
 import { listRegions } from '../src/infra/risk/queries/regions';
 import { ensureRegions } from '../src/infra/risk/reference-data/regions';
 import { fillHazardResults } from '../test/support/regions';
+import { median } from './median';
 
 export const REGION_BENCH_TARGETS = Object.freeze({ minRatio: 20, maxMs: 100, resolutionDeg: 0.05 });
 
@@ -72,7 +73,6 @@ async function scratchDatabase(serverUrl: string | undefined): Promise<{ url: st
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** H ×100 of every point for the bench's (scenario, hazard) and years, from the synthetic indicators. */
 function scoresOf(points: GridPoint[], resolutionDeg: number): Map<number, number[]> {
