@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeSttVendor } from '../../devtools/fake-stt-vendor';
 import type { TestStack } from './stack';
 import { waitUntil } from './stack';
@@ -88,8 +89,11 @@ export async function killWithEverySubmitRecorded(vendor: FakeVendor, recorded: 
       },
       60_000,
     );
+    await killed;
+    // Uploads the killed processes sent whole before dying can still sit unread in this process's
+    // sockets; the vendor must read them (and hang them) before submits are accepted again.
+    await sleep(500);
   } finally {
     vendor.admin.configure({ hang });
   }
-  await killed;
 }
