@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import { z } from 'zod';
-import { effectiveCap, LIMIT_CLASSES, type GateName } from '../../domain/shared/vendor-limits';
+import { effectiveCap, INITIAL_CAP, LIMIT_CLASSES, type GateName } from '../../domain/shared/vendor-limits';
 import { readVendorLimits, type VendorLimitsRow } from '../../infra/vendor-gate/gates';
 import type { SttSettings } from '../../pipelines/stt/settings';
 import type { ApiDeps } from '../shared/deps';
@@ -57,7 +57,7 @@ function toView(vendor: string, configured: number, row: VendorLimitsRow): Vendo
   return {
     vendor,
     inFlight: row.inFlight,
-    cap: { learned: effectiveCap({ learned: row.learnedCap, provenInFlight: 0, completedSinceChange: 0, refusedSinceAccept: false }, configured), configured },
+    cap: { learned: effectiveCap({ ...INITIAL_CAP, learned: row.learnedCap }, configured), configured },
     gates: { submit: gate('submit'), all: gate('all') },
     last429: row.last429 && { at: row.last429.at.toISOString(), code: row.last429.code, class: row.last429.class },
     submitsInDoubt: row.submitsInDoubt,

@@ -35,9 +35,11 @@ export interface AdaptiveCap {
   completedSinceChange: number;
   /** True after an A0002 until a submit is accepted. */
   refusedSinceAccept: boolean;
+  /** True after a refusal halved the cap until a submit is accepted: one fall of the limit halves it once. */
+  halvedSinceAccept: boolean;
 }
 
-export const INITIAL_CAP: AdaptiveCap = { learned: null, provenInFlight: 0, completedSinceChange: 0, refusedSinceAccept: false };
+export const INITIAL_CAP: AdaptiveCap = { learned: null, provenInFlight: 0, completedSinceChange: 0, refusedSinceAccept: false, halvedSinceAccept: false };
 
 /** The cap in force: the learned one, never above what is configured now (the setting may have been lowered). */
 export function effectiveCap(state: AdaptiveCap, configured: number): number {
@@ -48,19 +50,28 @@ export function effectiveCap(state: AdaptiveCap, configured: number): number {
  * An A0002: the account runs at most the jobs it had accepted when it refused this one, i.e. the
  * jobs in flight then (this submit included) minus one, never below 1. A second refusal before any
  * submit is accepted, below the cap, means the limit itself fell (the jobs in flight are above it):
- * halve the cap rather than step down one job per refusal.
+ * halve the cap rather than step down one job per refusal. Once only until a submit is accepted:
+ * our count of the vendor's jobs can be one off, and a refusal that counts one job below a cap just
+ * halved to is that, not a second fall, so it steps down to its count instead (4 → 3, not 4 → 2).
  */
 export function afterConcurrencyRefusal(state: AdaptiveCap, configured: number, acceptedInFlight: number): AdaptiveCap {
   const current = effectiveCap(state, configured);
   let learned = Math.max(1, Math.min(current, acceptedInFlight));
   // Only a refusal below the cap is news: one at or above it came from a submit admitted before the cap fell.
-  if (state.refusedSinceAccept && acceptedInFlight < current) learned = Math.max(1, Math.min(learned, Math.floor(current / 2)));
-  return { learned, provenInFlight: Math.min(acceptedInFlight, learned), completedSinceChange: 0, refusedSinceAccept: true };
+  const halve = state.refusedSinceAccept && !state.halvedSinceAccept && acceptedInFlight < current;
+  if (halve) learned = Math.max(1, Math.min(learned, Math.floor(current / 2)));
+  return {
+    learned,
+    provenInFlight: Math.min(acceptedInFlight, learned),
+    completedSinceChange: 0,
+    refusedSinceAccept: true,
+    halvedSinceAccept: state.halvedSinceAccept || halve,
+  };
 }
 
 /** An accepted submit: `acceptedInFlight` jobs run at once, this one included. */
 export function afterAcceptedSubmit(state: AdaptiveCap, acceptedInFlight: number): AdaptiveCap {
-  return { ...state, provenInFlight: Math.max(state.provenInFlight, acceptedInFlight), refusedSinceAccept: false };
+  return { ...state, provenInFlight: Math.max(state.provenInFlight, acceptedInFlight), refusedSinceAccept: false, halvedSinceAccept: false };
 }
 
 /** Every `increaseEvery` completed jobs without an A0002 the cap grows by one, up to the configured one. */

@@ -14,21 +14,28 @@ async function lock(tx: Queryable, vendor: string): Promise<void> {
 }
 
 async function loadCap(tx: Queryable, vendor: string): Promise<AdaptiveCap> {
-  const { rows } = await tx.query<{ learned_cap: number | null; proven_in_flight: number; completed_since_change: number; refused_since_accept: boolean }>(
-    `SELECT learned_cap, proven_in_flight, completed_since_change, refused_since_accept FROM vendor_limits WHERE vendor = $1`,
+  const { rows } = await tx.query<{ learned_cap: number | null; proven_in_flight: number; completed_since_change: number; refused_since_accept: boolean; halved_since_accept: boolean }>(
+    `SELECT learned_cap, proven_in_flight, completed_since_change, refused_since_accept, halved_since_accept FROM vendor_limits WHERE vendor = $1`,
     [vendor],
   );
   const row = rows[0];
   if (!row) return INITIAL_CAP;
-  return { learned: row.learned_cap, provenInFlight: row.proven_in_flight, completedSinceChange: row.completed_since_change, refusedSinceAccept: row.refused_since_accept };
+  return {
+    learned: row.learned_cap,
+    provenInFlight: row.proven_in_flight,
+    completedSinceChange: row.completed_since_change,
+    refusedSinceAccept: row.refused_since_accept,
+    halvedSinceAccept: row.halved_since_accept,
+  };
 }
 
 async function saveCap(tx: Queryable, vendor: string, cap: AdaptiveCap): Promise<void> {
   await tx.query(
-    `INSERT INTO vendor_limits (vendor, learned_cap, proven_in_flight, completed_since_change, refused_since_accept)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (vendor) DO UPDATE SET learned_cap = $2, proven_in_flight = $3, completed_since_change = $4, refused_since_accept = $5, updated_at = now()`,
-    [vendor, cap.learned, cap.provenInFlight, cap.completedSinceChange, cap.refusedSinceAccept],
+    `INSERT INTO vendor_limits (vendor, learned_cap, proven_in_flight, completed_since_change, refused_since_accept, halved_since_accept)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (vendor) DO UPDATE SET learned_cap = $2, proven_in_flight = $3, completed_since_change = $4, refused_since_accept = $5,
+                                        halved_since_accept = $6, updated_at = now()`,
+    [vendor, cap.learned, cap.provenInFlight, cap.completedSinceChange, cap.refusedSinceAccept, cap.halvedSinceAccept],
   );
 }
 

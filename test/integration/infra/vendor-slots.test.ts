@@ -30,9 +30,9 @@ beforeEach(async () => {
   await pool.query(`DELETE FROM vendor_limits WHERE vendor = $1`, [VENDOR]);
 });
 
-const take = (jobId: string) => withTransaction(pool, (tx) => tryAcquireSlot(tx, VENDOR, jobId, CONFIGURED_CAP, LEASE_MS));
+const take = (jobId: string, cap = CONFIGURED_CAP) => withTransaction(pool, (tx) => tryAcquireSlot(tx, VENDOR, jobId, cap, LEASE_MS));
 const accepted = (jobId: string) => withTransaction(pool, (tx) => markSubmitted(tx, VENDOR, jobId));
-const refused = (jobId: string) => withTransaction(pool, (tx) => recordConcurrencyRefusal(tx, VENDOR, jobId, CONFIGURED_CAP));
+const refused = (jobId: string, cap = CONFIGURED_CAP) => withTransaction(pool, (tx) => recordConcurrencyRefusal(tx, VENDOR, jobId, cap));
 
 /** Three jobs take slots and the vendor accepts each: three run, and that many are proven. */
 async function threeRunning(): Promise<void> {
@@ -90,4 +90,29 @@ test('a slot marked submitted again (a retried submit that finds its id recorded
   await markRequested(pool, VENDOR, 'e');
   // A second refusal before any accepted submit, below the cap: the limit itself fell, so the cap halves.
   assert.equal(await refused('e'), 1);
+});
+
+test('a limit that falls from 10 to 4 halves the cap once: a later refusal counting 3 steps it to 3, not 2', async () => {
+  const cap = 10;
+  const running = Array.from({ length: cap }, (_, i) => `j${i}`);
+  for (const job of running) {
+    assert.equal(await take(job, cap), true);
+    await accepted(job);
+  }
+  /** One running job finishes and `job` is refused in its place: answers the cap the refusal leaves. */
+  const finishThenRefuse = async (finished: string[], job: string) => {
+    for (const done of finished) await releaseSlot(pool, VENDOR, done);
+    assert.equal(await take(job, cap), true, `${job} takes a slot`);
+    await markRequested(pool, VENDOR, job);
+    return refused(job, cap);
+  };
+  assert.equal(await finishThenRefuse(['j0'], 'k1'), 9, 'the first A0002 counts 9 running');
+  assert.equal(await finishThenRefuse(['j1'], 'k2'), 4, 'the second, below the cap with no accept between, halves it');
+  assert.equal(await finishThenRefuse(['j2', 'j3', 'j4', 'j5', 'j6'], 'k3'), 3, 'the third counts 3 and steps down to them');
+  const halved = async () => (await pool.query(`SELECT halved_since_accept FROM vendor_limits WHERE vendor = $1`, [VENDOR])).rows[0].halved_since_accept;
+  assert.equal(await halved(), true);
+  await releaseSlot(pool, VENDOR, 'j7');
+  assert.equal(await take('k4', cap), true);
+  await accepted('k4');
+  assert.equal(await halved(), false, 'an accepted submit ends the fall');
 });

@@ -51,6 +51,22 @@ describe('the adaptive cap', () => {
     assert.equal(effectiveCap(stale, 10), 4, 'a refusal of a submit admitted before the cap fell (7 in flight, cap 4) teaches nothing new');
   });
 
+  test('one fall of the limit halves the cap once: a later refusal before any accept steps down to its count', () => {
+    // bench:stt (c) once ran 10 → 9 → 4 → 2 against a limit of 4: the third refusal counted 3 jobs
+    // (our count one below the vendor's) and halved again.
+    const first = afterConcurrencyRefusal(afterAcceptedSubmit(INITIAL_CAP, 10), 10, 9);
+    const halved = afterConcurrencyRefusal(first, 10, 8);
+    assert.equal(effectiveCap(halved, 10), 4);
+    assert.equal(halved.halvedSinceAccept, true);
+    const third = afterConcurrencyRefusal(halved, 10, 3);
+    assert.equal(effectiveCap(third, 10), 3, 'steps to its count, not 4 / 2');
+    assert.equal(effectiveCap(afterConcurrencyRefusal(third, 10, 2), 10), 2, 'and so on, one count at a time, while refusals keep coming');
+    const accepted = afterAcceptedSubmit(third, 3);
+    assert.deepEqual([accepted.refusedSinceAccept, accepted.halvedSinceAccept], [false, false], 'an accepted submit ends the fall');
+    const nextFall = afterConcurrencyRefusal(afterConcurrencyRefusal(accepted, 10, 3), 10, 2);
+    assert.equal(effectiveCap(nextFall, 10), 1, 'a new fall after an accept halves again (3 → floor(3 / 2))');
+  });
+
   test('every K completions without an A0002 raise it by one, up to the configured cap', () => {
     let state: AdaptiveCap = afterConcurrencyRefusal(INITIAL_CAP, 5, 3);
     const caps: number[] = [];
