@@ -46,19 +46,30 @@ export function effectiveCap(state: AdaptiveCap, configured: number): number {
   return Math.max(1, Math.min(state.learned ?? configured, configured));
 }
 
+/** What the worker knows of one A0002. */
+export interface ConcurrencyRefusal {
+  /** Vendor jobs running when it was refused, by our count: accepted ones, and submits on their way. */
+  acceptedInFlight: number;
+  /** The submit went out before the previous A0002 was recorded: it was on its way with that one. */
+  sentBeforePreviousRefusal: boolean;
+}
+
 /**
  * An A0002: the account runs at most the jobs it had accepted when it refused this one, i.e. the
  * jobs in flight then (this submit included) minus one, never below 1. A second refusal before any
  * submit is accepted, below the cap, means the limit itself fell (the jobs in flight are above it):
- * halve the cap rather than step down one job per refusal. Once only until a submit is accepted:
- * our count of the vendor's jobs can be one off, and a refusal that counts one job below a cap just
- * halved to is that, not a second fall, so it steps down to its count instead (4 → 3, not 4 → 2).
+ * halve the cap rather than step down one job per refusal. Not for submits that were on their way
+ * together: each one's count included the others until they were refused too, so the last of them
+ * counts below a cap that the first set, with nothing new learned. And once only until a submit is
+ * accepted: our count of the vendor's jobs can be one off, and a refusal one job below a cap just
+ * halved to is that, not a second fall. Both step the cap down to their count instead (4 → 3, not 2).
  */
-export function afterConcurrencyRefusal(state: AdaptiveCap, configured: number, acceptedInFlight: number): AdaptiveCap {
+export function afterConcurrencyRefusal(state: AdaptiveCap, configured: number, refusal: ConcurrencyRefusal): AdaptiveCap {
   const current = effectiveCap(state, configured);
+  const { acceptedInFlight } = refusal;
   let learned = Math.max(1, Math.min(current, acceptedInFlight));
   // Only a refusal below the cap is news: one at or above it came from a submit admitted before the cap fell.
-  const halve = state.refusedSinceAccept && !state.halvedSinceAccept && acceptedInFlight < current;
+  const halve = state.refusedSinceAccept && !state.halvedSinceAccept && !refusal.sentBeforePreviousRefusal && acceptedInFlight < current;
   if (halve) learned = Math.max(1, Math.min(learned, Math.floor(current / 2)));
   return {
     learned,

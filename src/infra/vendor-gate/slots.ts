@@ -112,8 +112,10 @@ export async function markSubmitted(tx: Queryable, vendor: string, jobId: string
  */
 export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<number> {
   await lock(tx, vendor);
-  const refused = await tx.query<{ jobs_accepted_at_request: number | null }>(
-    `DELETE FROM vendor_slots WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL RETURNING jobs_accepted_at_request`,
+  const refused = await tx.query<{ jobs_accepted_at_request: number | null; sent_before_previous_refusal: boolean }>(
+    `DELETE FROM vendor_slots s WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL
+     RETURNING jobs_accepted_at_request,
+               coalesce(s.requested_at <= (SELECT last_refusal_at FROM vendor_limits WHERE vendor = $1), false) AS sent_before_previous_refusal`,
     [vendor, jobId],
   );
   // A submit still on its way may be running at the vendor already (its answer not yet recorded):
@@ -125,8 +127,11 @@ export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jo
   // The vendor refused at some instant between the request and now: a job it had accepted then may
   // have finished (and left the table) since, so the larger of the two counts stands.
   const running = Math.max(refused.rows[0]?.jobs_accepted_at_request ?? 0, rows[0].running);
-  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, running);
+  const sentBeforePreviousRefusal = refused.rows[0]?.sent_before_previous_refusal ?? false;
+  const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, { acceptedInFlight: running, sentBeforePreviousRefusal });
   await saveCap(tx, vendor, cap);
+  // The lock is held: no submit marked requested after this instant can have been on its way with this one.
+  await tx.query(`UPDATE vendor_limits SET last_refusal_at = clock_timestamp() WHERE vendor = $1`, [vendor]);
   await notifyWaiters(tx, vendor);
   return effectiveCap(cap, configuredCap);
 }

@@ -116,3 +116,22 @@ test('a limit that falls from 10 to 4 halves the cap once: a later refusal count
   await accepted('k4');
   assert.equal(await halved(), false, 'an accepted submit ends the fall');
 });
+
+test('submits on their way together, all refused: each steps the cap down to its count (6, 5, 4) and none halves it', async () => {
+  const cap = 10;
+  for (const job of ['j0', 'j1', 'j2', 'j3', 'j4', 'j5']) {
+    assert.equal(await take(job, cap), true);
+    await accepted(job);
+  }
+  for (const done of ['j0', 'j1']) await releaseSlot(pool, VENDOR, done);
+  for (const job of ['k1', 'k2', 'k3']) {
+    assert.equal(await take(job, cap), true, `${job} takes a slot (6 are proven)`);
+    await markRequested(pool, VENDOR, job);
+  }
+  // Four jobs run; the three submits went out together and the vendor refuses each of them.
+  assert.equal(await refused('k1', cap), 6, 'k1 counts the four running and its two companions');
+  assert.equal(await refused('k2', cap), 5, 'k2 was on its way before k1 was refused: no halving, just its count');
+  assert.equal(await refused('k3', cap), 4);
+  const { rows } = await pool.query(`SELECT halved_since_accept, last_refusal_at IS NOT NULL AS refused FROM vendor_limits WHERE vendor = $1`, [VENDOR]);
+  assert.deepEqual(rows[0], { halved_since_accept: false, refused: true });
+});
