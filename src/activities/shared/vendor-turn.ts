@@ -46,8 +46,8 @@ const SLOT_RETRY_MS = 1_000;
  * After a request-rate pause (the `all` gate) the spread is tight: a 429 that the first call
  * draws closes the gate again within milliseconds, and every call still asleep then waits out a
  * whole second pause. After a concurrency or quota pause (the `submit` gate) it is wide: submits
- * arriving together could draw several A0002s at once, and a second one before any accepted
- * submit halves the learned cap.
+ * arriving together could draw several A0002s at once, and one sent after the first was recorded,
+ * before any accepted submit, halves the learned cap.
  */
 const WAKE_SPREAD_MS: Record<GateName, number> = { all: 25, submit: 150 };
 
