@@ -55,8 +55,8 @@ describe('the adaptive cap', () => {
   });
 
   test('one fall of the limit halves the cap once: a later refusal before any accept steps down to its count', () => {
-    // bench:stt (c) once ran 10 → 9 → 4 → 2 against a limit of 4: the third refusal counted 3 jobs
-    // (our count one below the vendor's) and halved again.
+    // Our count can be one below the vendor's (a job accepted between a submit's request and the
+    // record of its refusal, then finished): after a halving to 4, a refusal counting 3 is that.
     const first = afterConcurrencyRefusal(afterAcceptedSubmit(INITIAL_CAP, 10), 10, counting(9));
     const halved = afterConcurrencyRefusal(first, 10, counting(8));
     assert.equal(effectiveCap(halved, 10), 4);
