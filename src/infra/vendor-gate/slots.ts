@@ -130,7 +130,9 @@ export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jo
   const sentBeforePreviousRefusal = refused.rows[0]?.sent_before_previous_refusal ?? false;
   const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, { acceptedInFlight: running, sentBeforePreviousRefusal });
   await saveCap(tx, vendor, cap);
-  // The lock is held: no submit marked requested after this instant can have been on its way with this one.
+  // A submit marked requested after this instant counts as sent after this refusal. markRequested
+  // takes no lock, so one marked while this transaction commits counts so too: at worst it halves
+  // the cap once, and afterConcurrencyRefusal halves once per fall.
   await tx.query(`UPDATE vendor_limits SET last_refusal_at = clock_timestamp() WHERE vendor = $1`, [vendor]);
   await notifyWaiters(tx, vendor);
   return effectiveCap(cap, configuredCap);

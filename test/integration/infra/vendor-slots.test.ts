@@ -99,7 +99,7 @@ test('a limit that falls from 10 to 4 halves the cap once: a later refusal count
     assert.equal(await take(job, cap), true);
     await accepted(job);
   }
-  /** One running job finishes and `job` is refused in its place: answers the cap the refusal leaves. */
+  /** The `finished` jobs finish, then `job` takes a slot and is refused: answers the cap the refusal leaves. */
   const finishThenRefuse = async (finished: string[], job: string) => {
     for (const done of finished) await releaseSlot(pool, VENDOR, done);
     assert.equal(await take(job, cap), true, `${job} takes a slot`);
