@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { openRemote, RemoteFetchError, type FetchPolicy } from '../../infra/http/fetch-remote';
+import { ifRangeFor, resumeMismatch, sourceIdentityOf, type SourceIdentity } from '../../infra/http/resume-check';
 import type { ObjectStore, PutResult } from '../../infra/storage';
 import { FAILURE_TYPES, knownFailure } from './failure-types';
 
@@ -11,6 +12,15 @@ export interface TransferResult {
   /** Byte offset this attempt resumed from (0 = from the start). */
   resumedFrom: number;
   httpStatus: number;
+  /** Why this attempt started over instead of resuming the bytes an earlier one stored (the host's answer did not continue them). */
+  restartedBecause?: string;
+}
+
+/** What a transfer heartbeats, and what its retry resumes from. */
+interface TransferProgress {
+  bytes?: number;
+  /** The file as the host described it when the stored bytes began: a resume must find the same file. */
+  source?: SourceIdentity;
 }
 
 interface TransferDeps {
@@ -47,12 +57,12 @@ export function heartbeatQuietUntil(context: Context): number {
  * asking the store: on S3 that question is a listing per file, as dear as the sidecar write. A
  * partial left under the key by something else (a reset workflow) is overwritten, not trusted.
  */
-async function resumeOffset(store: ObjectStore, key: string): Promise<number> {
+async function resumePoint(store: ObjectStore, key: string): Promise<{ offset: number; source?: SourceIdentity }> {
   const { attempt, heartbeatDetails } = Context.current().info;
-  const details = heartbeatDetails as { bytes?: number } | undefined;
-  if (attempt === 1 && details?.bytes === undefined) return 0;
+  const details = heartbeatDetails as TransferProgress | undefined;
+  if (attempt === 1 && details?.bytes === undefined) return { offset: 0 };
   const partial = await store.partialSize(key);
-  return Math.min(details?.bytes ?? partial, partial);
+  return { offset: Math.min(details?.bytes ?? partial, partial), source: details?.source };
 }
 
 /** Total size from `Content-Range: bytes a-b/total` or the body length plus the offset. */
@@ -70,35 +80,38 @@ function expectedTotal(headers: Record<string, string | string[] | undefined>, o
  * resumes. The count is read on a timer rather than taken from each chunk, so the body reaches
  * the store unwrapped: a wrapper on the way costs promises for every chunk of every file.
  */
-function reportProgress(context: Context, reached: () => number, quietUntil: number): () => void {
+function reportProgress(context: Context, reached: () => number, source: SourceIdentity, quietUntil: number): () => void {
   let reported = reached();
   const timer = setInterval(() => {
     const bytes = reached();
     if (bytes === reported || Date.now() < quietUntil) return;
     reported = bytes;
-    context.heartbeat({ bytes });
+    context.heartbeat({ bytes, source } satisfies TransferProgress);
   }, HEARTBEAT_EVERY_MS);
   return () => clearInterval(timer);
 }
 
 /**
  * Streams one remote file (a video, an audio URL) into object storage without holding it in memory, hashing it on the way.
- * After a crash or a reset the retry asks for `Range: bytes=<offset>-`; a host that ignores Range
- * gets a fresh start. Cancelled by its workflow (the job was cancelled), it stops the download and
- * removes the partial: nothing will resume it, and no half file may outlive the job. `onBodyRead`
- * runs once the whole body is in the partial, before it is published.
+ * After a crash or a reset the retry asks for `Range: bytes=<offset>-`, with `If-Range` naming the
+ * file it began storing; a host that ignores Range, or whose answer does not continue those bytes
+ * (another file by now, another range), gets a fresh start. Cancelled by its workflow (the job was
+ * cancelled), it stops the download and removes the partial: nothing will resume it, and no half
+ * file may outlive the job. `onBodyRead` runs once the whole body is in the partial, before it is
+ * published.
  */
 export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
   const context = Context.current();
   const quietUntil = deps.quietUntil ?? heartbeatQuietUntil(context);
-  let offset = await resumeOffset(deps.store, key);
+  const resume = await resumePoint(deps.store, key);
+  let offset = resume.offset;
   const open = (from: number) =>
     openRemote(new URL(url), {
       ...deps.fetch,
       dispatcher: deps.dispatcher,
       // The store holds the exact limit, offset included; a host that ignores Range sends it all.
       maxBytes: deps.maxBytes,
-      headers: from > 0 ? { range: `bytes=${from}-` } : {},
+      headers: from > 0 ? { range: `bytes=${from}-`, ...ifRangeFor(resume.source) } : {},
       acceptStatuses: [206],
     });
   let remote: Awaited<ReturnType<typeof open>>;
@@ -111,8 +124,29 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
     offset = 0;
     remote = await open(0);
   }
-  if (remote.status !== 206) offset = 0; // the host ignored Range (or we had nothing): start over
+  let restartedBecause: string | undefined;
+  if (offset > 0 && remote.status === 206) {
+    restartedBecause = resumeMismatch(remote.headers, offset, resume.source);
+    if (restartedBecause) {
+      remote.body.destroy();
+      offset = 0;
+      remote = await open(0);
+    }
+  }
+  if (remote.status !== 206) {
+    // The whole file instead of the rest: the host ignores Range, or If-Range told it the file changed.
+    if (offset > 0) restartedBecause = `it answered ${remote.status} with the whole file, not the rest from ${offset}`;
+    offset = 0;
+  } else if (offset === 0) {
+    // Asked for no range, yet given one: only the whole file from its first byte will do.
+    const wrong = resumeMismatch(remote.headers, 0, undefined);
+    if (wrong) {
+      remote.body.destroy();
+      throw new RemoteFetchError(`${url} answered a request for the whole file with a part of it: ${wrong}`, 206);
+    }
+  }
   const total = expectedTotal(remote.headers, offset);
+  const source = offset === 0 ? sourceIdentityOf(remote.headers, total) : (resume.source ?? {});
   if (total !== undefined && total > deps.maxBytes) {
     remote.body.destroy();
     throw knownFailure(FAILURE_TYPES.tooLarge, `${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`);
@@ -121,7 +155,7 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const stop = () => body.destroy(context.cancellationSignal.reason as Error);
   context.cancellationSignal.addEventListener('abort', stop, { once: true });
   const from = offset;
-  const stopReporting = reportProgress(context, () => from + remote.bytesReceived(), quietUntil);
+  const stopReporting = reportProgress(context, () => from + remote.bytesReceived(), source, quietUntil);
   // Small enough to be cheaper started over than resumed (ObjectStore.atomicPutBytes): one put.
   const atomic = offset === 0 && total !== undefined && total <= deps.store.atomicPutBytes;
   let put: PutResult | undefined;
@@ -143,5 +177,5 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   // The connection is done with; publishing (an fsync, a rename) need not hold up the next download.
   onBodyRead?.();
   const stored = put ?? (await deps.store.completePartial(key, { expectedSize: total, contentType: deps.contentType }));
-  return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status };
+  return { storageKey: key, size: stored.size, sha256: stored.sha256, resumedFrom: offset, httpStatus: remote.status, ...(restartedBecause ? { restartedBecause } : {}) };
 }

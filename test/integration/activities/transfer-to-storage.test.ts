@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +11,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Dispatcher } from 'undici';
 import { expectedSha256, generateBytes, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { transferToStorage, type TransferResult } from '../../../src/activities/shared/transfer-to-storage';
+import { RemoteFetchError } from '../../../src/infra/http/fetch-remote';
 import { parseAllowEntry } from '../../../src/infra/http/allowlist';
 import { createGuardedAgent } from '../../../src/infra/http/guarded-agent';
 import { LocalObjectStore } from '../../../src/infra/storage';
@@ -94,7 +98,11 @@ describe('transferToStorage: heartbeats', () => {
     const env = new MockActivityEnvironment({ attempt: 1, ...info });
     const beats: Array<{ atMs: number; bytes: number }> = [];
     const started = Date.now();
-    env.on('heartbeat', (details: { bytes: number }) => beats.push({ atMs: Date.now() - started, bytes: details.bytes }));
+    env.on('heartbeat', (details: { bytes: number; source?: { etag?: string; size?: number } }) => {
+      beats.push({ atMs: Date.now() - started, bytes: details.bytes });
+      // What a retry needs to ask for the rest of this same file (If-Range) and to check it got it.
+      assert.deepEqual({ size: details.source?.size, etag: typeof details.source?.etag }, { size, etag: 'string' });
+    });
     const result: TransferResult = await env.run(() => transferToStorage(transferDeps(new LocalObjectStore(root), dispatcher), `${host.url}${mediaPath(name, size)}`, `videos/${name}`));
     assert.equal(result.sha256, expectedSha256(name, size));
     return beats;
@@ -116,6 +124,148 @@ describe('transferToStorage: heartbeats', () => {
     } finally {
       await fast.stop();
       await slow.stop();
+    }
+  });
+});
+
+/** A host of our own making, for answers the sample host never gives; `serve` answers every request. */
+async function startHost(serve: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; requests: http.IncomingHttpHeaders[]; stop(): Promise<void> }> {
+  const requests: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.headers);
+    serve(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/video.mp4`, requests, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Serves `bytes` as a file with this entity tag, answering a single `bytes=N-` Range and ignoring
+ * If-Range; `sent` says which bytes go out for a Range from N (`[first, end)`), the asked ones by default.
+ */
+function rangeServer(bytes: Buffer, etag: string, sent: (asked: number) => [number, number] = (asked) => [asked, bytes.length]) {
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const asked = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    if (!asked) {
+      res.writeHead(200, { etag, 'content-length': bytes.length }).end(bytes);
+      return;
+    }
+    const [first, end] = sent(Number(asked[1]));
+    res.writeHead(206, { etag, 'content-length': end - first, 'content-range': `bytes ${first}-${end - 1}/${bytes.length}` }).end(bytes.subarray(first, end));
+  };
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('transferToStorage: a retry resumes the same file or none', () => {
+  let root: string;
+  let store: LocalObjectStore;
+  const dispatcher = createGuardedAgent({ allow: allowEndpoints });
+  const deps = () => transferDeps(store, dispatcher);
+  const stored = 1024 * 1024;
+
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'dp-transfer-same-'));
+    store = new LocalObjectStore(root);
+  });
+  after(async () => {
+    await dispatcher.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('a retry asks for the rest with If-Range naming the file its first attempt began; the host sends the whole file once it changed', async () => {
+    const host = await startSampleVideoHost();
+    try {
+      const name = 'republished';
+      const url = `${host.url}${mediaPath(name, SIZE)}`;
+      const firstBytes = () => Readable.from([generateBytes(name, 0, stored)]);
+      const begun: TransferResult = await new MockActivityEnvironment({ attempt: 1 }).run(() => transferToStorage(deps(), url, 'videos/begun'));
+      const etag = (await fetch(url, { method: 'HEAD' })).headers.get('etag')!;
+      assert.equal(begun.sha256, expectedSha256(name, SIZE));
+
+      await store.appendPartial('videos/same', firstBytes(), { offset: 0 });
+      const same: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored, source: { etag, size: SIZE } } }).run(() =>
+        transferToStorage(deps(), url, 'videos/same'),
+      );
+      assert.deepEqual([same.resumedFrom, same.httpStatus, same.restartedBecause], [stored, 206, undefined]);
+      assert.equal(same.sha256, expectedSha256(name, SIZE));
+
+      // The tag of a version the host no longer serves: its If-Range no longer matches, so it ignores the Range.
+      await store.appendPartial('videos/changed', firstBytes(), { offset: 0 });
+      const changed: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored, source: { etag: '"an-earlier-version"', size: SIZE } } }).run(() =>
+        transferToStorage(deps(), url, 'videos/changed'),
+      );
+      assert.deepEqual([changed.resumedFrom, changed.httpStatus], [0, 200]);
+      assert.match(changed.restartedBecause ?? '', /whole file, not the rest from 1048576/);
+      assert.equal(changed.sha256, expectedSha256(name, SIZE));
+      assert.equal((await store.head('videos/changed'))?.sha256, expectedSha256(name, SIZE));
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test('a host that ignores If-Range and sends the rest of a file that changed size is not spliced onto the old bytes', async () => {
+    const now = Buffer.alloc(SIZE + 4096, 3);
+    const host = await startHost(rangeServer(now, '"v2"'));
+    try {
+      await store.appendPartial('videos/grown', Readable.from([Buffer.alloc(stored, 1)]), { offset: 0 });
+      const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored, source: { etag: '"v1"', size: SIZE } } }).run(() =>
+        transferToStorage(deps(), host.url, 'videos/grown'),
+      );
+      assert.equal(host.requests[0]['if-range'], '"v1"', 'the retry named the file it had begun');
+      assert.match(result.restartedBecause ?? '', /now 3149824 bytes, not 3145728/);
+      assert.deepEqual([result.resumedFrom, result.size, result.sha256], [0, now.length, sha256(now)]);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test('a host that ignores If-Range and sends the rest under another entity tag is not trusted either', async () => {
+    const now = Buffer.alloc(SIZE, 5);
+    const host = await startHost(rangeServer(now, '"v2"'));
+    try {
+      await store.appendPartial('videos/retagged', Readable.from([Buffer.alloc(stored, 1)]), { offset: 0 });
+      const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored, source: { etag: '"v1"', size: SIZE } } }).run(() =>
+        transferToStorage(deps(), host.url, 'videos/retagged'),
+      );
+      assert.match(result.restartedBecause ?? '', /entity tag changed from "v1" to "v2"/);
+      assert.deepEqual([result.resumedFrom, result.sha256], [0, sha256(now)]);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test('a host that answers a Range with bytes from elsewhere in the file gets a fresh start, not a corrupt object', async () => {
+    const file = Buffer.from(Array.from({ length: SIZE }, (_, i) => i % 251));
+    // As many bytes as asked for, but from the first byte, labelled truthfully: appended at the
+    // offset, they would make an object of the right size and the wrong content, hashed as if good.
+    const host = await startHost(rangeServer(file, '"v1"', (asked) => [0, SIZE - asked]));
+    try {
+      await store.appendPartial('videos/misranged', Readable.from([file.subarray(0, stored)]), { offset: 0 });
+      const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored, source: { etag: '"v1"', size: SIZE } } }).run(() =>
+        transferToStorage(deps(), host.url, 'videos/misranged'),
+      );
+      assert.match(result.restartedBecause ?? '', /sent bytes from 0, not from 1048576/);
+      assert.deepEqual([result.resumedFrom, result.size, result.sha256], [0, SIZE, sha256(file)]);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test('a part of a file sent for a request of the whole file is refused, and nothing is stored', async () => {
+    const file = Buffer.alloc(SIZE, 9);
+    const host = await startHost((_req, res) => {
+      res.writeHead(206, { 'content-length': SIZE - 100, 'content-range': `bytes 100-${SIZE - 1}/${SIZE}` }).end(file.subarray(100));
+    });
+    try {
+      await assert.rejects(
+        new MockActivityEnvironment({ attempt: 1 }).run(() => transferToStorage(deps(), host.url, 'videos/partial-answer')),
+        (err: unknown) => err instanceof RemoteFetchError && /with a part of it: it sent bytes from 100, not from 0/.test(err.message),
+      );
+      assert.equal(await store.head('videos/partial-answer'), undefined);
+    } finally {
+      await host.stop();
     }
   });
 });
