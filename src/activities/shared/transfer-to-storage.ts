@@ -75,10 +75,11 @@ function expectedTotal(headers: Record<string, string | string[] | undefined>, o
 }
 
 /**
- * Heartbeats the offset the download has reached, once a second while bytes arrive and no sooner
- * than `quietUntil`: a download that stalls goes quiet, its heartbeat times out, and the retry
- * resumes. The count is read on a timer rather than taken from each chunk, so the body reaches
- * the store unwrapped: a wrapper on the way costs promises for every chunk of every file.
+ * Heartbeats the offset the download has reached, with the file it began (what a retry's If-Range
+ * names), once a second while bytes arrive and no sooner than `quietUntil`: a download that stalls
+ * goes quiet, its heartbeat times out, and the retry resumes. The count is read on a timer rather
+ * than taken from each chunk, so the body reaches the store unwrapped: a wrapper on the way costs
+ * promises for every chunk of every file.
  */
 function reportProgress(context: Context, reached: () => number, source: SourceIdentity, quietUntil: number): () => void {
   let reported = reached();
