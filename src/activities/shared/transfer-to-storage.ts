@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { openRemote, RemoteFetchError, type FetchPolicy } from '../../infra/http/fetch-remote';
+import { openRemote, RemoteFetchError, type FetchPolicy, type OpenedRemote } from '../../infra/http/fetch-remote';
 import { ifRangeFor, resumeMismatch, sourceIdentityOf, type SourceIdentity } from '../../infra/http/resume-check';
 import type { ObjectStore, PutResult } from '../../infra/storage';
 import { FAILURE_TYPES, knownFailure } from './failure-types';
@@ -57,7 +57,12 @@ export function heartbeatQuietUntil(context: Context): number {
  * asking the store: on S3 that question is a listing per file, as dear as the sidecar write. A
  * partial left under the key by something else (a reset workflow) is overwritten, not trusted.
  */
-async function resumePoint(store: ObjectStore, key: string): Promise<{ offset: number; source?: SourceIdentity }> {
+interface ResumePoint {
+  offset: number;
+  source?: SourceIdentity;
+}
+
+async function resumePoint(store: ObjectStore, key: string): Promise<ResumePoint> {
   const { attempt, heartbeatDetails } = Context.current().info;
   const details = heartbeatDetails as TransferProgress | undefined;
   if (attempt === 1 && details?.bytes === undefined) return { offset: 0 };
@@ -93,19 +98,11 @@ function reportProgress(context: Context, reached: () => number, source: SourceI
 }
 
 /**
- * Streams one remote file (a video, an audio URL) into object storage without holding it in memory, hashing it on the way.
- * After a crash or a reset the retry asks for `Range: bytes=<offset>-`, with `If-Range` naming the
- * file it began storing; a host that ignores Range, or whose answer does not continue those bytes
- * (another file by now, another range), gets a fresh start. Cancelled by its workflow (the job was
- * cancelled), it stops the download and removes the partial: nothing will resume it, and no half
- * file may outlive the job. `onBodyRead` runs once the whole body is in the partial, before it is
- * published.
+ * The remote file from the resume point on if the host's answer continues the stored bytes, else
+ * from its first byte; `offset` is where the body starts, and `restartedBecause` says why it is 0
+ * when a resume was asked for.
  */
-export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
-  const context = Context.current();
-  const quietUntil = deps.quietUntil ?? heartbeatQuietUntil(context);
-  const resume = await resumePoint(deps.store, key);
-  let offset = resume.offset;
+async function openContinuing(deps: TransferDeps, url: string, resume: ResumePoint): Promise<{ remote: OpenedRemote; offset: number; restartedBecause?: string }> {
   const open = (from: number) =>
     openRemote(new URL(url), {
       ...deps.fetch,
@@ -115,7 +112,8 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
       headers: from > 0 ? { range: `bytes=${from}-`, ...ifRangeFor(resume.source) } : {},
       acceptStatuses: [206],
     });
-  let remote: Awaited<ReturnType<typeof open>>;
+  let offset = resume.offset;
+  let remote: OpenedRemote;
   try {
     remote = await open(offset);
   } catch (err) {
@@ -137,8 +135,9 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   if (remote.status !== 206) {
     // The whole file instead of the rest: the host ignores Range, or If-Range told it the file changed.
     if (offset > 0) restartedBecause = `it answered ${remote.status} with the whole file, not the rest from ${offset}`;
-    offset = 0;
-  } else if (offset === 0) {
+    return { remote, offset: 0, restartedBecause };
+  }
+  if (offset === 0) {
     // Asked for no range, yet given one: only the whole file from its first byte will do.
     const wrong = resumeMismatch(remote.headers, 0, undefined);
     if (wrong) {
@@ -146,6 +145,23 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
       throw new RemoteFetchError(`${url} answered a request for the whole file with a part of it: ${wrong}`, 206);
     }
   }
+  return { remote, offset, restartedBecause };
+}
+
+/**
+ * Streams one remote file (a video, an audio URL) into object storage without holding it in memory, hashing it on the way.
+ * After a crash or a reset the retry asks for `Range: bytes=<offset>-`, with `If-Range` naming the
+ * file it began storing; a host that ignores Range, or whose answer does not continue those bytes
+ * (another file by now, another range), gets a fresh start. Cancelled by its workflow (the job was
+ * cancelled), it stops the download and removes the partial: nothing will resume it, and no half
+ * file may outlive the job. `onBodyRead` runs once the whole body is in the partial, before it is
+ * published.
+ */
+export async function transferToStorage(deps: TransferDeps, url: string, key: string, onBodyRead?: () => void): Promise<TransferResult> {
+  const context = Context.current();
+  const quietUntil = deps.quietUntil ?? heartbeatQuietUntil(context);
+  const resume = await resumePoint(deps.store, key);
+  const { remote, offset, restartedBecause } = await openContinuing(deps, url, resume);
   const total = expectedTotal(remote.headers, offset);
   const source = offset === 0 ? sourceIdentityOf(remote.headers, total) : (resume.source ?? {});
   if (total !== undefined && total > deps.maxBytes) {
