@@ -28,6 +28,6 @@ runMain(async () => {
     `sample video host listening on ${host.url}: latency ${o.latencyMs} ms, ` +
       `bandwidth ${o.bandwidthBytesPerSecond ? `${o.bandwidthBytesPerSecond} B/s per connection` : 'unlimited'}, ` +
       `reset ${o.resetAfterBytes === null ? 'off' : `after ${o.resetAfterBytes} B (${o.resetStyle})`}, per-name reset rules ${Object.keys(o.resetByName).length}, ` +
-      `range ${o.rangeSupported ? 'supported' : 'ignored'}, hang ${o.hang}`,
+      `range ${o.rangeSupported ? (o.rangeFrom === 'asked' ? 'supported' : 'answered from byte 0') : 'ignored'}, hang ${o.hang}`,
   );
 });

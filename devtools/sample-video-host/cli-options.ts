@@ -13,6 +13,7 @@ const KNOB_KINDS: Record<keyof SampleVideoHostOptions, KnobKind> = {
   resetByName: 'json',
   resetStyle: 'string',
   rangeSupported: 'boolean',
+  rangeFrom: 'string',
   hang: 'string',
   defaultSizeBytes: 'number',
   maxSizeBytes: 'number',

@@ -31,8 +31,10 @@ export function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, 
   if (honoured.kind === 'unsatisfiable') {
     return send(req, res, state.counters, { status: 416, body: '', headers: { ...headers, 'content-range': `bytes */${size}` } });
   }
-  const [start, end] = honoured.kind === 'partial' ? [honoured.start, honoured.end + 1] : [0, size];
-  if (honoured.kind === 'partial') headers['content-range'] = contentRange(honoured, size);
+  // `rangeFrom: start`: the asked length from byte 0, labelled truthfully (see RANGE_FROM).
+  const range = honoured.kind === 'partial' && options.rangeFrom === 'start' ? { ...honoured, start: 0, end: honoured.end - honoured.start } : honoured;
+  const [start, end] = range.kind === 'partial' ? [range.start, range.end + 1] : [0, size];
+  if (range.kind === 'partial') headers['content-range'] = contentRange(range, size);
   headers['content-length'] = end - start;
   writeHead(res, state.counters, honoured.kind === 'partial' ? 206 : 200, headers);
   if (req.method === 'HEAD' || start === end) {

@@ -19,6 +19,12 @@ export type HangTarget = (typeof HANG_TARGETS)[number];
  * network: the client sees at most the bytes sent, often fewer, while `bytesServed` counts all.
  */
 export const RESET_STYLES = ['close', 'rst'] as const;
+/**
+ * Where the bytes of an honoured Range begin. `asked`: where the Range says (RFC 9110). `start`: as
+ * many bytes as asked for, taken from byte 0, under a Content-Range that says so, as a broken cache
+ * or proxy answers; a resuming client that appends them without checking stores a corrupt file.
+ */
+export const RANGE_FROM = ['asked', 'start'] as const;
 
 const nonNegativeInt = z.number().int().min(0);
 
@@ -46,6 +52,7 @@ export const sampleVideoHostOptionsSchema = z.object({
   resetStyle: z.enum(RESET_STYLES),
   /** false: ignore Range, always 200 with the full body and `accept-ranges: none`. */
   rangeSupported: z.boolean(),
+  rangeFrom: z.enum(RANGE_FROM),
   hang: z.enum(HANG_TARGETS),
   /** Media size when a URL has no `?size=`. */
   defaultSizeBytes: nonNegativeInt,
@@ -65,6 +72,7 @@ export const DEFAULT_SAMPLE_VIDEO_HOST_OPTIONS: SampleVideoHostOptions = {
   resetByName: {},
   resetStyle: 'close',
   rangeSupported: true,
+  rangeFrom: 'asked',
   hang: 'off',
   defaultSizeBytes: 1024 * 1024,
   maxSizeBytes: 64 * 1024 ** 3,

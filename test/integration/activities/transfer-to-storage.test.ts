@@ -140,19 +140,16 @@ async function startHost(serve: (req: http.IncomingMessage, res: http.ServerResp
   return { url: `http://127.0.0.1:${port}/video.mp4`, requests, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/**
- * Serves `bytes` as a file with this entity tag, answering a single `bytes=N-` Range and ignoring
- * If-Range; `sent` says which bytes go out for a Range from N (`[first, end)`), the asked ones by default.
- */
-function rangeServer(bytes: Buffer, etag: string, sent: (asked: number) => [number, number] = (asked) => [asked, bytes.length]) {
+/** Serves `bytes` as a file with this entity tag, honouring a single `bytes=N-` Range and ignoring If-Range. */
+function rangeServer(bytes: Buffer, etag: string) {
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
     const asked = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (!asked) {
       res.writeHead(200, { etag, 'content-length': bytes.length }).end(bytes);
       return;
     }
-    const [first, end] = sent(Number(asked[1]));
-    res.writeHead(206, { etag, 'content-length': end - first, 'content-range': `bytes ${first}-${end - 1}/${bytes.length}` }).end(bytes.subarray(first, end));
+    const first = Number(asked[1]);
+    res.writeHead(206, { etag, 'content-length': bytes.length - first, 'content-range': `bytes ${first}-${bytes.length - 1}/${bytes.length}` }).end(bytes.subarray(first));
   };
 }
 
@@ -237,17 +234,17 @@ describe('transferToStorage: a retry resumes the same file or none', () => {
   });
 
   test('a host that answers a Range with bytes from elsewhere in the file gets a fresh start, not a corrupt object', async () => {
-    const file = Buffer.from(Array.from({ length: SIZE }, (_, i) => i % 251));
-    // As many bytes as asked for, but from the first byte, labelled truthfully: appended at the
-    // offset, they would make an object of the right size and the wrong content, hashed as if good.
-    const host = await startHost(rangeServer(file, '"v1"', (asked) => [0, SIZE - asked]));
+    // As many bytes as asked for, but from byte 0: appended at the offset, they would make an
+    // object of the right size and the wrong content, hashed as if good.
+    const host = await startSampleVideoHost({ rangeFrom: 'start' });
     try {
-      await store.appendPartial('videos/misranged', Readable.from([file.subarray(0, stored)]), { offset: 0 });
-      const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored, source: { etag: '"v1"', size: SIZE } } }).run(() =>
-        transferToStorage(deps(), host.url, 'videos/misranged'),
+      const name = 'misranged';
+      await store.appendPartial('videos/misranged', Readable.from([generateBytes(name, 0, stored)]), { offset: 0 });
+      const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored } }).run(() =>
+        transferToStorage(deps(), `${host.url}${mediaPath(name, SIZE)}`, 'videos/misranged'),
       );
       assert.match(result.restartedBecause ?? '', /sent bytes from 0, not from 1048576/);
-      assert.deepEqual([result.resumedFrom, result.size, result.sha256], [0, SIZE, sha256(file)]);
+      assert.deepEqual([result.resumedFrom, result.size, result.sha256], [0, SIZE, expectedSha256(name, SIZE)]);
     } finally {
       await host.stop();
     }

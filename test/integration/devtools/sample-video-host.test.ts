@@ -145,6 +145,14 @@ describe('sample video host over loopback HTTP', () => {
     assert.equal(host.admin.stats().rangeRequests.byName.norange.count, 1, 'the ignored Range is still counted');
   });
 
+  test('with rangeFrom start, a Range gets as many bytes as asked for, from byte 0, under a Content-Range that says so', async () => {
+    fresh({ rangeFrom: 'start' });
+    const res = await fetch(url(mediaPath('misranged', 1000)), { headers: { range: 'bytes=600-' } });
+    assert.equal(res.status, 206);
+    assert.equal(res.headers.get('content-range'), 'bytes 0-399/1000');
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), generateBytes('misranged', 0, 400));
+  });
+
   for (const variant of ASX_VARIANTS) {
     test(`asx ${variant}: the first playable entry is the target, which serves the file`, async () => {
       const target = mediaPath('asx-clip', 70_000);

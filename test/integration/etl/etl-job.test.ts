@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { getJob, jobVideos, postCsv, waitForJob } from '../../support/etl';
@@ -80,39 +77,22 @@ describe('video ETL end to end', () => {
   });
 
   test('a host that answers the retry\'s Range with bytes from the start of the file: the video is downloaded again whole, not spliced', async () => {
-    const file = Buffer.from(Array.from({ length: 4_000_000 }, (_, i) => (i * 7) % 253));
-    let gets = 0;
-    // The first download is cut off half way; every Range is answered with as many bytes as asked
-    // for, but from byte 0, under a truthful Content-Range.
-    const server = http.createServer((req, res) => {
-      const headers = { 'content-type': 'video/mp4', 'accept-ranges': 'bytes' };
-      const asked = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-      if (req.method === 'HEAD') {
-        res.writeHead(200, { ...headers, 'content-length': file.length }).end();
-      } else if (asked) {
-        const length = file.length - Number(asked[1]);
-        res.writeHead(206, { ...headers, 'content-length': length, 'content-range': `bytes 0-${length - 1}/${file.length}` }).end(file.subarray(0, length));
-      } else if (++gets === 1) {
-        res.writeHead(200, { ...headers, 'content-length': file.length });
-        res.write(file.subarray(0, file.length / 2), () => res.destroy());
-      } else {
-        res.writeHead(200, { ...headers, 'content-length': file.length }).end(file);
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const size = 4_000_000;
+    host.admin.configure({ resetByName: { misranged: { afterBytes: size / 2, times: 1 } }, rangeFrom: 'start' });
     try {
-      const csv = `id,title,video_url\nmisranged,Misranged,http://127.0.0.1:${(server.address() as AddressInfo).port}/misranged.mp4\n`;
+      const csv = `id,title,video_url\nmisranged,Misranged,${url(mediaPath('misranged', size))}\n`;
       const { body } = await postCsv(stack, csv, 'misranged-resume');
       await waitForJob(stack, body.id, 'COMPLETED');
       const [video] = await jobVideos(stack, body.id);
       assert.equal(video.status, 'LOADED');
-      assert.equal(video.sha256, createHash('sha256').update(file).digest('hex'));
+      assert.equal(video.sha256, expectedSha256('misranged', size));
+      assert.ok(host.admin.stats().rangeRequests.byName.misranged?.starts.some((s: number) => s > 0), 'the retry asked for a Range');
       const { rows } = await stack.pool.query(`SELECT detail FROM video_events WHERE job_id = $1 AND video_id = 'misranged' AND event = 'downloaded'`, [body.id]);
       assert.equal(rows.length, 1);
       assert.match(rows[0].detail.restartedBecause, /sent bytes from 0, not from \d+ as asked/);
       assert.equal(rows[0].detail.resumedFrom, 0);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      host.admin.configure({ resetByName: {}, rangeFrom: 'asked' });
     }
   });
 
