@@ -181,12 +181,17 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
     if (atomic) put = await deps.store.put(key, body, { maxBytes: deps.maxBytes, expectedSize: total, contentType: deps.contentType });
     else await deps.store.appendPartial(key, body, { offset, maxBytes: deps.maxBytes, expectedSize: total });
   } catch (err) {
-    if (context.cancellationSignal.aborted) {
-      // A worker shutting down is also a cancellation, but there the retry resumes from the partial.
-      if (context.cancellationDetails?.cancelRequested) await deps.store.discardPartial(key);
+    const jobCancelled = context.cancellationSignal.aborted && context.cancellationDetails?.cancelRequested;
+    if (jobCancelled) {
+      await deps.store.discardPartial(key);
       throw context.cancellationSignal.reason;
     }
-    throw err;
+    // The retry resumes the partial (a worker shutting down is a cancellation too, but not the
+    // job's). A download that broke inside its quiet start has sent no heartbeat yet, and without
+    // one the retry could not name this file in If-Range nor check that the host's answer is still
+    // it: so it is said now, and the SDK sends it with the failure.
+    if (!atomic) context.heartbeat({ bytes: from + remote.bytesReceived(), source } satisfies TransferProgress);
+    throw context.cancellationSignal.aborted ? context.cancellationSignal.reason : err;
   } finally {
     stopReporting();
     context.cancellationSignal.removeEventListener('abort', stop);

@@ -126,6 +126,31 @@ describe('transferToStorage: heartbeats', () => {
       await slow.stop();
     }
   });
+
+  test('a download that breaks inside its quiet start says, with its failure, how far it got and in which file; its retry resumes there', async () => {
+    const name = 'broken-early';
+    const host = await startSampleVideoHost({ resetByName: { [name]: { afterBytes: SIZE / 3, times: 1 } } });
+    const store = new LocalObjectStore(root);
+    const url = `${host.url}${mediaPath(name, SIZE)}`;
+    try {
+      const first = new MockActivityEnvironment({ attempt: 1, heartbeatTimeoutMs: 60_000 });
+      const beats: Array<{ bytes: number; source?: { etag?: string; size?: number } }> = [];
+      first.on('heartbeat', (details: (typeof beats)[number]) => beats.push(details));
+      await assert.rejects(first.run(() => transferToStorage(transferDeps(store, dispatcher), url, `videos/${name}`)));
+      assert.equal(beats.length, 1, 'one heartbeat, sent with the failure');
+      const [said] = beats;
+      assert.ok(said.bytes > 0 && said.bytes <= SIZE / 3, `reported ${said.bytes} bytes of the ${SIZE / 3} sent`);
+      assert.deepEqual({ size: said.source?.size, etag: typeof said.source?.etag }, { size: SIZE, etag: 'string' });
+
+      const retried: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: said }).run(() =>
+        transferToStorage(transferDeps(store, dispatcher), url, `videos/${name}`),
+      );
+      assert.ok(retried.resumedFrom > 0 && retried.resumedFrom <= said.bytes, `resumed from ${retried.resumedFrom}`);
+      assert.deepEqual([retried.httpStatus, retried.sha256], [206, expectedSha256(name, SIZE)]);
+    } finally {
+      await host.stop();
+    }
+  });
 });
 
 /** A host of our own making, for answers the sample host never gives; `serve` answers every request. */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { expectedSha256, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
 import { getJob, jobVideos, postCsv, waitForJob } from '../../support/etl';
@@ -93,6 +96,46 @@ describe('video ETL end to end', () => {
       assert.equal(rows[0].detail.resumedFrom, 0);
     } finally {
       host.admin.configure({ resetByName: {}, rangeFrom: 'asked' });
+    }
+  });
+
+  test('a file republished between a broken download and its retry, by a host that ignores If-Range: the new file is stored whole, not spliced onto the old', async () => {
+    // The download breaks inside its quiet start, before any progress heartbeat: the failure itself
+    // must tell the retry which file the stored bytes belong to.
+    const size = 4_000_000;
+    const versions = [{ etag: '"first-cut"', bytes: randomBytes(size) }, { etag: '"second-cut"', bytes: randomBytes(size) }];
+    let served = versions[0];
+    const server = http.createServer((req, res) => {
+      const asked = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      const headers = { etag: served.etag, 'content-type': 'video/mp4', 'accept-ranges': 'bytes' };
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { ...headers, 'content-length': size }).end();
+      } else if (asked) {
+        const first = Number(asked[1]);
+        res.writeHead(206, { ...headers, 'content-length': size - first, 'content-range': `bytes ${first}-${size - 1}/${size}` }).end(served.bytes.subarray(first));
+      } else if (served === versions[0]) {
+        res.writeHead(200, { ...headers, 'content-length': size });
+        res.write(served.bytes.subarray(0, size / 2), () => {
+          served = versions[1];
+          res.destroy();
+        });
+      } else {
+        res.writeHead(200, { ...headers, 'content-length': size }).end(served.bytes);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { body } = await postCsv(stack, `id,title,video_url\nrepublished,Republished,http://127.0.0.1:${port}/republished.mp4\n`, 'republished-resume');
+      await waitForJob(stack, body.id, 'COMPLETED');
+      const [video] = await jobVideos(stack, body.id);
+      assert.equal(video.status, 'LOADED');
+      assert.equal(video.sha256, createHash('sha256').update(versions[1].bytes).digest('hex'));
+      const { rows } = await stack.pool.query(`SELECT detail FROM video_events WHERE job_id = $1 AND video_id = 'republished' AND event = 'downloaded'`, [body.id]);
+      assert.equal(rows.length, 1);
+      assert.match(rows[0].detail.restartedBecause, /entity tag changed from "first-cut" to "second-cut"/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
