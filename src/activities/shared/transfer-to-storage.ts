@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { openRemote, RemoteFetchError, type FetchPolicy, type OpenedRemote } from '../../infra/http/fetch-remote';
-import { ifRangeFor, resumeMismatch, sourceIdentityOf, type SourceIdentity } from '../../infra/http/resume-check';
+import type { FetchPolicy } from '../../infra/http/fetch-remote';
+import type { SourceIdentity } from '../../infra/http/resume-check';
 import type { ObjectStore, PutResult } from '../../infra/storage';
 import { FAILURE_TYPES, knownFailure } from './failure-types';
+import { openContinuing, type ResumePoint } from './open-continuing';
 
 export interface TransferResult {
   storageKey: string;
@@ -57,26 +58,12 @@ export function heartbeatQuietUntil(context: Context): number {
  * asking the store: on S3 that question is a listing per file, as dear as the sidecar write. A
  * partial left under the key by something else (a reset workflow) is overwritten, not trusted.
  */
-interface ResumePoint {
-  offset: number;
-  source?: SourceIdentity;
-}
-
 async function resumePoint(store: ObjectStore, key: string): Promise<ResumePoint> {
   const { attempt, heartbeatDetails } = Context.current().info;
   const details = heartbeatDetails as TransferProgress | undefined;
   if (attempt === 1 && details?.bytes === undefined) return { offset: 0 };
   const partial = await store.partialSize(key);
   return { offset: Math.min(details?.bytes ?? partial, partial), source: details?.source };
-}
-
-/** Total size from `Content-Range: bytes a-b/total` or the body length plus the offset. */
-function expectedTotal(headers: Record<string, string | string[] | undefined>, offset: number): number | undefined {
-  const range = headers['content-range'];
-  const match = typeof range === 'string' ? /\/(\d+)$/.exec(range) : null;
-  if (match) return Number(match[1]);
-  const length = headers['content-length'];
-  return typeof length === 'string' ? offset + Number(length) : undefined;
 }
 
 /**
@@ -98,61 +85,10 @@ function reportProgress(context: Context, reached: () => number, source: SourceI
 }
 
 /**
- * The remote file from the resume point on if the host's answer continues the stored bytes, else
- * from its first byte; `offset` is where the body starts, and `restartedBecause` says why it is 0
- * when a resume was asked for.
- */
-async function openContinuing(deps: TransferDeps, url: string, resume: ResumePoint): Promise<{ remote: OpenedRemote; offset: number; restartedBecause?: string }> {
-  const open = (from: number) =>
-    openRemote(new URL(url), {
-      ...deps.fetch,
-      dispatcher: deps.dispatcher,
-      // The store holds the exact limit, offset included; a host that ignores Range sends it all.
-      maxBytes: deps.maxBytes,
-      headers: from > 0 ? { range: `bytes=${from}-`, ...ifRangeFor(resume.source) } : {},
-      acceptStatuses: [206],
-    });
-  let offset = resume.offset;
-  let remote: OpenedRemote;
-  try {
-    remote = await open(offset);
-  } catch (err) {
-    // A partial that holds the whole file (an attempt stopped between its last byte and publishing),
-    // or more than the file now has, asks for bytes past the end: the host answers 416. Start over.
-    if (offset === 0 || !(err instanceof RemoteFetchError) || err.status !== 416) throw err;
-    offset = 0;
-    remote = await open(0);
-  }
-  let restartedBecause: string | undefined;
-  if (offset > 0 && remote.status === 206) {
-    restartedBecause = resumeMismatch(remote.headers, offset, resume.source);
-    if (restartedBecause) {
-      remote.body.destroy();
-      offset = 0;
-      remote = await open(0);
-    }
-  }
-  if (remote.status !== 206) {
-    // The whole file instead of the rest: the host ignores Range, or If-Range told it the file changed.
-    if (offset > 0) restartedBecause = `it answered ${remote.status} with the whole file, not the rest from ${offset}`;
-    return { remote, offset: 0, restartedBecause };
-  }
-  if (offset === 0) {
-    // Asked for no range, yet given one: only the whole file from its first byte will do.
-    const wrong = resumeMismatch(remote.headers, 0, undefined);
-    if (wrong) {
-      remote.body.destroy();
-      throw new RemoteFetchError(`${url} answered a request for the whole file with a part of it: ${wrong}`, 206);
-    }
-  }
-  return { remote, offset, restartedBecause };
-}
-
-/**
  * Streams one remote file (a video, an audio URL) into object storage without holding it in memory, hashing it on the way.
- * After a crash or a reset the retry asks for `Range: bytes=<offset>-`, with `If-Range` naming the
- * file it began storing; a host that ignores Range, or whose answer does not continue those bytes
- * (another file by now, another range), gets a fresh start. Cancelled by its workflow (the job was
+ * After a crash or a reset the retry asks for the rest with a Range request (open-continuing.ts); a
+ * host that ignores Range, or whose answer does not continue the stored bytes (another file by
+ * now, another range), gets a fresh start. Cancelled by its workflow (the job was
  * cancelled), it stops the download and removes the partial: nothing will resume it, and no half
  * file may outlive the job. `onBodyRead` runs once the whole body is in the partial, before it is
  * published.
@@ -161,18 +97,15 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
   const context = Context.current();
   const quietUntil = deps.quietUntil ?? heartbeatQuietUntil(context);
   const resume = await resumePoint(deps.store, key);
-  const { remote, offset, restartedBecause } = await openContinuing(deps, url, resume);
-  const total = expectedTotal(remote.headers, offset);
-  const source = offset === 0 ? sourceIdentityOf(remote.headers, total) : (resume.source ?? {});
+  const { remote, body, offset, bodyStartsAt, total, source, restartedBecause } = await openContinuing(deps, url, key, resume);
   if (total !== undefined && total > deps.maxBytes) {
     remote.body.destroy();
     throw knownFailure(FAILURE_TYPES.tooLarge, `${url} is ${total} bytes, over the ${deps.maxBytes}-byte limit`);
   }
-  const body = remote.body;
-  const stop = () => body.destroy(context.cancellationSignal.reason as Error);
+  const stop = () => remote.body.destroy(context.cancellationSignal.reason as Error);
   context.cancellationSignal.addEventListener('abort', stop, { once: true });
-  const from = offset;
-  const stopReporting = reportProgress(context, () => from + remote.bytesReceived(), source, quietUntil);
+  const reached = () => bodyStartsAt + remote.bytesReceived();
+  const stopReporting = reportProgress(context, reached, source, quietUntil);
   // Small enough to be cheaper started over than resumed (ObjectStore.atomicPutBytes): one put.
   const atomic = offset === 0 && total !== undefined && total <= deps.store.atomicPutBytes;
   let put: PutResult | undefined;
@@ -188,9 +121,9 @@ export async function transferToStorage(deps: TransferDeps, url: string, key: st
     }
     // The retry resumes the partial (a worker shutting down is a cancellation too, but not the
     // job's). A download that broke inside its quiet start has sent no heartbeat yet, and without
-    // one the retry could not name this file in If-Range nor check that the host's answer is still
-    // it: so it is said now, and the SDK sends it with the failure.
-    if (!atomic) context.heartbeat({ bytes: from + remote.bytesReceived(), source } satisfies TransferProgress);
+    // one the retry could neither name this file in If-Range nor compare its size and tags with the
+    // host's answer: so it is said now, and the SDK sends it with the failure.
+    if (!atomic) context.heartbeat({ bytes: reached(), source } satisfies TransferProgress);
     throw context.cancellationSignal.aborted ? context.cancellationSignal.reason : err;
   } finally {
     stopReporting();

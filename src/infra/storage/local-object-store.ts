@@ -114,6 +114,30 @@ export class LocalObjectStore implements ObjectStore {
     return stat ? Number(stat.size) : 0;
   }
 
+  async readPartial(key: string, run: { start: number; length: number }): Promise<Buffer> {
+    assertByteCount('start', run.start);
+    assertByteCount('length', run.length);
+    let handle: FileHandle;
+    try {
+      handle = await fsp.open(this.paths(key).partial, 'r');
+    } catch (err) {
+      if (isMissing(err)) return Buffer.alloc(0);
+      throw err;
+    }
+    try {
+      const buffer = Buffer.alloc(run.length);
+      let filled = 0;
+      while (filled < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, run.start + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return buffer.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  }
+
   async completePartial(key: string, opts: { expectedSize?: number; expectedSha256?: string; contentType?: string } = {}): Promise<PutResult> {
     const p = this.paths(key);
     const known = this.takePartialHash(p.partial);

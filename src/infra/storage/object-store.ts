@@ -63,6 +63,13 @@ export interface ObjectStore {
   partialSize(key: string): Promise<number>;
 
   /**
+   * `length` bytes from `start` of the in-progress upload for `key`, read back into memory, so
+   * meant for a short run: a resumed download compares them with the host's answer. Fewer when
+   * the partial holds fewer; empty when there is none.
+   */
+  readPartial(key: string, run: { start: number; length: number }): Promise<Buffer>;
+
+  /**
    * Atomically turns the partial upload into the object; checks `expectedSize` / `expectedSha256`
    * when given (ObjectIntegrityError, partial kept). Calling it again after it succeeded returns
    * the object's PutResult, so a retried activity is harmless. Neither a partial nor an object:

@@ -7,7 +7,7 @@ import { ByteMeter } from './local-files';
 import { objectKeySegments } from './object-key';
 import type { ObjectBody, ObjectInfo, ObjectStore, PutResult } from './object-store';
 import { createS3Client, httpStatusOf, S3Bucket, type S3ClientOptions } from './s3-bucket';
-import { contiguous, hashSegments, listSegments, partialPrefix, removePartial, storedDigest, totalSize, writePartial } from './s3-partials';
+import { contiguous, hashSegments, listSegments, partialPrefix, readSegments, removePartial, storedDigest, totalSize, writePartial } from './s3-partials';
 import { ChunkReader } from './s3-segment-stream';
 import { readS3Sidecar, sidecarNameOf, writeS3Sidecar } from './s3-sidecar';
 import { assertByteCount, assertRange, checkExpected } from './store-checks';
@@ -138,6 +138,13 @@ export class S3ObjectStore implements ObjectStore {
 
   async partialSize(key: string): Promise<number> {
     return totalSize(contiguous(await listSegments(this.bucket, partialPrefix(this.nameOf(key)))));
+  }
+
+  async readPartial(key: string, run: { start: number; length: number }): Promise<Buffer> {
+    assertByteCount('start', run.start);
+    assertByteCount('length', run.length);
+    if (run.length === 0) return Buffer.alloc(0);
+    return readSegments(this.bucket, contiguous(await listSegments(this.bucket, partialPrefix(this.nameOf(key)))), run.start, run.length);
   }
 
   async completePartial(key: string, opts: { expectedSize?: number; expectedSha256?: string; contentType?: string } = {}): Promise<PutResult> {

@@ -243,6 +243,20 @@ export async function storedDigest(bucket: S3Bucket, name: string, size: number)
   }
 }
 
+/** `length` bytes from `start` of the segments (a run from offset 0), fewer where they end. */
+export async function readSegments(bucket: S3Bucket, segments: readonly Segment[], start: number, length: number): Promise<Buffer> {
+  const end = start + length;
+  const parts: Buffer[] = [];
+  for (const s of segments) {
+    const [from, to] = [Math.max(start, s.start), Math.min(end, s.start + s.size)];
+    if (from >= to) continue;
+    const bytes = await bucket.read(s.name, `bytes=${from - s.start}-${to - s.start - 1}`);
+    if (!bytes) throw new Error(`segment ${s.name} disappeared while being read (is a second writer at work?)`);
+    parts.push(bytes);
+  }
+  return Buffer.concat(parts);
+}
+
 /** sha256 of the segments in order, reading them back once. */
 export async function hashSegments(bucket: S3Bucket, segments: readonly Segment[]): Promise<string> {
   const hash = createHash('sha256');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Dispatcher } from 'undici';
 import { expectedSha256, generateBytes, mediaPath, startSampleVideoHost, type SampleVideoHost } from '../../../devtools/sample-video-host';
+import { OVERLAP_BYTES } from '../../../src/activities/shared/open-continuing';
 import { transferToStorage, type TransferResult } from '../../../src/activities/shared/transfer-to-storage';
 import { RemoteFetchError } from '../../../src/infra/http/fetch-remote';
 import { parseAllowEntry } from '../../../src/infra/http/allowlist';
@@ -68,16 +69,23 @@ describe('transferToStorage: where an attempt starts', () => {
     assert.equal(result.sha256, expectedSha256(name, SIZE));
   });
 
-  test('a retry whose partial already holds the whole file starts over, rather than failing on the 416 its Range draws', async () => {
+  test('a retry whose partial already holds the whole file: named by a validator, it starts over on the 416 its Range draws; unnamed, its compared last bytes leave nothing to fetch', async () => {
     // An attempt stopped between the file's last byte and publishing it (a worker killed) leaves this.
     const name = 'whole-partial';
+    const url = `${host.url}${mediaPath(name, SIZE)}`;
+    const source = { etag: (await fetch(url, { method: 'HEAD' })).headers.get('etag')!, size: SIZE };
     await store.appendPartial('videos/whole', Readable.from([generateBytes(name, 0, SIZE)]), { offset: 0 });
-    const result: TransferResult = await new MockActivityEnvironment({ attempt: 2 }).run(() => transferToStorage(deps(), `${host.url}${mediaPath(name, SIZE)}`, 'videos/whole'));
+    const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: SIZE, source } }).run(() => transferToStorage(deps(), url, 'videos/whole'));
     assert.equal(result.resumedFrom, 0);
     assert.equal(result.httpStatus, 200);
     assert.equal(result.size, SIZE);
     assert.equal(result.sha256, expectedSha256(name, SIZE));
     assert.ok(host.admin.stats().rangeRequests.byName[name]?.starts.includes(SIZE), 'the retry asked for the bytes after its partial first');
+
+    // Without a recorded validator the retry asks for its last bytes again to compare them: found the same, nothing is left to download.
+    await store.appendPartial('videos/whole-unnamed', Readable.from([generateBytes(name, 0, SIZE)]), { offset: 0 });
+    const unnamed: TransferResult = await new MockActivityEnvironment({ attempt: 2 }).run(() => transferToStorage(deps(), url, 'videos/whole-unnamed'));
+    assert.deepEqual([unnamed.resumedFrom, unnamed.httpStatus, unnamed.size, unnamed.sha256], [SIZE, 206, SIZE, expectedSha256(name, SIZE)]);
   });
 });
 
@@ -165,16 +173,17 @@ async function startHost(serve: (req: http.IncomingMessage, res: http.ServerResp
   return { url: `http://127.0.0.1:${port}/video.mp4`, requests, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** Serves `bytes` as a file with this entity tag, honouring a single `bytes=N-` Range and ignoring If-Range. */
-function rangeServer(bytes: Buffer, etag: string) {
+/** Serves `bytes` as a file with this entity tag (none if undefined), honouring a single `bytes=N-` Range and ignoring If-Range. */
+function rangeServer(bytes: Buffer, etag: string | undefined) {
+  const tag = etag === undefined ? {} : { etag };
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
     const asked = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (!asked) {
-      res.writeHead(200, { etag, 'content-length': bytes.length }).end(bytes);
+      res.writeHead(200, { ...tag, 'content-length': bytes.length }).end(bytes);
       return;
     }
     const first = Number(asked[1]);
-    res.writeHead(206, { etag, 'content-length': bytes.length - first, 'content-range': `bytes ${first}-${bytes.length - 1}/${bytes.length}` }).end(bytes.subarray(first));
+    res.writeHead(206, { ...tag, 'content-length': bytes.length - first, 'content-range': `bytes ${first}-${bytes.length - 1}/${bytes.length}` }).end(bytes.subarray(first));
   };
 }
 
@@ -268,10 +277,35 @@ describe('transferToStorage: a retry resumes the same file or none', () => {
       const result: TransferResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { bytes: stored } }).run(() =>
         transferToStorage(deps(), `${host.url}${mediaPath(name, SIZE)}`, 'videos/misranged'),
       );
-      assert.match(result.restartedBecause ?? '', /sent bytes from 0, not from 1048576/);
+      // No validator was recorded, so the retry asked again for the bytes before its offset too.
+      assert.match(result.restartedBecause ?? '', new RegExp(`sent bytes from 0, not from ${stored - OVERLAP_BYTES}`));
       assert.deepEqual([result.resumedFrom, result.size, result.sha256], [0, SIZE, expectedSha256(name, SIZE)]);
     } finally {
       await host.stop();
+    }
+  });
+
+  test('with no validator recorded, a retry asks again for the bytes before its offset: the same bytes, it resumes; others, it starts over', async () => {
+    // A host that sends neither ETag nor Last-Modified, or an attempt killed before it heartbeat.
+    const before = randomBytes(SIZE);
+    const now = Buffer.concat([before.subarray(0, stored - 1000), randomBytes(SIZE - stored + 1000)]);
+    const unchanged = await startHost(rangeServer(before, undefined));
+    const changed = await startHost(rangeServer(now, undefined));
+    try {
+      await store.appendPartial('videos/untagged-same', Readable.from([before.subarray(0, stored)]), { offset: 0 });
+      const same: TransferResult = await new MockActivityEnvironment({ attempt: 2 }).run(() => transferToStorage(deps(), unchanged.url, 'videos/untagged-same'));
+      assert.equal(unchanged.requests[0].range, `bytes=${stored - OVERLAP_BYTES}-`);
+      assert.deepEqual([same.resumedFrom, same.httpStatus, same.restartedBecause, same.sha256], [stored, 206, undefined, sha256(before)]);
+
+      // The file changed just before the offset: the bytes after it alone would look like a continuation.
+      await store.appendPartial('videos/untagged-changed', Readable.from([before.subarray(0, stored)]), { offset: 0 });
+      const restarted: TransferResult = await new MockActivityEnvironment({ attempt: 2 }).run(() => transferToStorage(deps(), changed.url, 'videos/untagged-changed'));
+      assert.match(restarted.restartedBecause ?? '', new RegExp(`the ${OVERLAP_BYTES} bytes before ${stored} that it sent again are not the ones stored`));
+      assert.deepEqual([restarted.resumedFrom, restarted.sha256], [0, sha256(now)]);
+      assert.equal((await store.head('videos/untagged-changed'))?.sha256, sha256(now));
+    } finally {
+      await unchanged.stop();
+      await changed.stop();
     }
   });
 

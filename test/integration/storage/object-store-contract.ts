@@ -159,6 +159,21 @@ export function objectStoreContract(name: string, open: () => Promise<ContractTa
       await assert.rejects(store.appendPartial(key('new'), streamOf(body), { offset: 1 }), PartialOffsetError);
     });
 
+    test('a partial reads back as written, across its pieces; past its end it gives what it has', async () => {
+      const k = key('read-back.bin');
+      const body = randomBytes(target.largeBytes);
+      assert.equal((await store.readPartial(k, { start: 0, length: 10 })).length, 0);
+      await store.appendPartial(k, streamOf(body, 1024 * 1024), { offset: 0 });
+      // Across 5 MiB, where the S3 store's first two segments meet, and by another process.
+      const boundary = 5 * 1024 * 1024;
+      assert.deepEqual(await target.another().readPartial(k, { start: boundary - 64 * 1024, length: 128 * 1024 }), body.subarray(boundary - 64 * 1024, boundary + 64 * 1024));
+      for (const [start, length] of [[0, 1], [body.length - 10, 10], [body.length - 10, 1000], [body.length, 5]]) {
+        assert.deepEqual(await store.readPartial(k, { start, length }), body.subarray(start, start + length), `${length} bytes from ${start}`);
+      }
+      assert.equal(await store.head(k), undefined, 'reading publishes nothing');
+      await assert.rejects(store.readPartial(k, { start: -1, length: 1 }), RangeError);
+    });
+
     test('a large partial resumed inside a stored piece completes to the exact bytes', async () => {
       const k = key('large.bin');
       const body = randomBytes(target.largeBytes);
