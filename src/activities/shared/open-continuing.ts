@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { openRemote, RemoteFetchError, type FetchPolicy, type OpenedRemote } from '../../infra/http/fetch-remote';
 import { ifRangeFor, resumeMismatch, sourceIdentityOf, type SourceIdentity } from '../../infra/http/resume-check';
 import type { ObjectStore } from '../../infra/storage';
+import { ChunkReader, ShortBodyError } from '../../infra/storage/s3-segment-stream';
 
 /**
  * Opening a remote file where the bytes an earlier attempt stored end, or from its first byte when
@@ -130,27 +131,21 @@ function wholeFile(remote: OpenedRemote, url: string, restartedBecause?: string)
  * when they are the same, the rest of the body, from `offset` on.
  */
 async function afterSameBytes(body: Readable, stored: Buffer, offset: number): Promise<{ rest: AsyncIterable<Uint8Array> } | { differs: string }> {
-  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const seen: Buffer[] = [];
-  let seenBytes = 0;
-  let leftover: Buffer | undefined;
-  while (seenBytes < stored.length) {
-    const next = await chunks.next();
-    if (next.done) break;
-    const chunk = next.value;
-    const wanted = stored.length - seenBytes;
-    if (chunk.length > wanted) leftover = chunk.subarray(wanted);
-    seen.push(chunk.subarray(0, wanted));
-    seenBytes += Math.min(chunk.length, wanted);
+  const reader = new ChunkReader(body);
+  const sent: Buffer[] = [];
+  try {
+    for await (const chunk of reader.take(stored.length)) sent.push(chunk as Buffer);
+  } catch (err) {
+    // A body shorter than the bytes compared is not the same bytes either.
+    if (!(err instanceof ShortBodyError)) throw err;
   }
-  if (!Buffer.concat(seen).equals(stored)) return { differs: `the ${stored.length} bytes before ${offset} that it sent again are not the ones stored` };
+  if (!Buffer.concat(sent).equals(stored)) return { differs: `the ${stored.length} bytes before ${offset} that it sent again are not the ones stored` };
   async function* rest(): AsyncGenerator<Uint8Array> {
     try {
-      if (leftover) yield leftover;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      yield* reader.rest();
     } finally {
       // A consumer that stops early (the store failed) lets the connection go.
-      await chunks.return?.();
+      await reader.close();
     }
   }
   return { rest: rest() };
