@@ -7,6 +7,7 @@ import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes
 import type { ApiDeps } from '../shared/deps';
 import { claimStoredInput } from '../shared/ingress';
 import type { JobService } from '../shared/job-resource';
+import { queryLiveState } from '../shared/live-state';
 import { startOrGetExisting } from '../shared/start-workflow';
 import type { RunState } from '../shared/workflow-status';
 import type { StoredInput } from './input';
@@ -69,7 +70,7 @@ export function createEtlJobService(deps: Pick<ApiDeps, 'pool' | 'store' | 'temp
 
     /** Counts from PostgreSQL; the input's row count and chunk progress from the workflow while it runs. */
     async viewFields(job: etl.EtlJob, run: RunState): Promise<EtlJobFields> {
-      const live = run.status === 'RUNNING' ? await temporal.workflow.getHandle(job.id).query(etlProgressQuery).catch(() => undefined) : undefined;
+      const live = run.status === 'RUNNING' ? await queryLiveState(temporal, job.id, etlProgressQuery) : undefined;
       const counts = await etl.jobCounts(pool, job.id);
       return {
         counts: { total: job.totalRows ?? live?.totalRows ?? 0, ...counts },

@@ -8,6 +8,7 @@ import { feedbackJobStateQuery, type feedbackJobWorkflow } from '../../workflows
 import { BUSINESS_KEY, PIPELINE } from '../../workflows/shared/search-attributes';
 import type { ApiDeps } from '../shared/deps';
 import type { JobService } from '../shared/job-resource';
+import { queryLiveState } from '../shared/live-state';
 import { ProblemError } from '../shared/problem';
 import { startOrGetExisting } from '../shared/start-workflow';
 import type { RunState } from '../shared/workflow-status';
@@ -115,7 +116,7 @@ export function createFeedbackJobService(deps: Pick<ApiDeps, 'pool' | 'temporal'
 
     /** The workflow's live state once a worker has it; result, usage and times from PostgreSQL. */
     async viewFields(job: q.FeedbackJob, run: RunState): Promise<FeedbackJobFieldValues> {
-      const live = run.status === 'PENDING' ? undefined : await temporal.workflow.getHandle(job.id).query(feedbackJobStateQuery).catch(() => undefined);
+      const live = run.status === 'PENDING' ? undefined : await queryLiveState(temporal, job.id, feedbackJobStateQuery);
       const [fresh, result, usage] = await Promise.all([find(job.id), q.findResult(pool, job.id), q.usageOf(pool, job.id)]);
       const row = fresh ?? job;
       return {

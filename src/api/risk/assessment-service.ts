@@ -8,6 +8,7 @@ import { riskProgressQuery, type riskAssessmentWorkflow, type RiskAssessmentStat
 import { BUSINESS_KEY, PIPELINE, SCENARIOS as SCENARIOS_ATTRIBUTE } from '../../workflows/shared/search-attributes';
 import type { ApiDeps } from '../shared/deps';
 import type { JobService } from '../shared/job-resource';
+import { queryLiveState } from '../shared/live-state';
 import { ProblemError, type FieldError } from '../shared/problem';
 import { startOrGetExisting } from '../shared/start-workflow';
 import { describeRun, isActive, type RunState } from '../shared/workflow-status';
@@ -41,7 +42,7 @@ async function assertInsideGrid(pool: Pool, settings: RiskSettings, sites: Accep
 async function progressOf({ pool, temporal }: ServiceDeps, a: Assessment, running: boolean) {
   const cellsPerSite = a.scenarios.length * (a.yearTo - a.yearFrom + 1);
   let live: RiskAssessmentStatus | undefined;
-  if (running) live = await temporal.workflow.getHandle(a.workflowId).query(riskProgressQuery).catch(() => undefined);
+  if (running) live = await queryLiveState(temporal, a.workflowId, riskProgressQuery);
   const sites = await results.siteStatuses(pool, a.id, SITES_IN_VIEW);
   // When every site is listed, their counts are the assessment's: no second pass over its cells.
   const listedAll = sites.length === a.siteCount;

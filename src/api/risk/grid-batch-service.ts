@@ -4,6 +4,7 @@ import { gridBatchProgressQuery, type hazardGridBatchWorkflow } from '../../work
 import { triggerGridBatch } from '../../pipelines/risk/grid-batch-schedule';
 import type { RiskSettings } from '../../pipelines/risk/settings';
 import type { ApiDeps } from '../shared/deps';
+import { queryLiveState } from '../shared/live-state';
 import { notFound } from '../shared/problem';
 
 // Temporal ends a run that exceeds its timeout, or that an operator terminated, without giving
@@ -60,7 +61,7 @@ export function createGridBatchService(deps: Pick<ApiDeps, 'pool' | 'temporal'>,
       const batch = await find(id);
       const handle = temporal.workflow.getHandle<typeof hazardGridBatchWorkflow>(id);
       const live =
-        batch.status === 'RUNNING' ? await handle.query(gridBatchProgressQuery).catch(() => undefined)
+        batch.status === 'RUNNING' ? await queryLiveState(temporal, id, gridBatchProgressQuery)
         : batch.status.startsWith('COMPLETED') ? await handle.result().catch(() => undefined)
         : undefined;
       return { batch, chunks: await listBatchChunks(pool, id, limit), failedChunks: live?.failedChunks ?? null, chunksInFlight: live?.chunksInFlight ?? null };

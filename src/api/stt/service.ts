@@ -7,6 +7,7 @@ import { transcriptionStateQuery, type TranscriptionState, type transcriptionWor
 import type { ApiDeps } from '../shared/deps';
 import { claimStoredInput } from '../shared/ingress';
 import type { JobService } from '../shared/job-resource';
+import { queryLiveState } from '../shared/live-state';
 import { ProblemError } from '../shared/problem';
 import { startOrGetExisting } from '../shared/start-workflow';
 import type { RunState } from '../shared/workflow-status';
@@ -83,7 +84,7 @@ export function createTranscriptionService(deps: Pick<ApiDeps, 'pool' | 'store' 
      */
     async viewFields(job: jobs.SttJob, run: RunState): Promise<TranscriptionFields> {
       const live: TranscriptionState | undefined =
-        run.status === 'PENDING' ? undefined : await temporal.workflow.getHandle(job.id).query(transcriptionStateQuery).catch(() => undefined);
+        run.status === 'PENDING' ? undefined : await queryLiveState(temporal, job.id, transcriptionStateQuery);
       return {
         phase: live?.phase ?? (run.status === 'PENDING' ? 'queued' : run.status.toLowerCase()),
         retryAt: live?.retryAt ?? null,

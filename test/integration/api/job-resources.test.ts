@@ -3,9 +3,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
+import { LIVE_STATE_TIMEOUT_MS } from '../../../src/api/shared/live-state';
+import { createLogger } from '../../../src/infra/logger';
+import { createMetrics } from '../../../src/infra/metrics/registry';
+import { temporalAddress } from '../../../src/infra/temporal/client';
+import { installTemporalRuntime } from '../../../src/stack/workers';
 import { site } from '../../support/risk';
-import { startTestStack, testConfig, type TestStack } from '../../support/stack';
+import { startTestStack, testConfig, waitUntil, type TestStack } from '../../support/stack';
 import { wav } from '../../support/stt';
 
 interface Answer {
@@ -17,6 +23,7 @@ interface Answer {
 /** One job resource: where it lives, how a request for a new job is sent, and what accepting one writes. */
 interface Resource {
   name: string;
+  pipeline: 'risk' | 'stt' | 'etl';
   base: string;
   prefix: string;
   request(): { body: string | FormData; headers?: Record<string, string> };
@@ -31,6 +38,7 @@ interface Resource {
 const RESOURCES: Resource[] = [
   {
     name: 'risk assessments',
+    pipeline: 'risk',
     base: '/api/risk-assessments',
     prefix: 'risk',
     request: () => ({
@@ -43,6 +51,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'transcriptions',
+    pipeline: 'stt',
     base: '/api/transcriptions',
     prefix: 'stt',
     request: () => {
@@ -56,6 +65,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'ETL jobs',
+    pipeline: 'etl',
     base: '/api/etl-jobs',
     prefix: 'etl',
     request: () => {
@@ -190,6 +200,36 @@ describe('job resources: one accept / view / cancel behaviour for every pipeline
       const ended = await send('POST', `${self}/cancel`);
       assert.equal(ended.status, 409, JSON.stringify(ended.body));
       assert.equal((await send('GET', `${r.base}/${r.prefix}-jr-missing`)).status, 404);
+    });
+  }
+
+  for (const r of RESOURCES) {
+    test(`${r.name}: a running job whose workers have stopped is still shown, from its stored row, without waiting for them`, async () => {
+      const key = `jr-orphaned-${r.prefix}`;
+      const id = `${r.prefix}-${key}`;
+      // A worker with the real workflows and no activities takes the run's first workflow task and
+      // stops: the run is RUNNING, and no worker is left to answer a query.
+      await installTemporalRuntime(createMetrics(), createLogger('warn', 'test'));
+      const connection = await NativeConnection.connect({ address: temporalAddress(stack.config) });
+      const worker = await Worker.create({ connection, taskQueue: stack.config.pipelines[r.pipeline].queue.taskQueue, workflowBundle: { codePath: stack.config.worker.workflowBundlePath! } });
+      const running = worker.run();
+      try {
+        assert.equal((await accept(r, key)).status, 202);
+        await waitUntil('the first workflow task', async () => (await stack.temporal.workflow.getHandle(id).describe()).historyLength > 2);
+      } finally {
+        worker.shutdown();
+        await running;
+        await connection.close();
+      }
+
+      const started = performance.now();
+      const view = await send('GET', `${r.base}/${id}`);
+      const elapsedMs = performance.now() - started;
+      assert.equal(view.status, 200, JSON.stringify(view.body));
+      assert.equal(view.body.id, id);
+      assert.equal(view.body.status, 'RUNNING');
+      assert.ok(elapsedMs < LIVE_STATE_TIMEOUT_MS + 2_000, `answered after ${Math.round(elapsedMs)} ms`);
+      await stack.temporal.workflow.getHandle(id).terminate('test done');
     });
   }
 });
