@@ -1,9 +1,10 @@
 import type { Client, QueryDefinition } from '@temporalio/client';
 
 /**
- * How long a view waits for a workflow to answer a query. A query is answered by a worker, so it
- * waits for the run's workflow task in flight, and for ever on a run whose workers have stopped;
- * a view answers from what PostgreSQL stored instead of waiting for them.
+ * How long a view waits for a workflow to answer a query. A query is answered by a worker: it
+ * waits for the run's workflow task in flight, queries of one run are answered one after another,
+ * and on a run whose workers have stopped it waits until the server gives up (over 15 s here). A
+ * view answers from what PostgreSQL stored instead of waiting for them.
  */
 export const LIVE_STATE_TIMEOUT_MS = 3_000;
 
