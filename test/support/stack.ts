@@ -4,7 +4,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { WorkerInterceptors } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -12,7 +12,7 @@ import { createPool } from '../../src/infra/db/pool';
 import { createLogger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics/registry';
 import { createObjectStore } from '../../src/infra/storage';
-import { connectTemporalClient } from '../../src/infra/temporal/client';
+import { connectTemporalClient, temporalAddress } from '../../src/infra/temporal/client';
 import { close, listen } from '../../src/infra/http/server';
 import { ANY_PIPELINES, type PipelineName } from '../../src/pipelines';
 import { taskQueueVariable } from '../../src/pipelines/definition';
@@ -85,6 +85,25 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       await temporal.connection.close();
       await pool.end();
       await workerPool.end();
+    },
+  };
+}
+
+/**
+ * A worker of the real workflow bundle on one of the stack's task queues, with only the activities
+ * a test gives it (none: it polls no activity tasks), for tests that decide what the activities do
+ * or when the workers go away.
+ */
+export async function startBundleWorker(stack: TestStack, taskQueue: string, activities?: object): Promise<{ stop(): Promise<void> }> {
+  await installTemporalRuntime(createMetrics(), createLogger('warn', 'test'));
+  const connection = await NativeConnection.connect({ address: temporalAddress(stack.config) });
+  const worker = await Worker.create({ connection, taskQueue, workflowBundle: { codePath: stack.config.worker.workflowBundlePath! }, activities });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
     },
   };
 }

@@ -3,15 +3,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { LIVE_STATE_TIMEOUT_MS } from '../../../src/api/shared/live-state';
-import { createLogger } from '../../../src/infra/logger';
-import { createMetrics } from '../../../src/infra/metrics/registry';
-import { temporalAddress } from '../../../src/infra/temporal/client';
-import { installTemporalRuntime } from '../../../src/stack/workers';
 import { site } from '../../support/risk';
-import { startTestStack, testConfig, waitUntil, type TestStack } from '../../support/stack';
+import { startBundleWorker, startTestStack, testConfig, waitUntil, type TestStack } from '../../support/stack';
 import { wav } from '../../support/stt';
 
 interface Answer {
@@ -23,9 +18,9 @@ interface Answer {
 /** One job resource: where it lives, how a request for a new job is sent, and what accepting one writes. */
 interface Resource {
   name: string;
-  pipeline: 'risk' | 'stt' | 'etl';
   base: string;
-  prefix: string;
+  /** The pipeline's name, which also begins its workflow ids. */
+  prefix: 'risk' | 'stt' | 'etl';
   request(): { body: string | FormData; headers?: Record<string, string> };
   /** The table accepting writes to last: locked, that write fails after any earlier one succeeded. */
   lastWrite: string;
@@ -38,7 +33,6 @@ interface Resource {
 const RESOURCES: Resource[] = [
   {
     name: 'risk assessments',
-    pipeline: 'risk',
     base: '/api/risk-assessments',
     prefix: 'risk',
     request: () => ({
@@ -51,7 +45,6 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'transcriptions',
-    pipeline: 'stt',
     base: '/api/transcriptions',
     prefix: 'stt',
     request: () => {
@@ -65,7 +58,6 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'ETL jobs',
-    pipeline: 'etl',
     base: '/api/etl-jobs',
     prefix: 'etl',
     request: () => {
@@ -209,17 +201,12 @@ describe('job resources: one accept / view / cancel behaviour for every pipeline
       const id = `${r.prefix}-${key}`;
       // A worker with the real workflows and no activities takes the run's first workflow task and
       // stops: the run is RUNNING, and no worker is left to answer a query.
-      await installTemporalRuntime(createMetrics(), createLogger('warn', 'test'));
-      const connection = await NativeConnection.connect({ address: temporalAddress(stack.config) });
-      const worker = await Worker.create({ connection, taskQueue: stack.config.pipelines[r.pipeline].queue.taskQueue, workflowBundle: { codePath: stack.config.worker.workflowBundlePath! } });
-      const running = worker.run();
+      const worker = await startBundleWorker(stack, stack.config.pipelines[r.prefix].queue.taskQueue);
       try {
         assert.equal((await accept(r, key)).status, 202);
         await waitUntil('the first workflow task', async () => (await stack.temporal.workflow.getHandle(id).describe()).historyLength > 2);
       } finally {
-        worker.shutdown();
-        await running;
-        await connection.close();
+        await worker.stop();
       }
 
       const started = performance.now();

@@ -1,40 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { temporalAddress } from '../../../src/infra/temporal/client';
-import { createLogger } from '../../../src/infra/logger';
-import { createMetrics } from '../../../src/infra/metrics/registry';
-import { installTemporalRuntime } from '../../../src/stack/workers';
-import { startTestStack, waitUntil, type TestStack } from '../../support/stack';
+import { startBundleWorker, startTestStack, waitUntil, type TestStack } from '../../support/stack';
 
 // A worker whose activity fails on purpose, so the run view has a retrying activity to show.
 let stack: TestStack;
-let worker: Worker;
-let running: Promise<void>;
-let connection: NativeConnection;
+let worker: { stop(): Promise<void> };
 
 before(async () => {
   stack = await startTestStack({ queues: false });
-  await installTemporalRuntime(createMetrics(), createLogger('warn', 'test'));
-  connection = await NativeConnection.connect({ address: temporalAddress(stack.config) });
-  worker = await Worker.create({
-    connection,
-    taskQueue: stack.config.pipelines.risk.queue.taskQueue,
-    workflowBundle: { codePath: stack.config.worker.workflowBundlePath! },
-    activities: {
-      async recordSystemCheck() {
-        throw ApplicationFailure.retryable('database is on fire', 'TestFailure');
-      },
+  worker = await startBundleWorker(stack, stack.config.pipelines.risk.queue.taskQueue, {
+    async recordSystemCheck() {
+      throw ApplicationFailure.retryable('database is on fire', 'TestFailure');
     },
   });
-  running = worker.run();
 });
 
 after(async () => {
-  worker.shutdown();
-  await running;
-  await connection.close();
+  await worker.stop();
   await stack.stop();
 });
 
