@@ -112,21 +112,28 @@ export async function markSubmitted(tx: Queryable, vendor: string, jobId: string
  */
 export async function recordConcurrencyRefusal(tx: Queryable, vendor: string, jobId: string, configuredCap: number): Promise<number> {
   await lock(tx, vendor);
-  const refused = await tx.query<{ jobs_accepted_at_request: number | null; sent_before_previous_refusal: boolean }>(
+  // requested_at as text: a JavaScript Date would drop its microseconds, and the count below compares with it.
+  const refused = await tx.query<{ jobs_accepted_at_request: number | null; requested_at: string | null; sent_before_previous_refusal: boolean }>(
     `DELETE FROM vendor_slots s WHERE vendor = $1 AND job_id = $2 AND submitted_at IS NULL
-     RETURNING jobs_accepted_at_request,
+     RETURNING jobs_accepted_at_request, requested_at::text,
                coalesce(s.requested_at <= (SELECT last_refusal_at FROM vendor_limits WHERE vendor = $1), false) AS sent_before_previous_refusal`,
     [vendor, jobId],
   );
+  const requestedAt = refused.rows[0]?.requested_at ?? null;
   // A submit still on its way may be running at the vendor already (its answer not yet recorded):
   // counting only the recorded ones would step the cap below the account's limit.
-  const { rows } = await tx.query<{ running: number }>(
-    `SELECT count(*)::int AS running FROM vendor_slots WHERE vendor = $1 AND (submitted_at IS NOT NULL OR requested_at IS NOT NULL)`,
-    [vendor],
+  const { rows } = await tx.query<{ running: number; accepted_while_on_its_way: number }>(
+    `SELECT count(*) FILTER (WHERE submitted_at IS NOT NULL OR requested_at IS NOT NULL)::int AS running,
+            count(*) FILTER (WHERE requested_at <= $2::timestamptz AND submitted_at > $2::timestamptz)::int AS accepted_while_on_its_way
+       FROM vendor_slots WHERE vendor = $1`,
+    [vendor, requestedAt],
   );
-  // The vendor refused at some instant between the request and now: a job it had accepted then may
-  // have finished (and left the table) since, so the larger of the two counts stands.
-  const running = Math.max(refused.rows[0]?.jobs_accepted_at_request ?? 0, rows[0].running);
+  // The vendor refused at some instant between the request and now. The jobs it had accepted by the
+  // request may have finished (and left the table) since; a submit already on its way then, and
+  // accepted since, reached the vendor first and counted too. Both together, or the count now,
+  // whichever is larger.
+  const atRequest = (refused.rows[0]?.jobs_accepted_at_request ?? 0) + rows[0].accepted_while_on_its_way;
+  const running = Math.max(atRequest, rows[0].running);
   const sentBeforePreviousRefusal = refused.rows[0]?.sent_before_previous_refusal ?? false;
   const cap = afterConcurrencyRefusal(await loadCap(tx, vendor), configuredCap, { acceptedInFlight: running, sentBeforePreviousRefusal });
   await saveCap(tx, vendor, cap);

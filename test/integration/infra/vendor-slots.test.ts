@@ -73,6 +73,17 @@ test('a job that finishes between a refused submit\'s request and the record of 
   assert.equal(await refused('d'), 3);
 });
 
+test('a submit on its way before a refused one and accepted after it, while a job finished, counts: the cap steps down to 3, not 2', async () => {
+  await twoRunningAfterThreeProven();
+  // a and b run; e goes out, then f. The vendor accepts e and refuses f (a, b and e run); then a's
+  // result is fetched and its slot given back, before f's refusal is recorded.
+  await markRequested(pool, VENDOR, 'e');
+  await markRequested(pool, VENDOR, 'f');
+  await accepted('e');
+  await releaseSlot(pool, VENDOR, 'a');
+  assert.equal(await refused('f'), 3);
+});
+
 test('a slot taken but not yet on its way (waiting at a closed gate) is not counted as running', async () => {
   await twoRunningAfterThreeProven();
   await markRequested(pool, VENDOR, 'f');
