@@ -1,14 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { ObjectIntegrityError, ObjectNotFoundError, ObjectTooLargeError } from './errors';
 import { ByteMeter } from './local-files';
 import { objectKeySegments } from './object-key';
 import type { ObjectBody, ObjectInfo, ObjectStore, PutResult } from './object-store';
 import { createS3Client, httpStatusOf, S3Bucket, type S3ClientOptions } from './s3-bucket';
 import { contiguous, hashSegments, listSegments, partialPrefix, readSegments, removePartial, storedDigest, totalSize, writePartial } from './s3-partials';
-import { ChunkReader } from './s3-segment-stream';
+import { ExactLengthBody } from './s3-segment-stream';
 import { readS3Sidecar, sidecarNameOf, writeS3Sidecar } from './s3-sidecar';
 import { assertByteCount, assertRange, checkExpected } from './store-checks';
 
@@ -102,19 +102,19 @@ export class S3ObjectStore implements ObjectStore {
   /** One PutObject of known length, streamed as it is read: no part is gathered in memory, none copied. */
   private async putStreamed(key: string, body: ObjectBody, meter: ByteMeter, expectedSize: number, opts: { contentType?: string; maxBytes?: number }): Promise<PutResult> {
     if (opts.maxBytes !== undefined && expectedSize > opts.maxBytes) throw new ObjectTooLargeError(key, opts.maxBytes);
-    const reader = new ChunkReader(meter.pass(body instanceof Uint8Array ? [body] : body));
+    const exact = new ExactLengthBody(meter, expectedSize);
+    // pipeline ends either side when the other fails: the request aborts on the body's error (writeStream), the source on the request's.
+    pipeline(body instanceof Readable ? body : Readable.from(body instanceof Uint8Array ? [body] : body, { objectMode: false }), exact, () => undefined);
     let etag: string | undefined;
     try {
-      ({ etag } = await this.bucket.writeStream(this.nameOf(key), reader.take(expectedSize, { strict: true }), expectedSize, opts.contentType));
+      ({ etag } = await this.bucket.writeStream(this.nameOf(key), exact, expectedSize, opts.contentType));
     } catch (err) {
       // S3 publishes a PUT only once its whole Content-Length arrived; some servers (versitygw)
       // store what came of a request cut off mid-body, which must not pass for the object.
       const left = await this.bucket.head(this.nameOf(key)).catch(() => undefined);
       if (left && left.ContentLength !== expectedSize) await this.bucket.delete(this.nameOf(key));
-      if (reader.endedShort || reader.endedLong) throw new ObjectIntegrityError(key, 'size', expectedSize, meter.bytes);
+      if (exact.endedShort || exact.endedLong) throw new ObjectIntegrityError(key, 'size', expectedSize, meter.bytes);
       throw err;
-    } finally {
-      await reader.close();
     }
     const result: PutResult = { key, size: meter.bytes, sha256: meter.sha256() };
     await writeS3Sidecar(this.bucket, this.nameOf(key), { etag, size: result.size, sha256: result.sha256 });

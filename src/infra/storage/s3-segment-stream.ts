@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import type { ByteMeter } from './local-files';
 
 /**
  * Segments streamed straight from the body to the bucket when the upload's final size is known
@@ -92,5 +93,57 @@ export class ChunkReader {
     const { value, done } = await this.iterator.next();
     if (done) this.done = true;
     return done ? undefined : value;
+  }
+}
+
+/**
+ * A whole body of known length as one stream, metered on the way: what `ChunkReader.take(length,
+ * { strict: true })` over `meter.pass(source)` gives, as a single Transform piped from the source.
+ * Every readable and async generator between the download and the upload costs each chunk its own
+ * ticks and promises, and the download passes here once per chunk it receives. Fails with
+ * ShortBodyError when the source ends short or runs long; the last byte is held back until the
+ * source has ended, so a request sending this stream cannot complete with a longer body.
+ */
+export class ExactLengthBody extends Transform {
+  endedShort = false;
+  endedLong = false;
+  private seen = 0;
+  private held: Uint8Array | undefined;
+
+  constructor(
+    private readonly meter: ByteMeter,
+    private readonly length: number,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.seen + chunk.byteLength > this.length) {
+      this.endedLong = true;
+      done(new ShortBodyError(`the body is longer than ${this.length} bytes`));
+      return;
+    }
+    try {
+      this.meter.take(chunk);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    this.seen += chunk.byteLength;
+    if (this.seen < this.length || chunk.byteLength === 0) {
+      done(null, chunk);
+      return;
+    }
+    this.held = chunk.subarray(chunk.byteLength - 1);
+    done(null, chunk.subarray(0, chunk.byteLength - 1));
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.seen < this.length) {
+      this.endedShort = true;
+      done(new ShortBodyError(`the body ended ${this.length - this.seen} bytes short`));
+      return;
+    }
+    done(null, this.held);
   }
 }
