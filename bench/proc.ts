@@ -38,3 +38,28 @@ export function cpuSecondsSince(command: string, before: Map<number, number>): n
   for (const [pid, seconds] of cpuSecondsByPid(command)) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
+
+/** The parent of a process (its PPid), or undefined once it has ended. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const match = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes descended from `ancestor`, at this moment. */
+export function descendantsOf(ancestor: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    for (let pid = parentPid(Number(entry)); pid !== undefined && pid > 1; pid = parentPid(pid)) {
+      if (pid === ancestor) {
+        found.push(Number(entry));
+        break;
+      }
+    }
+  }
+  return found;
+}
