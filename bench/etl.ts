@@ -24,7 +24,7 @@ import { runBaseline, type CopyJob, type Run } from './etl-baselines';
 import { breakdown } from './etl-history';
 import { startEtlWorker, temporalServerPid } from './etl-processes';
 import { startBenchS3, type BenchS3 } from './etl-s3';
-import { cpuSeconds, cpuSecondsByPid, cpuSecondsSince, descendantsOf, peakRssMb } from './proc';
+import { cpuSeconds, cpuSecondsByPid, cpuSecondsOrZero, cpuSecondsSince, descendantsOf, peakRssMb } from './proc';
 import { median } from './median';
 
 const FILES = Number(process.env.BENCH_ETL_FILES ?? 200);
@@ -75,7 +75,7 @@ async function viaEtl(hostUrl: string, s3: BenchS3, files: number, bytes: number
     const cpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) - cpuBefore[name] : 0]));
     cpu['host and API'] = ownCpuSeconds(host);
     cpu.PostgreSQL = cpuSecondsSince('postgres', postgresBefore);
-    if (beside.length) cpu["npm start's other processes"] = beside.reduce((sum, pid) => sum + cpuSecondsOrZero(pid) - besideBefore.get(pid)!, 0);
+    if (beside.length) cpu["npm start's other processes"] = beside.reduce((sum, pid) => sum + Math.max(0, cpuSecondsOrZero(pid) - besideBefore.get(pid)!), 0);
     const peak = peakRssMb(measured.worker);
     const job = await getJob(stack, body.id);
     if (job.counts.loaded !== files) throw new Error(`only ${job.counts.loaded} of ${files} loaded: ${JSON.stringify(job.counts)}`);
@@ -91,14 +91,6 @@ async function viaEtl(hostUrl: string, s3: BenchS3, files: number, bytes: number
     s3.clear();
   }
 }
-
-const cpuSecondsOrZero = (pid: number) => {
-  try {
-    return cpuSeconds(pid);
-  } catch {
-    return 0;
-  }
-};
 
 function describeCpu(run: Run, megabytes: number): string {
   const perMb = (s: number) => ((1000 * s) / megabytes).toFixed(1);

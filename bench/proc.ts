@@ -18,6 +18,15 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** cpuSeconds, or 0 for a process that has ended (its CPU can no longer be read). */
+export function cpuSecondsOrZero(pid: number): number {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds by pid of every process with this command name: PostgreSQL runs one per connection. */
 export function cpuSecondsByPid(command: string): Map<number, number> {
   const found = new Map<number, number>();
@@ -40,7 +49,7 @@ export function cpuSecondsSince(command: string, before: Map<number, number>): n
 }
 
 /** The parent of a process (its PPid), or undefined once it has ended. */
-export function parentPid(pid: number): number | undefined {
+function parentPid(pid: number): number | undefined {
   try {
     const match = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : undefined;
