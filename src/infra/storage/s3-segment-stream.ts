@@ -22,8 +22,6 @@ export class ChunkReader {
   private done = false;
   /** Set once a `take` ran out of source before its length. */
   endedShort = false;
-  /** Set once a strict `take` found more source than its length. */
-  endedLong = false;
 
   constructor(source: AsyncIterable<Uint8Array>) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -38,15 +36,14 @@ export class ChunkReader {
   }
 
   /**
-   * Exactly `bytes` bytes as a stream; it fails with ShortBodyError if the source ends first.
-   * `strict`: the source must end there too; the last byte is held back until that is known, so a
-   * request sending the stream cannot complete with a body that is in fact longer.
+   * Exactly `bytes` bytes as a stream, the rest left for the next `take`; it fails with
+   * ShortBodyError if the source ends first. (A whole body that must end there: ExactLengthBody.)
    */
-  take(bytes: number, opts: { head?: Uint8Array; strict?: boolean } = {}): Readable {
-    return Readable.from(this.run(bytes, opts.head, opts.strict ?? false), { objectMode: false });
+  take(bytes: number, opts: { head?: Uint8Array } = {}): Readable {
+    return Readable.from(this.run(bytes, opts.head), { objectMode: false });
   }
 
-  private async *run(bytes: number, head: Uint8Array | undefined, strict: boolean): AsyncGenerator<Uint8Array> {
+  private async *run(bytes: number, head: Uint8Array | undefined): AsyncGenerator<Uint8Array> {
     let left = bytes;
     if (head?.byteLength) {
       left -= head.byteLength;
@@ -58,11 +55,7 @@ export class ChunkReader {
         this.endedShort = true;
         throw new ShortBodyError(`the body ended ${left} bytes short`);
       }
-      if (chunk.byteLength > left || (chunk.byteLength === left && strict && (await this.hasMore()))) {
-        if (strict) {
-          this.endedLong = true;
-          throw new ShortBodyError(`the body is longer than ${bytes} bytes`);
-        }
+      if (chunk.byteLength > left) {
         this.leftover = chunk.subarray(left);
         yield chunk.subarray(0, left);
         return;
@@ -97,12 +90,12 @@ export class ChunkReader {
 }
 
 /**
- * A whole body of known length as one stream, metered on the way: what `ChunkReader.take(length,
- * { strict: true })` over `meter.pass(source)` gives, as a single Transform piped from the source.
- * Every readable and async generator between the download and the upload costs each chunk its own
- * ticks and promises, and the download passes here once per chunk it receives. Fails with
- * ShortBodyError when the source ends short or runs long; the last byte is held back until the
- * source has ended, so a request sending this stream cannot complete with a longer body.
+ * A whole body of known length as one stream, metered on the way (ByteMeter), as a single
+ * Transform piped from the source: every readable and async generator between the download and
+ * the upload costs each chunk its own ticks and promises, and the download passes here once per
+ * chunk it receives. Fails with ShortBodyError when the source ends short or runs long; the last
+ * byte is held back until the source has ended, so a request sending this stream cannot complete
+ * with a longer body.
  */
 export class ExactLengthBody extends Transform {
   endedShort = false;
