@@ -56,6 +56,8 @@ export function firstPollPlan(timing: VendorTiming, sizeBytes: number | null, po
  * the next one goes when recent jobs say it is done at the latest, or, when that time has passed
  * (the job is slower than the others), after a quarter of the interval. One such step only, then
  * the interval, so requests (each a chance of a 429 that pauses everyone) stay near one per job.
+ * Without that time (no recent job has shown the vendor's speed) the first poll went after one
+ * interval, a guess and not an early estimate, and the next waits the interval too.
  */
 export const EARLY_REPOLL_FRACTION = 0.25;
 
@@ -64,7 +66,7 @@ export const EARLY_REPOLL_FRACTION = 0.25;
  * `msUntilDoneBy`: from now to the plan's `doneByMs`, when the first poll was timed by one.
  */
 export function nextPollDelayMs(pollsSoFar: number, pollIntervalMs: number, firstPollWasTimed: boolean, msUntilDoneBy?: number): number {
-  if (!firstPollWasTimed || pollsSoFar !== 1) return pollIntervalMs;
-  if (msUntilDoneBy !== undefined && msUntilDoneBy > 0) return Math.round(Math.min(msUntilDoneBy, pollIntervalMs));
+  if (!firstPollWasTimed || pollsSoFar !== 1 || msUntilDoneBy === undefined) return pollIntervalMs;
+  if (msUntilDoneBy > 0) return Math.round(Math.min(msUntilDoneBy, pollIntervalMs));
   return Math.round(pollIntervalMs * EARLY_REPOLL_FRACTION);
 }

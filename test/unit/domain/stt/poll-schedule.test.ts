@@ -41,7 +41,7 @@ test('next poll: after an early timed first poll, at the upper bound or one shor
     ['the first poll went halfway: the next at the upper bound, 500 ms on', 1, true, 500, 500],
     ['the upper bound is further than an interval: the interval', 1, true, 1_800, POLL_MS],
     ['the upper bound has passed (a slower job): a quarter of the interval', 1, true, -20, 250],
-    ['no upper bound given: a quarter of the interval', 1, true, undefined, 250],
+    ['no upper bound (no recent job showed the vendor’s time, the first poll went after one interval): the interval', 1, true, undefined, POLL_MS],
     ['the second poll did not find it done either', 2, true, 500, POLL_MS],
     ['later polls', 5, true, undefined, POLL_MS],
     ['a first poll that was not timed (no recent jobs, or an older run)', 1, false, 500, POLL_MS],
