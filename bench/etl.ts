@@ -92,6 +92,28 @@ async function viaEtl(hostUrl: string, s3: BenchS3, files: number, bytes: number
   }
 }
 
+/** The CPU of a run by process, ms per MB moved. */
+function msPerMb(run: Run, megabytes: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(run.cpu).map(([name, s]) => [name, (1000 * s) / megabytes]));
+}
+
+const sumOf = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+
+/**
+ * The share of the baselines' throughput a round could reach at best: on cores the baselines keep
+ * busy, throughput goes as the inverse of CPU per MB, and the processes only the pipeline runs
+ * (the Temporal server, PostgreSQL, the API beside the host, npm start's launcher and other workers)
+ * add theirs to the baselines' even if the worker and the store cost no more than the uploader and the store did.
+ */
+function ceilingPercent(etl: Run, around: Run[], megabytes: number): { percent: number; besideMsPerMb: number } {
+  const baselines = around.map((r) => msPerMb(r, megabytes));
+  const baselineMsPerMb = baselines.reduce((sum, b) => sum + sumOf(b), 0) / baselines.length;
+  const baselineHost = baselines.reduce((sum, b) => sum + (b.host ?? 0), 0) / baselines.length;
+  const cpu = msPerMb(etl, megabytes);
+  const besideMsPerMb = sumOf(cpu) - (cpu.worker ?? 0) - (cpu.versitygw ?? 0) - Math.min(cpu['host and API'] ?? 0, baselineHost);
+  return { percent: (100 * baselineMsPerMb) / (baselineMsPerMb + besideMsPerMb), besideMsPerMb };
+}
+
 function describeCpu(run: Run, megabytes: number): string {
   const perMb = (s: number) => ((1000 * s) / megabytes).toFixed(1);
   const total = Object.values(run.cpu).reduce((a, b) => a + b, 0);
@@ -160,6 +182,11 @@ function report(m: Measured, targetPercent: number): void {
     const etlSeconds = median(m.etl.map((e) => e.seconds));
     console.log(`  = ${((100 * (m.plain[0].seconds + m.plain[1].seconds)) / 2 / etlSeconds).toFixed(0)} % of the plain copy's throughput (the median round against the copies before and after)`);
   }
+  const ceilings = m.etl.map((etl, i) => ceilingPercent(etl, [m.durable[i], m.durable[i + 1]], megabytes));
+  console.log(
+    `  = at most ${median(ceilings.map((c) => c.percent)).toFixed(0)} % (rounds ${Math.min(...ceilings.map((c) => c.percent)).toFixed(0)}–${Math.max(...ceilings.map((c) => c.percent)).toFixed(0)} %) with a worker and store ` +
+      `as cheap as the baseline's: the processes only the pipeline runs used ${Math.min(...ceilings.map((c) => c.besideMsPerMb)).toFixed(1)}–${Math.max(...ceilings.map((c) => c.besideMsPerMb)).toFixed(1)} ms/MB of the same cores`,
+  );
   // Where the time went, in the median round.
   const shown = m.etl[percents.indexOf(mid)];
   for (const detail of shown.details) console.log(`    ${detail}`);
