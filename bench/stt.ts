@@ -10,71 +10,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FakeSttVendorOptionsPatch, FakeSttVendorStats } from '../devtools/fake-stt-vendor';
+import type { FakeSttVendorStats } from '../devtools/fake-stt-vendor';
 import type { VendorState } from '../src/api/stt/vendor';
 import { startTestStack, testConfig, waitUntil } from '../test/support/stack';
 import type { JobTimes } from '../devtools/fake-stt-vendor/jobs';
 import { startFakeSttVendor, sttEnv, upload, wav, type FakeVendor } from '../test/support/stt';
 import { chartSvg, type ChartMark, type ChartSample } from './stt-chart';
 import { runNaiveWorkers } from './stt-naive';
+import { idealSeconds, JOBS, POLL_MS, PROCESSING_MS, SCENARIOS, type Scenario } from './stt-scenarios';
 
-const JOBS = Number(process.env.BENCH_STT_JOBS ?? 100);
 const NAIVE_WORKERS = Number(process.env.BENCH_STT_NAIVE_WORKERS ?? 20);
 const ONLY = process.env.BENCH_STT_SCENARIOS?.split(',');
 // BENCH_STT_NAIVE=0 leaves out the naive baseline, for quicker looks at the durable runs alone.
-const PROCESSING_MS = 5_000;
-const POLL_MS = 1_000;
 const BACKOFF_BASE_MS = 1_000;
 const SAMPLE_MS = 250;
 const RESULTS_DIR = path.join(__dirname, 'results');
-
-interface Scenario {
-  key: string;
-  title: string;
-  vendor: FakeSttVendorOptionsPatch & { maxConcurrentJobs: number };
-  configuredCap: number;
-  /** A change to the account mid-run: at `atS` seconds the limit becomes `maxConcurrentJobs`. */
-  limitChange?: { atS: number; maxConcurrentJobs: number };
-  targetRatio: number;
-  maxA0002?: number;
-  naiveBaseline?: boolean;
-}
-
-const SCENARIOS: Scenario[] = [
-  {
-    key: 'a',
-    title: `(a) ${JOBS} jobs, account limit 10, 10 % random 429 A0003 (Retry-After 1 s)`,
-    vendor: { maxConcurrentJobs: 10, random429Rate: 0.1, random429Code: 'A0003', retryAfterSeconds: 1, seed: 11 },
-    configuredCap: 10,
-    targetRatio: 1.25,
-    naiveBaseline: true,
-  },
-  {
-    key: 'b',
-    title: `(b) ${JOBS} jobs, account limit 3, STT_MAX_IN_FLIGHT=10, no random 429s`,
-    vendor: { maxConcurrentJobs: 3, retryAfterSeconds: 1, seed: 12 },
-    configuredCap: 10,
-    targetRatio: 1.3,
-    maxA0002: 5,
-  },
-  {
-    key: 'c',
-    title: `(c) ${JOBS} jobs, account limit 10 dropping to 4 at 25 s, STT_MAX_IN_FLIGHT=10`,
-    vendor: { maxConcurrentJobs: 10, retryAfterSeconds: 1, seed: 13 },
-    configuredCap: 10,
-    limitChange: { atS: 25, maxConcurrentJobs: 4 },
-    targetRatio: 1.3,
-  },
-];
-
-/** The makespan of perfectly packed jobs: at limit L, L jobs finish every PROCESSING_MS; a limit change splits the run. */
-function idealSeconds(s: Scenario): number {
-  const perJobS = PROCESSING_MS / 1000;
-  const first = s.vendor.maxConcurrentJobs;
-  if (!s.limitChange) return Math.ceil(JOBS / first) * perJobS;
-  const doneBefore = Math.min(JOBS, (s.limitChange.atS / perJobS) * first);
-  return s.limitChange.atS + ((JOBS - doneBefore) / s.limitChange.maxConcurrentJobs) * perJobS;
-}
 
 interface RunResult {
   seconds: number;
