@@ -46,6 +46,11 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** The fake vendor a scenario runs against. */
+export function vendorOptions(s: Scenario): FakeSttVendorOptionsPatch {
+  return { processingMs: PROCESSING_MS, retryAfter: true, ...s.vendor };
+}
+
 /** The makespan of perfectly packed jobs: at limit L, L jobs finish every PROCESSING_MS; a limit change splits the run. */
 export function idealSeconds(s: Scenario): number {
   const perJobS = PROCESSING_MS / 1000;

@@ -17,7 +17,7 @@ import type { JobTimes } from '../devtools/fake-stt-vendor/jobs';
 import { startFakeSttVendor, sttEnv, upload, wav, type FakeVendor } from '../test/support/stt';
 import { chartSvg, type ChartMark, type ChartSample } from './stt-chart';
 import { runNaiveWorkers } from './stt-naive';
-import { idealSeconds, JOBS, POLL_MS, PROCESSING_MS, SCENARIOS, type Scenario } from './stt-scenarios';
+import { idealSeconds, JOBS, POLL_MS, PROCESSING_MS, SCENARIOS, vendorOptions, type Scenario } from './stt-scenarios';
 
 const NAIVE_WORKERS = Number(process.env.BENCH_STT_NAIVE_WORKERS ?? 20);
 const ONLY = process.env.BENCH_STT_SCENARIOS?.split(',');
@@ -102,7 +102,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function durableRun(s: Scenario, ideal: number): Promise<RunResult> {
-  const vendor = await startFakeSttVendor({ processingMs: PROCESSING_MS, retryAfter: true, ...s.vendor });
+  const vendor = await startFakeSttVendor(vendorOptions(s));
   const env = sttEnv(vendor, { STT_MAX_IN_FLIGHT: String(s.configuredCap), STT_POLL_INTERVAL_MS: String(POLL_MS), STT_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS) });
   const stack = await startTestStack({ config: testConfig(env), queues: ['stt'] });
   // Each scenario learns from scratch: what an earlier one taught the shared state does not carry over.
@@ -174,7 +174,7 @@ function writeChart(s: Scenario, samples: ChartSample[], marks: ChartMark[], ide
 }
 
 async function naiveRun(s: Scenario): Promise<RunResult> {
-  const vendor = await startFakeSttVendor({ processingMs: PROCESSING_MS, retryAfter: true, ...s.vendor });
+  const vendor = await startFakeSttVendor(vendorOptions(s));
   try {
     const audio = Array.from({ length: JOBS }, (_, i) => wav(i));
     const { seconds, failed } = await runNaiveWorkers({ vendorUrl: vendor.url, audio, workers: NAIVE_WORKERS, pollMs: POLL_MS, backoffBaseMs: BACKOFF_BASE_MS, backoffMaxMs: 300_000 });
