@@ -118,9 +118,8 @@ function ceilingPercent(etl: Run, around: Run[], megabytes: number): { percent: 
 }
 
 function describeCpu(run: Run, megabytes: number): string {
-  const perMb = (s: number) => ((1000 * s) / megabytes).toFixed(1);
-  const total = Object.values(run.cpu).reduce((a, b) => a + b, 0);
-  return `CPU ${perMb(total)} ms/MB (${Object.entries(run.cpu).map(([name, s]) => `${name} ${perMb(s)}`).join(', ')})`;
+  const cpu = msPerMb(run, megabytes);
+  return `CPU ${sumOf(cpu).toFixed(1)} ms/MB (${Object.entries(cpu).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')})`;
 }
 
 interface Size {
