@@ -322,7 +322,7 @@ export function createSttActivities(deps: SttActivityDeps) {
         for (let polls = 1; ; polls++) {
           const outcome = await pollOnce(input, clock);
           const done = outcome.rateLimited || outcome.status !== 'transcribing';
-          const nextMs = nextPollDelayMs(polls, input.pollIntervalMs, timedFirstPoll, input.doneByAt === undefined ? undefined : input.doneByAt - Date.now());
+          const nextMs = nextPollDelayMs(polls, input.pollIntervalMs, timedFirstPoll && input.doneByAt !== undefined ? input.doneByAt - Date.now() : undefined);
           if (done || Date.now() + nextMs > deadline) return { ...outcome, polls };
           await ctx.sleep(nextMs);
         }

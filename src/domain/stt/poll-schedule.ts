@@ -63,10 +63,10 @@ export const EARLY_REPOLL_FRACTION = 0.25;
 
 /**
  * The wait after poll number `pollsSoFar` (1 = the first) found the job still transcribing;
- * `msUntilDoneBy`: from now to the plan's `doneByMs`, when the first poll was timed by one.
+ * `msUntilDoneBy`: from now to the plan's `doneByMs`, given only when recent jobs timed the first poll.
  */
-export function nextPollDelayMs(pollsSoFar: number, pollIntervalMs: number, firstPollWasTimed: boolean, msUntilDoneBy?: number): number {
-  if (!firstPollWasTimed || pollsSoFar !== 1 || msUntilDoneBy === undefined) return pollIntervalMs;
+export function nextPollDelayMs(pollsSoFar: number, pollIntervalMs: number, msUntilDoneBy?: number): number {
+  if (pollsSoFar !== 1 || msUntilDoneBy === undefined) return pollIntervalMs;
   if (msUntilDoneBy > 0) return Math.round(Math.min(msUntilDoneBy, pollIntervalMs));
   return Math.round(pollIntervalMs * EARLY_REPOLL_FRACTION);
 }

@@ -37,14 +37,13 @@ test('first poll delay: halfway between the bounds while they are far apart, at 
 });
 
 test('next poll: after an early timed first poll, at the upper bound or one short step, then the interval', () => {
-  const cases: Array<[string, number, boolean, number | undefined, number]> = [
-    ['the first poll went halfway: the next at the upper bound, 500 ms on', 1, true, 500, 500],
-    ['the upper bound is further than an interval: the interval', 1, true, 1_800, POLL_MS],
-    ['the upper bound has passed (a slower job): a quarter of the interval', 1, true, -20, 250],
-    ['no upper bound (no recent job showed the vendor’s time, the first poll went after one interval): the interval', 1, true, undefined, POLL_MS],
-    ['the second poll did not find it done either', 2, true, 500, POLL_MS],
-    ['later polls', 5, true, undefined, POLL_MS],
-    ['a first poll that was not timed (no recent jobs, or an older run)', 1, false, 500, POLL_MS],
+  const cases: Array<[string, number, number | undefined, number]> = [
+    ['the first poll went halfway: the next at the upper bound, 500 ms on', 1, 500, 500],
+    ['the upper bound is further than an interval: the interval', 1, 1_800, POLL_MS],
+    ['the upper bound has passed (a slower job): a quarter of the interval', 1, -20, 250],
+    ['no upper bound (no recent job showed the vendor’s time, the first poll went after one interval, or an older run): the interval', 1, undefined, POLL_MS],
+    ['the second poll did not find it done either', 2, 500, POLL_MS],
+    ['later polls', 5, undefined, POLL_MS],
   ];
-  for (const [name, polls, timed, untilDoneBy, expected] of cases) assert.equal(nextPollDelayMs(polls, POLL_MS, timed, untilDoneBy), expected, name);
+  for (const [name, polls, untilDoneBy, expected] of cases) assert.equal(nextPollDelayMs(polls, POLL_MS, untilDoneBy), expected, name);
 });
